@@ -1,0 +1,145 @@
+import { KvsRequestError, platformErrors, respondError, type PlatformError } from './errors';
+import { createRoutes } from './handlers';
+import { createPersister, loadFile, serialize, writeAtomic, type Persister } from './persistence';
+import { Table } from './table';
+
+export { LIMITS } from './limits';
+
+/** Injected failures: `failNext` is consumed first (one entry per request), then `errorRate` applies. */
+export interface KvsFaults {
+  errorRate: number;
+  failNext: Array<{ status: number; code: string; message?: string }>;
+}
+
+export interface KvsStoreOptions {
+  /** JSON persistence path; undefined = memory only. */
+  file?: string;
+  /** Clock in epoch ms, for timestamps and TTL. */
+  now?: () => number;
+  /** Random source in [0, 1) for `errorRate`. */
+  random?: () => number;
+  /** Quiet period before a burst of changes is written (default 25 ms). */
+  writeDelayMs?: number;
+}
+
+/**
+ * The Forge Key-Value Store as the platform answers @forge/kvs: same paths, bodies, limits and error codes.
+ *
+ * @example
+ * const store = await createKvsStore({ file: '.forge-host/kvs.json' });
+ * global.__forge_fetch__ = (meta, path, init) => store.handle(path, JSON.parse(init.body));
+ */
+export interface KvsStore {
+  /** Handles one SDK request: path like '/api/v1/get', the parsed JSON body. Returns the platform's HTTP answer. */
+  handle(path: string, body: unknown): Promise<Response>;
+  faults: { get(): KvsFaults; set(patch: Partial<KvsFaults>): KvsFaults };
+  /** For the control API: plain keys with values, and the NAMES of secrets only (never secret values). */
+  snapshot(): { keys: Array<{ key: string; value: unknown }>; secretKeys: string[] };
+  /** Empties the store (and its file). */
+  reset(): Promise<void>;
+  /** Waits until pending writes are on disk. */
+  flush(): Promise<void>;
+  stats(): { requests: number };
+}
+
+/** Creates a store, loading `opts.file` if it exists. */
+export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const plain = new Table(now);
+  const secrets = new Table(now);
+  const content = () => serialize({ keys: plain.live(), secrets: secrets.live() });
+
+  if (opts.file !== undefined) {
+    const loaded = await loadFile(opts.file, now);
+    if (loaded) {
+      plain.load(loaded.keys);
+      secrets.load(loaded.secrets);
+    } else {
+      // Claim the path at once, so a bad directory or permission shows now rather than at the first write.
+      await writeAtomic(opts.file, content());
+    }
+  }
+  const persister: Persister | undefined =
+    opts.file === undefined ? undefined : createPersister(opts.file, content, opts.writeDelayMs ?? 25);
+  const route = createRoutes({ plain, secrets, changed: () => persister?.schedule() });
+
+  let faults: KvsFaults = { errorRate: 0, failNext: [] };
+  let requests = 0;
+  const getFaults = (): KvsFaults => ({ errorRate: faults.errorRate, failNext: faults.failNext.map((f) => ({ ...f })) });
+
+  const injectedFault = (): PlatformError | undefined => {
+    const next = faults.failNext[0];
+    if (next) {
+      faults = { ...faults, failNext: faults.failNext.slice(1) };
+      return { status: next.status, code: next.code, message: next.message ?? defaultMessage(next.code) };
+    }
+    if (faults.errorRate <= 0) return undefined;
+    const r = random();
+    if (r >= faults.errorRate) return undefined;
+    // Half of the injected failures are throttling, half are server errors: apps must survive both.
+    return r < faults.errorRate / 2 ? platformErrors.rateLimited() : platformErrors.internal();
+  };
+
+  return {
+    async handle(path, body) {
+      requests++;
+      const fault = injectedFault();
+      if (fault) return respondError(fault);
+      try {
+        return route(path.split('?')[0] ?? path, typeof body === 'string' ? parseJson(body) : body);
+      } catch (e) {
+        if (e instanceof KvsRequestError) return respondError(e.error);
+        process.stderr.write(`[forge-host kvs] ${path} failed: ${(e as Error).stack ?? String(e)}\n`);
+        return respondError(platformErrors.internal());
+      }
+    },
+    faults: {
+      get: getFaults,
+      set: (patch) => {
+        faults = {
+          errorRate: patch.errorRate === undefined ? faults.errorRate : checkRate(patch.errorRate),
+          failNext: patch.failNext === undefined ? faults.failNext : patch.failNext.map(checkFault),
+        };
+        return getFaults();
+      },
+    },
+    snapshot: () => ({
+      keys: plain.live().map(([key, entry]) => ({ key, value: structuredClone(entry.value) })),
+      secretKeys: secrets.live().map(([key]) => key),
+    }),
+    async reset() {
+      plain.clear();
+      secrets.clear();
+      persister?.schedule();
+      await persister?.flush();
+    },
+    flush: async () => persister?.flush(),
+    stats: () => ({ requests }),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultMessage(code: string): string {
+  if (code === 'RATE_LIMIT_EXCEEDED') return platformErrors.rateLimited().message;
+  if (code === 'INTERNAL_SERVER_ERROR') return platformErrors.internal().message;
+  return `Injected failure: ${code}`;
+}
+
+function checkRate(rate: number): number {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new RangeError('errorRate must be a number from 0 to 1');
+  return rate;
+}
+
+function checkFault(f: KvsFaults['failNext'][number]): KvsFaults['failNext'][number] {
+  if (!Number.isInteger(f.status) || f.status < 400 || f.status > 599) throw new RangeError('failNext status must be 400–599');
+  if (typeof f.code !== 'string' || f.code === '') throw new RangeError('failNext code must be a non-empty string');
+  return f.message === undefined ? { status: f.status, code: f.code } : { status: f.status, code: f.code, message: f.message };
+}
