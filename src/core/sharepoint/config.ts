@@ -1,0 +1,348 @@
+import { COLUMN_TYPES, type CalculatedOutput, type ColumnFormat, type ColumnRef, type ColumnType, type ListKind } from './columns';
+import { isSharePointHttpsUrl, type HostPolicy } from './hosts';
+import { isColumnName, isDriveId, isDriveItemId, isGuid, siteIdHost } from './ids';
+import { fail, ok, type Result } from './result';
+import { checkSegment, isCleanText } from './text';
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+export const DEFAULT_PAGE_SIZE: PageSize = 25;
+export const MAX_COLUMNS = 20;
+export const LIST_CONFIG_VERSION = 2;
+export const DOCUMENT_CONFIG_VERSION = 1;
+
+export type SortDirection = 'asc' | 'desc';
+export interface SortSpec {
+  column: string;
+  direction: SortDirection;
+}
+
+/** Where a library view starts. `path` is relative to the library root; `id` is the folder's drive item id. */
+export interface FolderRef {
+  id?: string;
+  path: string;
+}
+
+/** What the SharePoint List macro stores: ids for Graph, display names for messages, nothing secret. */
+export interface ListMacroConfig {
+  version: typeof LIST_CONFIG_VERSION;
+  siteId: string;
+  siteName: string;
+  siteWebUrl: string;
+  listId: string;
+  listName: string;
+  kind: ListKind;
+  /** The library's drive; when absent the viewer addresses it as `/sites/{siteId}/lists/{listId}/drive`. */
+  driveId?: string;
+  folder?: FolderRef;
+  columns: ColumnRef[];
+  sort?: SortSpec;
+  pageSize: PageSize;
+}
+
+/** What the SharePoint Document macro stores. */
+export interface DocumentMacroConfig {
+  version: typeof DOCUMENT_CONFIG_VERSION;
+  siteId: string;
+  driveId: string;
+  itemId: string;
+  name: string;
+  webUrl: string;
+}
+
+const NAME_MAX = 255;
+const FILE_NAME_MAX = 400;
+const FOLDER_PATH_MAX = 1024;
+const FORMAT_LOCALE = /^(?:[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,2}|\d{1,5})$/i;
+const OUTPUTS: readonly CalculatedOutput[] = ['text', 'number', 'currency', 'dateTime', 'boolean'];
+
+type Raw = Record<string, unknown>;
+const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const own = (o: Raw, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
+
+class Issues {
+  readonly list: string[] = [];
+  add(path: string, problem: string): void {
+    this.list.push(`${path} ${problem}`);
+  }
+  result<T>(value: () => T): Result<T> {
+    if (this.list.length === 0) return ok(value());
+    const shown = this.list.slice(0, 5).join('; ');
+    const more = this.list.length > 5 ? ` (and ${this.list.length - 5} more)` : '';
+    return fail('INVALID_CONFIG', `The macro settings are not valid: ${shown}${more}. Edit the macro and choose the list again.`);
+  }
+}
+
+/**
+ * Validates a stored List macro configuration. Never throws. Version 1 drafts (no `version`, columns as
+ * plain names, `sortBy`/`sortDescending`, any page size) are upgraded where that can't show the wrong data;
+ * ids, addresses and hosts are never repaired. A newer version than this code knows is refused.
+ */
+export function parseListMacroConfig(raw: unknown, opts: HostPolicy = { allowedHosts: [] }): Result<ListMacroConfig> {
+  try {
+    return parseList(raw, opts);
+  } catch {
+    return fail('INVALID_CONFIG', 'The macro settings could not be read. Edit the macro and choose the list again.');
+  }
+}
+
+function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
+  if (!isRecord(raw)) return fail('INVALID_CONFIG', 'The macro has no settings yet. Edit the macro to choose a list.');
+  const version = own(raw, 'version') ?? 1;
+  if (version !== 1 && version !== LIST_CONFIG_VERSION) {
+    if (typeof version === 'number' && Number.isInteger(version) && version > LIST_CONFIG_VERSION) {
+      return fail('UNSUPPORTED_VERSION', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
+    }
+    return fail('INVALID_CONFIG', 'The macro settings have an unknown version. Edit the macro and choose the list again.');
+  }
+  const legacy = version === 1;
+  const issues = new Issues();
+
+  const site = readSite(raw, policy, legacy, issues);
+  const listId = own(raw, 'listId');
+  if (!isGuid(listId)) issues.add('listId', 'is not a list id');
+  const listName = readName(raw, 'listName', legacy, issues);
+
+  const rawKind = own(raw, 'kind');
+  let kind: ListKind = 'list';
+  if (rawKind === 'list' || rawKind === 'library') kind = rawKind;
+  // A version 1 draft without `kind` shows as a list: Graph's list-items view works for libraries too.
+  else if (!(legacy && rawKind === undefined)) issues.add('kind', 'must be "list" or "library"');
+
+  const driveId = own(raw, 'driveId');
+  if (driveId !== undefined && !isDriveId(driveId)) issues.add('driveId', 'is not a drive id');
+  if (driveId !== undefined && kind !== 'library') issues.add('driveId', 'is only allowed for libraries');
+
+  const folder = readFolder(own(raw, 'folder'), kind, issues);
+  const columns = readColumns(own(raw, 'columns'), legacy, issues);
+  const sort = readSort(raw, legacy, issues);
+  const pageSize = readPageSize(own(raw, 'pageSize'), legacy, issues);
+
+  return issues.result(() => {
+    const config: ListMacroConfig = {
+      version: LIST_CONFIG_VERSION,
+      siteId: site.siteId as string,
+      siteName: site.siteName,
+      siteWebUrl: site.siteWebUrl as string,
+      listId: listId as string,
+      listName,
+      kind,
+      columns,
+      pageSize,
+    };
+    if (typeof driveId === 'string') config.driveId = driveId;
+    if (folder !== undefined) config.folder = folder;
+    if (sort !== undefined) config.sort = sort;
+    return config;
+  });
+}
+
+function readSite(raw: Raw, policy: HostPolicy, legacy: boolean, issues: Issues): { siteId: unknown; siteName: string; siteWebUrl: unknown } {
+  const siteId = own(raw, 'siteId');
+  const host = siteIdHost(siteId, policy);
+  if (host === undefined) issues.add('siteId', 'is not a SharePoint site id on an allowed host');
+  const siteWebUrl = own(raw, 'siteWebUrl');
+  checkWebUrl('siteWebUrl', siteWebUrl, host, policy, issues);
+  const siteName = readName(raw, 'siteName', legacy, issues);
+  return { siteId, siteName, siteWebUrl };
+}
+
+function checkWebUrl(path: string, value: unknown, host: string | undefined, policy: HostPolicy, issues: Issues): void {
+  if (typeof value !== 'string' || value.length > 2048 || !isSharePointHttpsUrl(value, policy)) {
+    issues.add(path, 'is not an https SharePoint address on an allowed host');
+    return;
+  }
+  // The link shown to readers must go to the same tenant the ids point at.
+  if (host !== undefined && new URL(value).hostname !== host.toLowerCase()) issues.add(path, 'is on a different host than the site id');
+}
+
+function readName(raw: Raw, key: string, legacy: boolean, issues: Issues): string {
+  const v = own(raw, key);
+  if (isCleanText(v, NAME_MAX)) return v;
+  // Names only label messages; a version 1 draft without one falls back to wording like "this list".
+  if (legacy && v === undefined) return '';
+  issues.add(key, `must be a name of 1–${NAME_MAX} visible characters`);
+  return '';
+}
+
+function readFolder(v: unknown, kind: ListKind, issues: Issues): FolderRef | undefined {
+  if (v === undefined) return undefined;
+  if (kind !== 'library') {
+    issues.add('folder', 'is only allowed for libraries');
+    return undefined;
+  }
+  if (!isRecord(v)) {
+    issues.add('folder', 'must be an object with a path');
+    return undefined;
+  }
+  const id = own(v, 'id');
+  const path = own(v, 'path');
+  if (id !== undefined && !isDriveItemId(id)) issues.add('folder.id', 'is not a drive item id');
+  if (typeof path !== 'string' || path.length > FOLDER_PATH_MAX) {
+    issues.add('folder.path', 'must be a folder path');
+    return undefined;
+  }
+  const parts = path.split('/');
+  if (path !== '' && parts.some((p) => p === '' || checkSegment(p) !== undefined)) {
+    issues.add('folder.path', 'must be a relative path of folder names without “.”, “..”, empty names or control characters');
+    return undefined;
+  }
+  return typeof id === 'string' ? { id, path } : { path };
+}
+
+function readColumns(v: unknown, legacy: boolean, issues: Issues): ColumnRef[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_COLUMNS) {
+    issues.add('columns', `must list 1–${MAX_COLUMNS} columns`);
+    return [];
+  }
+  const out: ColumnRef[] = [];
+  const seen = new Set<string>();
+  v.forEach((item: unknown, i) => {
+    const col = legacy && typeof item === 'string' ? { name: item } : item;
+    const parsed = readColumn(col, legacy, `columns[${i}]`, issues);
+    if (parsed === undefined) return;
+    if (seen.has(parsed.name.toLowerCase())) {
+      issues.add(`columns[${i}]`, `repeats the column ${parsed.name}`);
+      return;
+    }
+    seen.add(parsed.name.toLowerCase());
+    out.push(parsed);
+  });
+  return out;
+}
+
+function readColumn(v: unknown, legacy: boolean, path: string, issues: Issues): ColumnRef | undefined {
+  if (!isRecord(v)) {
+    issues.add(path, 'must be a column');
+    return undefined;
+  }
+  const name = own(v, 'name');
+  if (!isColumnName(name)) {
+    issues.add(`${path}.name`, 'is not a SharePoint column name');
+    return undefined;
+  }
+  const displayName = own(v, 'displayName');
+  const type = own(v, 'type');
+  let col: ColumnRef;
+  if (legacy && displayName === undefined && type === undefined) {
+    // Version 1 stored names only; `unknown` renders values as plain text, never as links or HTML.
+    col = { name, displayName: name, type: 'unknown' };
+  } else {
+    if (!isCleanText(displayName, NAME_MAX)) issues.add(`${path}.displayName`, 'must be a name of visible characters');
+    if (!COLUMN_TYPES.includes(type as ColumnType)) issues.add(`${path}.type`, 'is not a known column type');
+    col = { name, displayName: displayName as string, type: type as ColumnType };
+  }
+  const format = readFormat(own(v, 'format'), `${path}.format`, issues);
+  if (format !== undefined) col.format = format;
+  return col;
+}
+
+function readFormat(v: unknown, path: string, issues: Issues): ColumnFormat | undefined {
+  if (v === undefined) return undefined;
+  if (!isRecord(v)) {
+    issues.add(path, 'must be an object');
+    return undefined;
+  }
+  const f: ColumnFormat = {};
+  const flag = (key: 'dateOnly' | 'percentage' | 'richText' | 'multi'): void => {
+    const b = own(v, key);
+    if (b === undefined) return;
+    if (typeof b === 'boolean') f[key] = b;
+    else issues.add(`${path}.${key}`, 'must be true or false');
+  };
+  flag('dateOnly');
+  flag('percentage');
+  flag('richText');
+  flag('multi');
+  const decimals = own(v, 'decimals');
+  if (decimals !== undefined) {
+    if (typeof decimals === 'number' && Number.isInteger(decimals) && decimals >= 0 && decimals <= 5) f.decimals = decimals;
+    else issues.add(`${path}.decimals`, 'must be a whole number from 0 to 5');
+  }
+  const locale = own(v, 'currencyLocale');
+  if (locale !== undefined) {
+    if (typeof locale === 'string' && FORMAT_LOCALE.test(locale)) f.currencyLocale = locale.toLowerCase();
+    else issues.add(`${path}.currencyLocale`, 'must be a locale like en-us or an LCID like 1033');
+  }
+  const output = own(v, 'outputType');
+  if (output !== undefined) {
+    if (OUTPUTS.includes(output as CalculatedOutput)) f.outputType = output as CalculatedOutput;
+    else issues.add(`${path}.outputType`, 'is not a calculated output type');
+  }
+  return f;
+}
+
+function readSort(raw: Raw, legacy: boolean, issues: Issues): SortSpec | undefined {
+  const sort = own(raw, 'sort');
+  if (sort === undefined) {
+    if (!legacy) return undefined;
+    const by = own(raw, 'sortBy');
+    if (by === undefined) return undefined;
+    if (!isColumnName(by)) {
+      issues.add('sortBy', 'is not a SharePoint column name');
+      return undefined;
+    }
+    return { column: by, direction: own(raw, 'sortDescending') === true ? 'desc' : 'asc' };
+  }
+  if (!isRecord(sort)) {
+    issues.add('sort', 'must be an object with column and direction');
+    return undefined;
+  }
+  const column = own(sort, 'column');
+  const direction = own(sort, 'direction');
+  if (!isColumnName(column)) issues.add('sort.column', 'is not a SharePoint column name');
+  if (direction !== 'asc' && direction !== 'desc') issues.add('sort.direction', 'must be "asc" or "desc"');
+  return isColumnName(column) && (direction === 'asc' || direction === 'desc') ? { column, direction } : undefined;
+}
+
+function readPageSize(v: unknown, legacy: boolean, issues: Issues): PageSize {
+  if (PAGE_SIZES.includes(v as PageSize)) return v as PageSize;
+  if (legacy) {
+    // Drafts allowed any size; snap to the nearest allowed one so paging never asks Graph for more than 100.
+    if (v === undefined) return DEFAULT_PAGE_SIZE;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
+      return PAGE_SIZES.reduce((best, s) => (Math.abs(s - v) < Math.abs(best - v) ? s : best), DEFAULT_PAGE_SIZE as PageSize);
+    }
+  }
+  issues.add('pageSize', `must be one of ${PAGE_SIZES.join(', ')}`);
+  return DEFAULT_PAGE_SIZE;
+}
+
+/**
+ * Validates a stored Document macro configuration. Never throws. A missing `version` is read as 1 (the
+ * only version so far); every field is still checked.
+ */
+export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = { allowedHosts: [] }): Result<DocumentMacroConfig> {
+  try {
+    if (!isRecord(raw)) return fail('INVALID_CONFIG', 'The macro has no settings yet. Edit the macro to choose a document.');
+    const version = own(raw, 'version') ?? DOCUMENT_CONFIG_VERSION;
+    if (version !== DOCUMENT_CONFIG_VERSION) {
+      if (typeof version === 'number' && Number.isInteger(version) && version > DOCUMENT_CONFIG_VERSION) {
+        return fail('UNSUPPORTED_VERSION', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
+      }
+      return fail('INVALID_CONFIG', 'The macro settings have an unknown version. Edit the macro and choose the document again.');
+    }
+    const issues = new Issues();
+    const siteId = own(raw, 'siteId');
+    const host = siteIdHost(siteId, opts);
+    if (host === undefined) issues.add('siteId', 'is not a SharePoint site id on an allowed host');
+    const driveId = own(raw, 'driveId');
+    if (!isDriveId(driveId)) issues.add('driveId', 'is not a drive id');
+    const itemId = own(raw, 'itemId');
+    if (!isDriveItemId(itemId)) issues.add('itemId', 'is not a drive item id');
+    const name = own(raw, 'name');
+    if (!isCleanText(name, FILE_NAME_MAX) || checkSegment(name) !== undefined) issues.add('name', 'must be a file name');
+    const webUrl = own(raw, 'webUrl');
+    checkWebUrl('webUrl', webUrl, host, opts, issues);
+    return issues.result(() => ({
+      version: DOCUMENT_CONFIG_VERSION,
+      siteId: siteId as string,
+      driveId: driveId as string,
+      itemId: itemId as string,
+      name: name as string,
+      webUrl: webUrl as string,
+    }));
+  } catch {
+    return fail('INVALID_CONFIG', 'The macro settings could not be read. Edit the macro and choose the document again.');
+  }
+}

@@ -1,0 +1,76 @@
+import { fail, ok, type Result } from './result';
+
+/** Options every URL check needs: hosts an admin added besides `*.sharepoint.com`. */
+export interface HostPolicy {
+  allowedHosts: readonly string[];
+}
+
+// One LDH label in front of sharepoint.com: `contoso`, `contoso-my`. Deeper names (`a.b.sharepoint.com`)
+// are not tenants, and `xn--` labels are refused separately so a look-alike can't pass as a tenant.
+const TENANT_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.sharepoint\.com$/;
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** Lower-cases admin-entered hosts and drops entries that are not plain DNS names (IPs, ports, paths). */
+export function normaliseAllowedHosts(hosts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const h of hosts) {
+    if (typeof h !== 'string') continue;
+    const host = h.trim().toLowerCase();
+    if (HOST_NAME.test(host) && !IPV4.test(host) && !host.split('.').some((l) => l.startsWith('xn--'))) out.push(host);
+  }
+  return out;
+}
+
+/**
+ * Checks a hostname as WHATWG `URL` normalised it (lower case, IPv4 in dotted form, IDN as punycode).
+ * Accepts `<tenant>.sharepoint.com` or an exact admin-allowed host.
+ */
+export function checkSharePointHost(hostname: string, policy: HostPolicy): Result<string> {
+  const host = hostname.toLowerCase();
+  if (host.startsWith('[') || host.includes(':') || IPV4.test(host)) {
+    return fail('IP_ADDRESS', 'Use the SharePoint site name (like contoso.sharepoint.com), not an IP address.');
+  }
+  if (host.endsWith('.')) {
+    return fail('HOST_NOT_ALLOWED', `“${host}” ends with a dot; remove it and paste the address again.`);
+  }
+  if (normaliseAllowedHosts(policy.allowedHosts).includes(host)) return ok(host);
+  if (host.split('.').some((label) => label.startsWith('xn--'))) {
+    return fail(
+      'HOST_NOT_ALLOWED',
+      `“${host}” contains international characters that can imitate another address; only plain sharepoint.com addresses are accepted.`,
+    );
+  }
+  if (host === 'sharepoint.com' || host === 'www.sharepoint.com') {
+    return fail('HOST_NOT_ALLOWED', 'That is Microsoft’s own site; paste the address of your organisation’s SharePoint, like contoso.sharepoint.com.');
+  }
+  if (TENANT_HOST.test(host)) return ok(host);
+  if (host.endsWith('.sharepoint.com')) {
+    return fail('HOST_NOT_ALLOWED', `“${host}” is not a SharePoint Online site address; it should look like contoso.sharepoint.com.`);
+  }
+  return fail(
+    'HOST_NOT_ALLOWED',
+    `“${host}” is not a SharePoint Online address. If it is your organisation’s SharePoint, ask a Confluence admin to allow it.`,
+  );
+}
+
+/**
+ * True when `value` is an absolute `https:` URL without credentials or port on an accepted SharePoint host.
+ * Used for stored `webUrl`s and item links.
+ */
+export function isSharePointHttpsUrl(value: string, policy: HostPolicy): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    !/[\\\s]/.test(value) &&
+    checkSharePointHost(url.hostname, policy).ok
+  );
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { parseDocumentMacroConfig, parseListMacroConfig } from '../../../src/core/sharepoint/config';
+import { DRIVE_ID, ITEM_ID, LIST_ID, SITE_ID, documentConfig, libraryConfig, listConfig } from './fixtures';
+
+const policy = { allowedHosts: [] };
+const list = (raw: unknown) => parseListMacroConfig(raw, policy);
+const errorOf = (r: ReturnType<typeof list> | ReturnType<typeof parseDocumentMacroConfig>) => (r.ok ? undefined : r.error);
+
+describe('parseListMacroConfig', () => {
+  it('accepts a current list and library configuration unchanged', () => {
+    expect(list(listConfig())).toEqual({ ok: true, value: listConfig() });
+    const lib = libraryConfig({ folder: { id: ITEM_ID, path: 'Reports/2024' }, sort: { column: 'Modified', direction: 'desc' } });
+    expect(list(lib)).toEqual({ ok: true, value: lib });
+  });
+
+  it('survives a JSON round trip and drops unknown keys', () => {
+    const raw = { ...JSON.parse(JSON.stringify(listConfig())), extra: '<script>', __proto__: { polluted: true } };
+    const r = list(raw);
+    expect(r.ok && Object.keys(r.value)).not.toContain('extra');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'config'],
+    ['an array', [listConfig()]],
+    ['a number', 7],
+  ])('refuses %s', (_label, raw) => {
+    expect(errorOf(list(raw))?.code).toBe('INVALID_CONFIG');
+  });
+
+  it.each([
+    ['siteId on another host', { siteId: 'evil.com,3f2504e0-4f89-11d3-9a0c-0305e82c3301,9a0c4f89-3f25-11d3-4f89-0305e82c3302' }, 'siteId'],
+    ['siteId with a path', { siteId: 'contoso.sharepoint.com/../x,3f2504e0-4f89-11d3-9a0c-0305e82c3301,9a0c4f89-3f25-11d3-4f89-0305e82c3302' }, 'siteId'],
+    ['siteId of wrong shape', { siteId: 'root' }, 'siteId'],
+    ['listId that is a title', { listId: 'Tasks' }, 'listId'],
+    ['listId with a path', { listId: `${LIST_ID}/../../me` }, 'listId'],
+    ['http webUrl', { siteWebUrl: 'http://contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
+    ['javascript webUrl', { siteWebUrl: 'javascript:alert(1)' }, 'siteWebUrl'],
+    ['webUrl on another host', { siteWebUrl: 'https://evil.com/sites/x' }, 'siteWebUrl'],
+    ['webUrl on another tenant', { siteWebUrl: 'https://fabrikam.sharepoint.com/sites/x' }, 'different host'],
+    ['webUrl with credentials', { siteWebUrl: 'https://a:b@contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
+    ['empty list name', { listName: '' }, 'listName'],
+    ['list name with control characters', { listName: 'Tasks\u202E' }, 'listName'],
+    ['overlong site name', { siteName: 'x'.repeat(256) }, 'siteName'],
+    ['unknown kind', { kind: 'calendar' }, 'kind'],
+    ['page size not offered', { pageSize: 5000 }, 'pageSize'],
+    ['page size as string', { pageSize: '25' }, 'pageSize'],
+    ['no columns', { columns: [] }, 'columns'],
+    ['too many columns', { columns: Array.from({ length: 21 }, (_, i) => ({ name: `C${i}`, displayName: `C${i}`, type: 'text' })) }, 'columns'],
+    ['column name injecting OData', { columns: [{ name: 'Title),id&$top=5000', displayName: 'x', type: 'text' }] }, 'columns[0].name'],
+    ['column name with quote', { columns: [{ name: "Ti'tle", displayName: 'x', type: 'text' }] }, 'columns[0].name'],
+    ['unknown column type', { columns: [{ name: 'Title', displayName: 'Title', type: 'html' }] }, 'columns[0].type'],
+    ['duplicate column', { columns: [{ name: 'Title', displayName: 'T', type: 'text' }, { name: 'title', displayName: 'T', type: 'text' }] }, 'repeats'],
+    ['bad format', { columns: [{ name: 'N', displayName: 'N', type: 'number', format: { decimals: 9 } }] }, 'decimals'],
+    ['bad currency locale', { columns: [{ name: 'C', displayName: 'C', type: 'currency', format: { currencyLocale: '"><img>' } }] }, 'currencyLocale'],
+    ['sort on an injected column', { sort: { column: 'Title desc,ID', direction: 'asc' } }, 'sort.column'],
+    ['sort direction', { sort: { column: 'Title', direction: 'up' } }, 'sort.direction'],
+    ['folder on a list', { folder: { path: 'x' } }, 'folder'],
+    ['driveId on a list', { driveId: DRIVE_ID }, 'driveId'],
+  ])('refuses %s', (_label, patch, mention) => {
+    const e = errorOf(list({ ...listConfig(), ...patch }));
+    expect(e?.code).toBe('INVALID_CONFIG');
+    expect(e?.message).toContain(mention);
+  });
+
+  it.each([
+    ['dot segments', '../other'],
+    ['absolute path', '/sites/x'],
+    ['empty segment', 'a//b'],
+    ['control character', 'a\u0000b'],
+    ['backslash', 'a\\b'],
+  ])('refuses a folder path with %s', (_label, path) => {
+    expect(errorOf(list(libraryConfig({ folder: { path } })))?.message).toContain('folder.path');
+  });
+
+  it('refuses a folder id or drive id that could escape the URL path', () => {
+    expect(errorOf(list(libraryConfig({ folder: { id: '../root', path: '' } })))?.message).toContain('folder.id');
+    expect(errorOf(list(libraryConfig({ driveId: 'b!abc/../../me' })))?.message).toContain('driveId');
+  });
+
+  it('reports several problems at once', () => {
+    const e = errorOf(list({ ...listConfig(), listId: 'x', pageSize: 3, kind: 'x' }));
+    expect(e?.message).toMatch(/listId.*kind.*pageSize/);
+  });
+
+  it('refuses a configuration from a newer app version, and unknown versions', () => {
+    expect(errorOf(list({ ...listConfig(), version: 3 }))?.code).toBe('UNSUPPORTED_VERSION');
+    expect(errorOf(list({ ...listConfig(), version: 'two' }))?.code).toBe('INVALID_CONFIG');
+    expect(errorOf(list({ ...listConfig(), version: 0 }))?.code).toBe('INVALID_CONFIG');
+  });
+
+  it('never throws, even on objects whose getters throw', () => {
+    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, has: () => true, getOwnPropertyDescriptor: () => { throw new Error('boom'); } });
+    expect(errorOf(list(hostile))?.code).toBe('INVALID_CONFIG');
+  });
+
+  it('accepts vanity hosts only when the admin allowed them', () => {
+    const cfg = {
+      ...listConfig(),
+      siteId: 'intranet.contoso.com,3f2504e0-4f89-11d3-9a0c-0305e82c3301,9a0c4f89-3f25-11d3-4f89-0305e82c3302',
+      siteWebUrl: 'https://intranet.contoso.com/sites/x',
+    };
+    expect(parseListMacroConfig(cfg, { allowedHosts: [] }).ok).toBe(false);
+    expect(parseListMacroConfig(cfg, { allowedHosts: ['intranet.contoso.com'] }).ok).toBe(true);
+  });
+
+  describe('version 1 drafts', () => {
+    const v1 = {
+      siteId: SITE_ID,
+      siteWebUrl: 'https://contoso.sharepoint.com/sites/x',
+      listId: LIST_ID,
+      listName: 'Tasks',
+      columns: ['Title', 'Status'],
+      sortBy: 'Modified',
+      sortDescending: true,
+      pageSize: 30,
+    };
+
+    it('are upgraded where that is safe', () => {
+      const r = list(v1);
+      expect(r).toEqual({
+        ok: true,
+        value: {
+          version: 2,
+          siteId: SITE_ID,
+          siteName: '',
+          siteWebUrl: 'https://contoso.sharepoint.com/sites/x',
+          listId: LIST_ID,
+          listName: 'Tasks',
+          kind: 'list',
+          columns: [
+            { name: 'Title', displayName: 'Title', type: 'unknown' },
+            { name: 'Status', displayName: 'Status', type: 'unknown' },
+          ],
+          sort: { column: 'Modified', direction: 'desc' },
+          pageSize: 25,
+        },
+      });
+    });
+
+    it('get the default page size when none was stored, and the nearest allowed one otherwise', () => {
+      const { pageSize: _drop, ...noSize } = v1;
+      expect(list(noSize).ok && (list(noSize) as { value: { pageSize: number } }).value.pageSize).toBe(25);
+      expect((list({ ...v1, pageSize: 1000 }) as { value: { pageSize: number } }).value.pageSize).toBe(100);
+      expect((list({ ...v1, pageSize: 9 }) as { value: { pageSize: number } }).value.pageSize).toBe(10);
+    });
+
+    it('still refuse bad ids, addresses and column names', () => {
+      expect(list({ ...v1, listId: 'Tasks' }).ok).toBe(false);
+      expect(list({ ...v1, siteWebUrl: undefined }).ok).toBe(false);
+      expect(list({ ...v1, siteWebUrl: 'https://evil.com/x' }).ok).toBe(false);
+      expect(list({ ...v1, columns: ['Title', 'x;drop'] }).ok).toBe(false);
+      expect(list({ ...v1, sortBy: 'Title desc' }).ok).toBe(false);
+      expect(list({ ...v1, pageSize: -1 }).ok).toBe(false);
+      expect(list({ ...v1, pageSize: Number.NaN }).ok).toBe(false);
+    });
+
+    it('do not accept plain-name columns in a version 2 configuration', () => {
+      expect(errorOf(list({ ...listConfig(), columns: ['Title'] }))?.message).toContain('columns[0]');
+    });
+  });
+});
+
+describe('parseDocumentMacroConfig', () => {
+  it('accepts a valid configuration, with or without an explicit version', () => {
+    expect(parseDocumentMacroConfig(documentConfig(), policy)).toEqual({ ok: true, value: documentConfig() });
+    const { version: _v, ...noVersion } = documentConfig();
+    expect(parseDocumentMacroConfig(noVersion, policy)).toEqual({ ok: true, value: documentConfig() });
+  });
+
+  it.each([
+    ['driveId', { driveId: 'me' }],
+    ['itemId', { itemId: '../../me/drive' }],
+    ['itemId', { itemId: 'abc?x=1' }],
+    ['name', { name: '' }],
+    ['name', { name: 'a/b.docx' }],
+    ['webUrl', { webUrl: 'javascript:alert(1)' }],
+    ['webUrl', { webUrl: 'https://contoso.sharepoint.com.evil.com/x.docx' }],
+    ['different host', { webUrl: 'https://fabrikam.sharepoint.com/x.docx' }],
+    ['siteId', { siteId: 42 }],
+  ])('refuses a bad %s', (mention, patch) => {
+    const e = errorOf(parseDocumentMacroConfig({ ...documentConfig(), ...patch }, policy));
+    expect(e?.code).toBe('INVALID_CONFIG');
+    expect(e?.message).toContain(mention);
+  });
+
+  it('refuses newer versions and non-objects', () => {
+    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), version: 2 }, policy))?.code).toBe('UNSUPPORTED_VERSION');
+    expect(errorOf(parseDocumentMacroConfig(undefined, policy))?.code).toBe('INVALID_CONFIG');
+  });
+});

@@ -1,0 +1,293 @@
+import { describe, expect, it } from 'vitest';
+import { createFormatContext } from '../../../src/core/sharepoint/cells';
+import { firstPaintBatch, initTable, reduceTable, tableView, type TableEvent, type TableState } from '../../../src/core/sharepoint/view-model';
+import { DRIVE_ID, GENERIC_LIST_COLUMNS, ITEM_ID, LIST_ID, SITE_ID, libraryConfig, listConfig } from './fixtures';
+
+const BASE = 'https://graph.microsoft.com/v1.0';
+const ctx = createFormatContext({ locale: 'en-US', timeZone: 'UTC' });
+const run = (s: TableState, ...events: TableEvent[]) => events.reduce(reduceTable, s);
+const params = (s: TableState) => new URL(BASE + s.pending!.request.path).searchParams;
+const pendingPath = (s: TableState) => new URL(BASE + s.pending!.request.path).pathname.replace('/v1.0', '');
+
+const listItem = (id: number, fields: Record<string, unknown> = {}) => ({
+  id: String(id),
+  webUrl: `https://contoso.sharepoint.com/sites/x/Lists/Tasks/${id}_.000`,
+  fields: { Title: `Task ${id}`, ...fields },
+});
+const page = (ids: number[], next?: string, fields: (id: number) => Record<string, unknown> = () => ({})) => ({
+  value: ids.map((id) => listItem(id, fields(id))),
+  ...(next !== undefined ? { '@odata.nextLink': next } : {}),
+});
+const nextLink = (token: string) => `${BASE}/sites/${SITE_ID}/lists/${LIST_ID}/items?$skiptoken=${token}&$top=25`;
+/** Answers whatever request is pending. */
+const answer = (s: TableState, body: unknown) => reduceTable(s, { type: 'loaded', seq: s.pending!.seq, body });
+const titles = (s: TableState) => tableView(s, ctx).rows.map((r) => r.cells[0]!.text);
+
+describe('paging', () => {
+  it('starts with the first page pending and nothing shown', () => {
+    const s = initTable(listConfig());
+    expect(pendingPath(s)).toBe(`/sites/${SITE_ID}/lists/${LIST_ID}/items`);
+    expect(params(s).get('$top')).toBe('25');
+    expect(tableView(s, ctx)).toMatchObject({ loading: true, rows: [], page: { number: 1, canPrevious: false, canNext: false } });
+  });
+
+  it('goes forward by nextLink and back without refetching', () => {
+    let s = answer(initTable(listConfig()), page([1, 2], nextLink('p2')));
+    expect(titles(s)).toEqual(['Task 1', 'Task 2']);
+    expect(tableView(s, ctx).page).toEqual({ number: 1, canPrevious: false, canNext: true });
+
+    s = reduceTable(s, { type: 'next' });
+    expect(s.pending?.request.path).toBe(`/sites/${SITE_ID}/lists/${LIST_ID}/items?$skiptoken=p2&$top=25`);
+    s = answer(s, page([3]));
+    expect(titles(s)).toEqual(['Task 3']);
+    expect(tableView(s, ctx).page).toEqual({ number: 2, canPrevious: true, canNext: false });
+
+    s = reduceTable(s, { type: 'previous' });
+    expect(s.pending).toBeNull();
+    expect(titles(s)).toEqual(['Task 1', 'Task 2']);
+
+    s = reduceTable(s, { type: 'next' });
+    expect(s.pending).toBeNull();
+    expect(titles(s)).toEqual(['Task 3']);
+  });
+
+  it('does nothing on next at the last page or previous at the first', () => {
+    const s = answer(initTable(listConfig()), page([1]));
+    expect(run(s, { type: 'next' }, { type: 'previous' })).toBe(s);
+  });
+
+  it('ignores answers to superseded requests', () => {
+    let s = initTable(listConfig());
+    const stale = s.pending!.seq;
+    s = reduceTable(s, { type: 'sort', column: 'Title' });
+    s = reduceTable(s, { type: 'loaded', seq: stale, body: page([99]) });
+    expect(titles(s)).toEqual([]);
+    expect(s.pending).not.toBeNull();
+  });
+
+  it('evicts far pages but keeps their links, refetching only what was dropped', () => {
+    let s = initTable(listConfig(), { maxCachedPages: 2 });
+    s = answer(s, page([1], nextLink('p2')));
+    s = answer(reduceTable(s, { type: 'next' }), page([2], nextLink('p3')));
+    s = answer(reduceTable(s, { type: 'next' }), page([3]));
+    expect(s.pages[0]!.rows).toBeUndefined();
+    s = reduceTable(s, { type: 'previous' });
+    expect(s.pending).toBeNull();
+    s = reduceTable(s, { type: 'previous' });
+    expect(s.pending?.request.path).toBe(s.pages[0]!.request.path);
+    s = answer(s, page([1], nextLink('p2')));
+    expect(titles(s)).toEqual(['Task 1']);
+  });
+
+  it('refuses a nextLink off Graph and stops paging', () => {
+    const s = answer(initTable(listConfig()), page([1], 'https://evil.com/v1.0/steal'));
+    expect(titles(s)).toEqual(['Task 1']);
+    expect(tableView(s, ctx)).toMatchObject({ problem: 'INVALID_NEXT_LINK', page: { canNext: false } });
+  });
+
+  it('a failed page can be retried with the same request', () => {
+    let s = initTable(listConfig());
+    const request = s.pending!.request;
+    s = reduceTable(s, { type: 'failed', seq: s.pending!.seq });
+    expect(tableView(s, ctx)).toMatchObject({ failed: true, loading: false });
+    s = reduceTable(s, { type: 'retry' });
+    expect(s.pending?.request).toEqual(request);
+  });
+
+  it('an unreadable answer is a failure, not an empty table', () => {
+    const s = answer(initTable(listConfig()), { nope: true });
+    expect(tableView(s, ctx)).toMatchObject({ failed: true, problem: 'INVALID_RESPONSE' });
+  });
+});
+
+describe('sorting', () => {
+  it('a header click sorts ascending, a second click descending, on the server for sortable columns', () => {
+    let s = reduceTable(answer(initTable(listConfig()), page([1], nextLink('p2'))), { type: 'sort', column: 'Title' });
+    expect(params(s).get('$orderby')).toBe('fields/Title asc');
+    expect(s.pending?.request.headers?.['Prefer']).toBe('HonorNonIndexedQueriesWarningMayFailRandomly');
+    expect(s.pages).toHaveLength(1);
+    s = reduceTable(answer(s, page([1])), { type: 'sort', column: 'Title' });
+    expect(params(s).get('$orderby')).toBe('fields/Title desc');
+    expect(tableView(s, ctx).sort).toEqual({ column: 'Title', direction: 'desc', scope: 'all' });
+    s = reduceTable(answer(s, page([1])), { type: 'sort', column: 'Modified' });
+    expect(params(s).get('$orderby')).toBe('fields/Modified asc');
+  });
+
+  it('person columns sort the loaded page only, without a request, empty values last', () => {
+    const owners: Record<number, string | undefined> = { 1: 'Zoe', 2: undefined, 3: 'adam', 4: 'Émile' };
+    let s = answer(initTable(listConfig()), page([1, 2, 3, 4], undefined, (id) => (owners[id] ? { Owner: owners[id] } : {})));
+    s = reduceTable(s, { type: 'sort', column: 'Owner' });
+    expect(s.pending).toBeNull();
+    const view = tableView(s, ctx);
+    expect(view.sort).toEqual({ column: 'Owner', direction: 'asc', scope: 'page' });
+    expect(view.rows.map((r) => r.key)).toEqual(['3', '4', '1', '2']);
+    s = reduceTable(s, { type: 'sort', column: 'Owner' });
+    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['1', '4', '3', '2']);
+  });
+
+  it('a stored sort is applied on the first request', () => {
+    const s = initTable(listConfig({ sort: { column: 'Modified', direction: 'desc' } }));
+    expect(params(s).get('$orderby')).toBe('fields/Modified desc');
+  });
+
+  it('when Graph refuses the query, sorting and search fall back to the page', () => {
+    let s = reduceTable(answer(initTable(listConfig()), page([1])), { type: 'sort', column: 'Due' });
+    s = reduceTable(s, { type: 'serverQueryRejected', seq: s.pending!.seq });
+    expect(params(s).get('$orderby')).toBeNull();
+    expect(s.pending?.request.headers).toBeUndefined();
+    s = answer(s, page([1, 2], undefined, (id) => ({ Due: id === 1 ? '2024-05-01T00:00:00Z' : '2024-01-01T00:00:00Z' })));
+    expect(tableView(s, ctx)).toMatchObject({ sort: { scope: 'page' }, search: { scope: 'page' } });
+    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['2', '1']);
+    // Further sorts stay local.
+    expect(reduceTable(s, { type: 'sort', column: 'Title' }).pending).toBeNull();
+  });
+});
+
+describe('search', () => {
+  it('lists search the whole list by Title prefix on the server, quotes escaped', () => {
+    let s = answer(initTable(listConfig()), page([1], nextLink('p2')));
+    s = reduceTable(s, { type: 'search', text: "  O'Brien  " });
+    expect(s.search).toBe("O'Brien");
+    expect(params(s).get('$filter')).toBe("startswith(fields/Title,'O''Brien')");
+    expect(s.pages).toHaveLength(1);
+    expect(tableView(s, ctx).search).toEqual({ text: "O'Brien", scope: 'all' });
+    expect(reduceTable(s, { type: 'search', text: "O'Brien" })).toBe(s);
+    s = reduceTable(answer(s, page([5])), { type: 'search', text: '' });
+    expect(params(s).get('$filter')).toBeNull();
+  });
+
+  it('without a text column, search filters the loaded page', () => {
+    const config = listConfig({ columns: [{ name: 'Status', displayName: 'Status', type: 'choice' }] });
+    let s = answer(initTable(config), page([1, 2, 3], undefined, (id) => ({ Status: id === 2 ? 'Blocked' : 'Done' })));
+    s = reduceTable(s, { type: 'search', text: 'block' });
+    expect(s.pending).toBeNull();
+    expect(tableView(s, ctx)).toMatchObject({ search: { scope: 'page' } });
+    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['2']);
+  });
+});
+
+describe('libraries and folders', () => {
+  const driveItem = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name,
+    webUrl: `https://contoso.sharepoint.com/sites/x/Shared%20Documents/${encodeURIComponent(name)}`,
+    lastModifiedDateTime: '2024-03-05T10:00:00Z',
+    lastModifiedBy: { user: { displayName: 'Ada' } },
+    ...extra,
+  });
+  const folder = (id: string, name: string, parent = `/drives/${DRIVE_ID}/root:`) => driveItem(id, name, { folder: { childCount: 2 }, parentReference: { path: parent } });
+  const file = (id: string, name: string, parent = `/drives/${DRIVE_ID}/root:`) => driveItem(id, name, { size: 2048, file: { mimeType: 'application/pdf' }, parentReference: { path: parent } });
+
+  it('starts at the library root with one breadcrumb', () => {
+    const s = initTable(libraryConfig());
+    expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/root/children`);
+    expect(tableView(s, ctx)).toMatchObject({ crumbs: [{ name: 'Documents', path: '' }], canGoUp: false });
+  });
+
+  it('enters folders, goes up, and jumps by breadcrumb', () => {
+    let s = answer(initTable(libraryConfig()), { value: [folder('F1', 'Reports'), file('A1', 'scan.pdf')] });
+    const view = tableView(s, ctx);
+    expect(view.rows.map((r) => [r.icon, r.cells[0]!.text, r.cells[3]!.text])).toEqual([
+      ['folder', 'Reports', '2 items'],
+      ['pdf', 'scan.pdf', '2 KB'],
+    ]);
+
+    s = reduceTable(s, { type: 'openFolder', key: 'F1' });
+    expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/items/F1/children`);
+    expect(s.crumbs.map((c) => c.name)).toEqual(['Documents', 'Reports']);
+    s = answer(s, { value: [folder('F2', '2024', `/drives/${DRIVE_ID}/root:/Reports`)] });
+    s = answer(reduceTable(s, { type: 'openFolder', key: 'F2' }), { value: [] });
+    expect(s.crumbs.map((c) => [c.name, c.path])).toEqual([
+      ['Documents', ''],
+      ['Reports', 'Reports'],
+      ['2024', 'Reports/2024'],
+    ]);
+
+    s = reduceTable(s, { type: 'up' });
+    expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/items/F1/children`);
+    s = reduceTable(answer(s, { value: [] }), { type: 'crumb', index: 0 });
+    expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/root/children`);
+    expect(tableView(s, ctx).canGoUp).toBe(false);
+  });
+
+  it('files can’t be entered and unknown keys are ignored', () => {
+    const s = answer(initTable(libraryConfig()), { value: [file('A1', 'scan.pdf')] });
+    expect(reduceTable(s, { type: 'openFolder', key: 'A1' })).toBe(s);
+    expect(reduceTable(s, { type: 'openFolder', key: 'nope' })).toBe(s);
+  });
+
+  it('a configured folder is the top: addressed by id, named after its last segment, no way above it', () => {
+    const s = initTable(libraryConfig({ folder: { id: ITEM_ID, path: 'Teams/Finance' } }));
+    expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/items/${ITEM_ID}/children`);
+    expect(s.crumbs).toEqual([{ name: 'Finance', id: ITEM_ID, path: 'Teams/Finance' }]);
+    expect(reduceTable(s, { type: 'up' })).toBe(s);
+  });
+
+  it('sorts by name, modified and size on the server, other columns on the page', () => {
+    let s = answer(initTable(libraryConfig()), { value: [] });
+    s = reduceTable(s, { type: 'sort', column: 'FileLeafRef' });
+    expect(params(s).get('$orderby')).toBe('name asc');
+    s = reduceTable(answer(s, { value: [] }), { type: 'sort', column: 'FileSizeDisplay' });
+    expect(params(s).get('$orderby')).toBe('size asc');
+    s = reduceTable(answer(s, { value: [] }), { type: 'sort', column: 'Editor' });
+    expect(s.pending).toBeNull();
+  });
+
+  it('search covers the library but shows only results under the configured folder', () => {
+    let s = answer(initTable(libraryConfig({ folder: { path: 'Teams' } })), { value: [] });
+    s = reduceTable(s, { type: 'search', text: "plan's" });
+    expect(s.pending!.request.path.split('?')[0]).toBe(`/drives/${DRIVE_ID}/root/search(q='plan''s')`);
+    s = answer(s, {
+      value: [
+        file('A1', 'plan.pdf', `/drives/${DRIVE_ID}/root:/Teams/Finance`),
+        file('A2', 'plan.pdf', `/drives/${DRIVE_ID}/root:/Secret`),
+        file('A3', 'plan.pdf', `/drives/${DRIVE_ID}/root:/TeamsOther`),
+        file('A4', 'plan.pdf'),
+        driveItem('A5', 'no-parent.pdf'),
+      ],
+    });
+    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['A1']);
+  });
+
+  it('opening a folder from search results rebuilds the breadcrumbs from its path', () => {
+    let s = answer(reduceTable(answer(initTable(libraryConfig()), { value: [] }), { type: 'search', text: 'q3' }), {
+      value: [folder('F9', 'Q3', `/drives/${DRIVE_ID}/root:/Reports/2024`)],
+    });
+    s = reduceTable(s, { type: 'openFolder', key: 'F9' });
+    expect(s.search).toBe('');
+    expect(s.crumbs).toEqual([
+      { name: 'Documents', path: '' },
+      { name: 'Reports', path: 'Reports' },
+      { name: '2024', path: 'Reports/2024' },
+      { name: 'Q3', id: 'F9', path: 'Reports/2024/Q3' },
+    ]);
+    s = reduceTable(answer(s, { value: [] }), { type: 'crumb', index: 1 });
+    expect(s.pending!.request.path.split('?')[0]).toBe(`/drives/${DRIVE_ID}/root:/Reports:/children`);
+  });
+
+  it('without a stored drive id the library is reached through its list', () => {
+    const { driveId: _d, ...config } = libraryConfig();
+    expect(pendingPath(initTable(config))).toBe(`/sites/${SITE_ID}/lists/${LIST_ID}/drive/root/children`);
+  });
+});
+
+describe('first paint', () => {
+  it('batches the list, its columns and the first page in one round trip', () => {
+    const s = initTable(listConfig());
+    const batch = firstPaintBatch(s)!;
+    expect(batch.seq).toBe(s.pending!.seq);
+    expect(batch.body.requests.map((r) => [r.id, r.method, r.url.split('?')[0]])).toEqual([
+      ['list', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}`],
+      ['columns', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}/columns`],
+      ['page', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}/items`],
+    ]);
+  });
+
+  it('column definitions refresh display names and report removed columns', () => {
+    const defs = GENERIC_LIST_COLUMNS.filter((d) => d.name !== 'Owner').map((d) => (d.name === 'Status' ? { ...d, displayName: 'State' } : d));
+    const s = reduceTable(initTable(listConfig()), { type: 'columns', definitions: defs });
+    const view = tableView(s, ctx);
+    expect(view.columns.map((c) => c.displayName)).toEqual(['Title', 'State', 'Due date', 'Modified']);
+    expect(view.missingColumns.map((c) => c.name)).toEqual(['Owner']);
+  });
+});
