@@ -1,0 +1,235 @@
+/**
+ * Shape of the `"microsoft"` section of `dev/fixtures/demo-tenant.json`.
+ *
+ * People are referred to by `key` everywhere else in the fixture. Dates (`When`) are either ISO
+ * strings or relative to the emulator's start day (midnight UTC): `"-2d 09:30"`, `"+1d"`, `"-45m"`,
+ * so mail and calendars look current whenever the demo runs. Big data is described by
+ * `generateItems` / `generateFiles` and produced deterministically at start.
+ */
+export interface MicrosoftFixture {
+  $comment?: string;
+  tenants: TenantFixture[];
+  users: UserFixture[];
+  /** Delegated Graph permissions the demo app registration holds; what `.default` grants. */
+  appPermissions: string[];
+  sites: SiteFixture[];
+  mail?: MessageFixture[];
+  calendars?: CalendarFixture[];
+  chats?: ChatFixture[];
+  todo?: TodoListFixture[];
+}
+
+export type When = string;
+
+export interface TenantFixture {
+  key: string;
+  id: string;
+  displayName: string;
+  /** The first is the initial `*.onmicrosoft.com` domain. */
+  domains: string[];
+  sharePointHost?: string;
+}
+
+export interface UserFixture {
+  key: string;
+  /** Home tenant key. */
+  tenant: string;
+  /** Object id in the home tenant. */
+  id: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mail: string;
+  userPrincipalName: string;
+  jobTitle?: string;
+  /** B2B invitations: the guest object this person has in another tenant. */
+  guestIn?: Array<{ tenant: string; id: string; userPrincipalName: string }>;
+}
+
+/** A user key, `"members"` (every Member of the site's tenant) or `"everyone"` (guests too). */
+export type Grantee = string;
+
+export interface SiteFixture {
+  key: string;
+  tenant: string;
+  /** Server-relative path: `"/"` or `"/sites/phoenix"`. */
+  path: string;
+  /** Site collection GUID. */
+  id: string;
+  webId: string;
+  displayName: string;
+  description?: string;
+  created?: When;
+  owners: Grantee[];
+  members: Grantee[];
+  visitors?: Grantee[];
+  lists: ListFixture[];
+}
+
+export type ColumnType =
+  | 'text' | 'note' | 'number' | 'currency' | 'dateTime' | 'boolean' | 'choice'
+  | 'personOrGroup' | 'lookup' | 'hyperlinkOrPicture' | 'calculated';
+
+export interface ColumnFixture {
+  name: string;
+  displayName?: string;
+  type: ColumnType;
+  indexed?: boolean;
+  required?: boolean;
+  hidden?: boolean;
+  choices?: string[];
+  /** For `lookup`: the target list's `name` in the same site and the column shown. */
+  lookup?: { list: string; column: string };
+  dateOnly?: boolean;
+  /** For `calculated`: the SharePoint formula; the emulator stores the computed value in the item. */
+  formula?: string;
+}
+
+export interface ListFixture {
+  id: string;
+  /** URL name: `Tasks`, `Shared Documents`. */
+  name: string;
+  displayName: string;
+  template: 'genericList' | 'documentLibrary';
+  description?: string;
+  hidden?: boolean;
+  created?: When;
+  /** Unique permissions; absent = inherits the site's. */
+  readers?: Grantee[];
+  columns?: ColumnFixture[];
+  items?: ItemFixture[];
+  folders?: FolderFixture[];
+  files?: FileFixture[];
+  generateItems?: ItemsGenerator;
+  generateFiles?: FilesGenerator;
+}
+
+export interface ItemFixture {
+  id?: number;
+  /**
+   * Column values by column name. Person columns take a user key, lookups the target item id,
+   * hyperlinks `{ Url, Description }`.
+   */
+  fields: Record<string, unknown>;
+  readers?: Grantee[];
+  author?: string;
+  editor?: string;
+  created?: When;
+  modified?: When;
+}
+
+export interface FolderFixture {
+  path: string;
+  readers?: Grantee[];
+  author?: string;
+  created?: When;
+}
+
+export interface FileFixture {
+  path: string;
+  size?: number;
+  readers?: Grantee[];
+  author?: string;
+  editor?: string;
+  created?: When;
+  modified?: When;
+  /** Shown on the preview page. */
+  text?: string;
+}
+
+/** Restrict every `every`-th generated entry (1-based, counting from `offset`) to `readers`. */
+export interface Restriction {
+  every: number;
+  offset?: number;
+  readers: Grantee[];
+}
+
+export interface ItemsGenerator {
+  count: number;
+  seed: number;
+  /** `{n}` is replaced by the item number, zero-padded to the width of `count`. */
+  title: string;
+  /** Fixed start date of generated Created/Modified values, so output never depends on the clock. */
+  since: string;
+  /** People to pick for person columns and authors. */
+  people: string[];
+  restrict?: Restriction[];
+}
+
+export interface FilesGenerator {
+  count: number;
+  seed: number;
+  folders: number;
+  folderName: string;
+  fileName: string;
+  extensions: string[];
+  since: string;
+  people: string[];
+  restrict?: Restriction[];
+}
+
+export interface MessageFixture {
+  key: string;
+  mailbox: string;
+  /** A user key or an external address. */
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  /** HTML. */
+  body: string;
+  received: When;
+  conversation?: string;
+  isRead?: boolean;
+  importance?: 'low' | 'normal' | 'high';
+  folder?: 'inbox' | 'sentitems';
+  hasAttachments?: boolean;
+}
+
+export interface CalendarFixture {
+  key: string;
+  owner: string;
+  name: string;
+  color?: string;
+  isDefault?: boolean;
+  events: EventFixture[];
+}
+
+export interface EventFixture {
+  key: string;
+  subject: string;
+  body?: string;
+  start: When;
+  end: When;
+  isAllDay?: boolean;
+  location?: string;
+  attendees?: string[];
+  online?: boolean;
+  showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+}
+
+export interface ChatFixture {
+  /** The Teams thread id, e.g. `19:...@unq.gbl.spaces`. */
+  id: string;
+  chatType: 'oneOnOne' | 'group';
+  topic?: string;
+  members: string[];
+  messages: Array<{ from: string; at: When; body: string; contentType?: 'text' | 'html' }>;
+}
+
+export interface TodoListFixture {
+  key: string;
+  owner: string;
+  displayName: string;
+  wellknownListName?: 'defaultList' | 'flaggedEmails' | 'none';
+  tasks: Array<{
+    key: string;
+    title: string;
+    status: 'notStarted' | 'inProgress' | 'completed' | 'waitingOnOthers' | 'deferred';
+    importance?: 'low' | 'normal' | 'high';
+    created: When;
+    due?: When;
+    completed?: When;
+    body?: string;
+  }>;
+}

@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { TenantModel } from '../data/model';
+import type { Faults } from '../faults';
+import type { TokenService } from '../identity/tokens';
+import { authenticate } from './auth';
+import { runBatch } from './batch';
+import { buildRequest, dispatch, type Outcome } from './dispatch';
+import { badRequest, toGraphError } from './errors';
+import { answer, faultOutcome } from './respond';
+import type { GraphEnv, Route } from './types';
+
+const PREFIX = '/graph/v1.0';
+
+export interface GraphHttpDeps {
+  env: GraphEnv;
+  model: TenantModel;
+  routes: readonly Route[];
+  tokens: TokenService;
+  faults: Faults;
+  countRequest: () => void;
+  countBatchPart: () => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const readJson = async (req: Request): Promise<unknown> => {
+  const text = await req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+  }
+};
+
+/** Graph over HTTP: CORS for Custom UI iframes, injected faults, bearer auth, then the routes. */
+export const graphHttp = (d: GraphHttpDeps): Hono => {
+  const app = new Hono();
+  app.use(`${PREFIX}/*`, cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Prefer', 'client-request-id', 'ConsistencyLevel', 'Accept', 'SdkVersion', 'Retry-Attempt'],
+    exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location', 'Preference-Applied', 'OData-Version'],
+    maxAge: 3600,
+  }));
+
+  app.all(`${PREFIX}/*`, async (c) => {
+    d.countRequest();
+    const latency = d.faults.get().latencyMs;
+    if (latency > 0) await sleep(latency);
+    const url = new URL(c.req.url);
+    const pathWithQuery = url.pathname.slice(PREFIX.length) + url.search;
+    const isBatch = /^\/\$batch\/?$/i.test(url.pathname.slice(PREFIX.length));
+
+    let outcome: Outcome;
+    // The whole request may be throttled; inside a batch the random throttling moves to the parts.
+    const fault = d.faults.draw(!isBatch);
+    if (fault) {
+      outcome = faultOutcome(fault);
+    } else {
+      try {
+        const caller = authenticate(c.req.header('authorization'), d.tokens, d.model);
+        const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await readJson(c.req.raw);
+        if (isBatch) {
+          if (c.req.method !== 'POST') throw badRequest('$batch only accepts POST.');
+          outcome = {
+            ok: true,
+            result: runBatch({ routes: d.routes, env: d.env, caller, faults: d.faults, countPart: d.countBatchPart }, body),
+          };
+        } else {
+          outcome = dispatch(d.routes, d.env, caller, buildRequest(c.req.method, pathWithQuery, c.req.raw.headers, body));
+        }
+      } catch (e) {
+        outcome = { ok: false, error: toGraphError(e) };
+      }
+    }
+    const a = answer(outcome, c.req.header('client-request-id'), d.env.now());
+    return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: a.headers });
+  });
+  return app;
+};

@@ -1,0 +1,11 @@
+import { outlookRoutes } from './outlook';
+import { driveRoutes } from './sharepoint/drive-routes';
+import { siteRoutes } from './sharepoint/site-routes';
+import { teamsRoutes } from './teams';
+import { todoRoutes } from './todo';
+import type { Route } from './types';
+import { userRoutes } from './users';
+
+export const graphRoutes: readonly Route[] = [
+  ...userRoutes, ...siteRoutes, ...driveRoutes, ...outlookRoutes, ...teamsRoutes, ...todoRoutes,
+];

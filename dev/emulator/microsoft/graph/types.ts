@@ -1,0 +1,51 @@
+import type { Principal, Tenant } from '../data/directory';
+import type { TenantModel } from '../data/model';
+import type { UrlSigner } from '../signer';
+
+/** The signed-in user a Graph request acts for. */
+export interface Caller {
+  principal: Principal;
+  tenant: Tenant;
+  /** Granted delegated permissions, lower-cased. */
+  scopes: ReadonlySet<string>;
+}
+
+export interface GraphRequest {
+  method: string;
+  /** Path below `/v1.0`, as the client wrote it (still percent-encoded); nextLinks are built on it. */
+  path: string;
+  /** The path, decoded and with `:/path:` addressing folded into single segments. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface GraphResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface GraphEnv {
+  origin: string;
+  model: TenantModel;
+  now: () => number;
+  signer: UrlSigner;
+}
+
+export interface RouteContext {
+  env: GraphEnv;
+  caller: Caller;
+  req: GraphRequest;
+  params: Record<string, string>;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** Segments separated by `/`; `{name}` captures one (already decoded) segment. */
+  path: string;
+  /** Any one of these delegated permissions lets the call through; missing all → 403. */
+  scopes: readonly string[];
+  handle(ctx: RouteContext): GraphResult;
+}

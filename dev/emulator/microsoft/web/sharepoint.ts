@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { SharePoint } from '../data/sharepoint';
+import { extensionOf } from '../data/sharepoint';
+import { escapeHtml as e, htmlPage } from '../html';
+import type { UrlSigner } from '../signer';
+import { THUMBNAIL_SIZES } from '../graph/sharepoint/render';
+
+// The pages behind preview `getUrl`s and thumbnail URLs. Both are capability URLs: whoever holds
+// a valid, unexpired signature may look, exactly as with SharePoint's pre-authenticated links.
+
+const COLORS: Record<string, string> = { docx: '#185abd', xlsx: '#107c41', pptx: '#c43e1c', pdf: '#b30b00', txt: '#605e5c' };
+
+// Meant to be framed by the app's Custom UI: no X-Frame-Options, any ancestor.
+const EMBED_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *",
+  'Cache-Control': 'no-store',
+};
+
+export const sharePointWeb = (d: { sharePoint: SharePoint; signer: UrlSigner; now: () => number }): Hono => {
+  const app = new Hono();
+
+  const checked = (c: Context, subject: (uid: string) => string) => {
+    const uid = c.req.query('UniqueId') ?? c.req.param('uid') ?? '';
+    const expires = Number(c.req.query('e'));
+    const sig = c.req.query('sig') ?? '';
+    const item = d.sharePoint.driveItemByUniqueId(uid);
+    if (!item || !Number.isFinite(expires) || !d.signer.verify(subject(item.uniqueId), expires, sig)) return { error: 'invalid' as const };
+    if (expires <= d.now()) return { error: 'expired' as const };
+    return { item };
+  };
+
+  app.get('/sharepoint/:host/_layouts/15/embed.aspx', (c) => {
+    const r = checked(c, (uid) => `preview|${uid}`);
+    if (!r.item) {
+      const text = r.error === 'expired'
+        ? 'This preview link has expired. Ask the app for a new one.'
+        : 'This preview link is not valid.';
+      return c.html(htmlPage('Access denied', `<h1>Access denied</h1><p class="error">${e(text)}</p>`), 403, EMBED_HEADERS);
+    }
+    const item = r.item;
+    const ext = extensionOf(item.name);
+    const body = item.text ?? `This is the emulated preview of ${item.name}.`;
+    return c.html(htmlPage(item.name,
+      `<p><span style="background:${COLORS[ext] ?? '#605e5c'};color:#fff;padding:2px 6px">${e(ext.toUpperCase() || 'FILE')}</span></p>` +
+      `<h1>${e(item.name)}</h1><p>${e(item.drive.list.site.displayName)} › ${e(item.drive.list.displayName)}` +
+      `${item.parent && item.parent.path !== '' ? ` › ${e(item.parent.path)}` : ''}</p>` +
+      `<p>Modified ${e(item.modified)} · ${item.size.toLocaleString('en-US')} bytes</p><hr><p>${e(body)}</p>`), 200, EMBED_HEADERS);
+  });
+
+  app.get('/sharepoint/:host/_api/v2.0/thumbnails/:uid/:size', (c) => {
+    const size = c.req.param('size') as keyof typeof THUMBNAIL_SIZES;
+    const r = checked(c, (uid) => `thumb|${uid}|${size}`);
+    if (!r.item || !(size in THUMBNAIL_SIZES)) return c.text(r.error === 'expired' ? 'The thumbnail link has expired.' : 'Not a valid thumbnail link.', 403);
+    const px = THUMBNAIL_SIZES[size];
+    const ext = extensionOf(r.item.name);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="${px}" viewBox="0 0 96 96">` +
+      `<rect width="96" height="96" fill="${COLORS[ext] ?? '#605e5c'}"/>` +
+      `<text x="48" y="58" font-family="Segoe UI,sans-serif" font-size="24" fill="#fff" text-anchor="middle">${e(ext.toUpperCase().slice(0, 4))}</text></svg>`;
+    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=300' });
+  });
+
+  return app;
+};
