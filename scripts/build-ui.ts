@@ -1,0 +1,49 @@
+/**
+ * Builds every Custom UI resource listed in manifest.yml with Vite (`base: './'`: the Forge CDN
+ * serves each resource under its own path, and absolute asset URLs leave the iframe blank),
+ * then prints each resource's gzipped JavaScript size.
+ */
+import { build } from 'vite';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const root = resolve(import.meta.dirname, '..');
+const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as { resources: Array<{ key: string; path: string }> };
+
+export function gzippedJsBytes(distDir: string): number {
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.js')) total += gzipSync(readFileSync(p), { level: 9 }).length;
+    }
+  };
+  walk(distDir);
+  return total;
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  for (const r of manifest.resources) {
+    if (only.length && !only.includes(r.key)) continue;
+    const outDir = join(root, r.path);
+    const appRoot = dirname(outDir);
+    await build({
+      root: appRoot,
+      base: './',
+      logLevel: 'warn',
+      configFile: false,
+      resolve: { alias: [{ find: /^@forge\/bridge\/out\/(.*)$/, replacement: join(root, 'node_modules/@forge/bridge/out/$1') }] },
+      esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+      build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, modulePreload: { polyfill: false } },
+    });
+    console.log(`${r.key.padEnd(24)} ${(gzippedJsBytes(outDir) / 1024).toFixed(1)} KB gzipped JS`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}

@@ -1,0 +1,11 @@
+import { fail } from '../core/result';
+
+/**
+ * The only trustworthy identity in a resolver is `context.accountId` (set by the platform from
+ * the product session); nothing in the payload is. Anonymous visitors have none.
+ */
+export function requireAccount(context: { accountId?: unknown }) {
+  const accountId = context.accountId;
+  if (typeof accountId === 'string' && accountId.length > 0 && accountId.length <= 128) return { ok: true as const, accountId };
+  return fail('UNAUTHENTICATED', 'Log in to Atlassian to use Microsoft 365 here.');
+}

@@ -1,0 +1,45 @@
+import type { AccountState } from './use-account';
+
+interface Props {
+  state: AccountState;
+  onConnect: () => void;
+  onSignOut: () => void;
+}
+
+/** The "Microsoft 365 account" control: the same everywhere the app appears. */
+export function AccountControl({ state, onConnect, onSignOut }: Props) {
+  switch (state.kind) {
+    case 'loading':
+      return <p class="muted" role="status">Checking your Microsoft 365 connection…</p>;
+    case 'anonymous':
+      return <p class="notice" role="status">Log in to Atlassian to connect Microsoft 365.</p>;
+    case 'disconnected':
+      return (
+        <div class="account">
+          {state.message ? <p class="notice" role="alert">{state.message}</p> : <p class="muted">Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.</p>}
+          <button type="button" class="primary" onClick={onConnect}>Connect Microsoft 365</button>
+        </div>
+      );
+    case 'connecting':
+      return (
+        <div class="account" role="status">
+          <p>Finish signing in to Microsoft 365 in the new tab. This panel updates by itself.</p>
+          <button type="button" onClick={onConnect}>Open the sign-in again</button>
+        </div>
+      );
+    case 'connected':
+      return (
+        <div class="account">
+          <p role="status">Signed in as <strong>{state.name}</strong> ({state.mail})</p>
+          <button type="button" onClick={onSignOut}>Sign out</button>
+        </div>
+      );
+    case 'error':
+      return (
+        <div class="account">
+          <p class="error" role="alert">{state.message}</p>
+          <button type="button" onClick={onConnect}>Connect Microsoft 365</button>
+        </div>
+      );
+  }
+}

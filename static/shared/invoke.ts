@@ -1,0 +1,5 @@
+import { makeInvoke } from './bridge';
+import type { Defs } from '../../src/contract';
+
+/** Typed resolver calls; the contract is shared with the backend by type only. */
+export const call = makeInvoke<Defs>();

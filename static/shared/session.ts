@@ -1,0 +1,63 @@
+import type { AppErrorBody, Result, SessionToken } from '../../src/contract';
+
+/**
+ * The viewer's short-lived Graph token, kept for the tab only (sessionStorage or memory, never
+ * localStorage) under the Atlassian account it was issued for, so switching users never reuses it.
+ * The refresh token never reaches the browser.
+ */
+export interface TokenSource {
+  (opts: { refresh: boolean }): Promise<Result<SessionToken>>;
+}
+
+const EARLY_EXPIRY_MS = 60_000;
+
+type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/**
+ * sessionStorage when the browser grants it. Browsers that block third-party storage (Chromium with
+ * third-party-cookie deprecation, Safari) deny it to the Custom UI iframe, which is cross-site to the
+ * product page; then the token lives in memory for as long as the iframe does.
+ */
+export function tabStorage(): TokenStorage {
+  try {
+    const s = window.sessionStorage;
+    s.getItem('m365.probe');
+    return s;
+  } catch {
+    const m = new Map<string, string>();
+    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+  }
+}
+const storageKey = (accountId: string) => `m365.session.${accountId}`;
+
+export function createSession(accountId: string, fetchToken: TokenSource, storage: TokenStorage = tabStorage(), now: () => number = Date.now) {
+  function cached(): SessionToken | undefined {
+    try {
+      const raw = storage.getItem(storageKey(accountId));
+      if (!raw) return undefined;
+      const t = JSON.parse(raw) as SessionToken;
+      return t.expiresAt - now() > EARLY_EXPIRY_MS ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function token(refresh = false): Promise<{ ok: true; value: SessionToken } | { ok: false; error: AppErrorBody }> {
+    if (!refresh) {
+      const t = cached();
+      if (t) return { ok: true, value: t };
+    }
+    const res = await fetchToken({ refresh });
+    if (res.ok) storage.setItem(storageKey(accountId), JSON.stringify(res.value));
+    else storage.removeItem(storageKey(accountId));
+    return res;
+  }
+
+  return {
+    token,
+    hasToken: () => cached() !== undefined,
+    clear: () => storage.removeItem(storageKey(accountId)),
+  };
+}
+
+export type Session = ReturnType<typeof createSession>;
