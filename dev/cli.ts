@@ -1,0 +1,37 @@
+/**
+ * `npm start`: the app in the local Forge host with the demo tenant.
+ *   npm start -- --fresh      start with empty storage
+ *   PORT=4200 npm start       another port
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { startHost } from './host/server';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const args = new Set(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 4100);
+
+const t0 = Date.now();
+if (!args.has('--no-build') || !existsSync(join(root, 'static/issue-panel/dist/index.html'))) {
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-ui.ts')], { stdio: 'inherit', cwd: root });
+}
+const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-local'), fresh: args.has('--fresh'), fixtureFile: join(root, 'dev/fixtures/demo-tenant.json') });
+const s = ((Date.now() - t0) / 1000).toFixed(1);
+console.log(`
+  Microsoft 365 for Jira and Confluence — local Forge host ready in ${s} s
+
+  Start here        ${host.origin}/
+  Confluence page   ${host.origin}/wiki/spaces/DEMO/pages/65601
+  Jira issue        ${host.origin}/browse/DEMO-1
+  Switch user       add ?as=alice | bob | carol | gina | anonymous
+  Emulator control  ${host.origin}/__emulator/state
+`);
+
+const stop = async () => {
+  await host.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,170 @@
+// The product page's side of the Custom UI bridge: answers the iframes' callBridge messages the way
+// Jira and Confluence do (invoke through the platform, context, navigation, resize).
+(() => {
+  'use strict';
+  const cdnOrigin = document.body.dataset.cdnOrigin;
+  const pageContext = JSON.parse(document.body.dataset.context || '{}');
+  const frames = () => Array.from(document.querySelectorAll('iframe[data-forge-extension]'));
+  const descriptor = (frame) => JSON.parse(frame.dataset.forgeExtension);
+  const isWebUrl = (u) => { try { return ['http:', 'https:'].includes(new URL(u, location.href).protocol); } catch { return false; } };
+
+  async function invoke(ext, payload) {
+    const res = await fetch('/__host/invoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moduleKey: ext.moduleKey, localId: ext.localId, extension: ext.extension, functionKey: payload.functionKey, payload: payload.payload ?? {} }),
+    });
+    const body = await res.json();
+    if (!body.ok) throw Object.assign(new Error(body.error.message), { name: body.error.name || 'InvocationError' });
+    return body.value;
+  }
+
+  const handlers = {
+    invoke: (ext, payload) => invoke(ext, payload),
+    getContext: (ext) => ({
+      ...pageContext,
+      localId: ext.localId,
+      moduleKey: ext.moduleKey,
+      extension: ext.extension,
+      locale: navigator.language || 'en-US',
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      theme: { colorMode: 'light' },
+    }),
+    open: (_ext, payload) => {
+      const url = payload && payload.url;
+      if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
+      window.open(url, '_blank', 'noopener');
+      return true;
+    },
+    navigate: (_ext, payload) => {
+      const url = payload && payload.url;
+      if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
+      if (payload.type === 'new-tab') window.open(url, '_blank', 'noopener');
+      else location.assign(url);
+      return true;
+    },
+    submit: (ext, payload) => {
+      const editor = window.__forgeLocalMacroEditor;
+      return editor ? editor.submit(ext, payload) : false;
+    },
+    close: (ext) => {
+      const editor = window.__forgeLocalMacroEditor;
+      if (editor) editor.close(ext);
+      return true;
+    },
+    refresh: () => { location.reload(); return true; },
+    emitReadyEvent: () => true,
+    enableTheming: () => true,
+  };
+
+  window.addEventListener('message', async (event) => {
+    if (event.origin !== cdnOrigin) return;
+    const frame = frames().find((f) => f.contentWindow === event.source);
+    if (!frame) return;
+    const msg = event.data;
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.__forgeLocal === 'resize') {
+      frame.style.height = `${Math.min(Math.max(Number(msg.height) || 0, 40), 4000)}px`;
+      return;
+    }
+    if (msg.__forgeLocal !== 'call') return;
+    const reply = (body) => event.source.postMessage({ __forgeLocal: 'reply', id: msg.id, ...body }, cdnOrigin);
+    const handler = handlers[msg.type];
+    if (!handler) return reply({ ok: false, error: { name: 'BridgeAPIError', message: `The local host does not support bridge call '${msg.type}'.` } });
+    try {
+      reply({ ok: true, value: await handler(descriptor(frame), msg.payload) });
+    } catch (e) {
+      reply({ ok: false, error: { name: e.name || 'Error', message: e.message || String(e) } });
+    }
+  });
+
+  // Byline items open a popup that loads its iframe on first use, as Confluence does.
+  for (const button of document.querySelectorAll('.byline-toggle')) {
+    button.addEventListener('click', () => {
+      const popup = button.nextElementSibling;
+      const open = popup.hidden;
+      popup.hidden = !open;
+      button.setAttribute('aria-expanded', String(open));
+      const frame = popup.querySelector('iframe[data-src]');
+      if (open && frame && !frame.src) frame.src = frame.dataset.src;
+    });
+  }
+
+  const switcher = document.querySelector('.switcher select');
+  if (switcher) switcher.addEventListener('change', () => switcher.form.submit());
+})();
+
+// Confluence's editor, as far as macros go: insert, configure (the macro's config resource in a
+// modal, which answers with view.submit({ config })), edit and remove.
+(() => {
+  'use strict';
+  const article = document.querySelector('.confluence-page.editing');
+  if (!article) return;
+  const pageId = article.dataset.pageId;
+  const dialog = document.querySelector('dialog.macro-config');
+  const body = dialog.querySelector('.dialog-body');
+  const newLocalId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
+
+  function openConfig(moduleKey, localId, config) {
+    const template = document.querySelector(`template[data-config-frame="${CSS.escape(moduleKey)}"]`);
+    if (!template) return false;
+    body.replaceChildren(template.content.cloneNode(true));
+    const frame = body.querySelector('iframe');
+    const descriptor = JSON.parse(frame.dataset.forgeExtension);
+    descriptor.localId = localId;
+    descriptor.extension = { ...descriptor.extension, config };
+    frame.dataset.forgeExtension = JSON.stringify(descriptor);
+    frame.src = frame.dataset.src;
+    dialog.showModal();
+    return true;
+  }
+
+  async function save(moduleKey, localId, config) {
+    const res = await fetch(`/__host/pages/${encodeURIComponent(pageId)}/macros`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moduleKey, localId, config }),
+    });
+    if (!res.ok) throw new Error((await res.json()).error || 'The macro could not be saved.');
+  }
+
+  window.__forgeLocalMacroEditor = {
+    async submit(ext, payload) {
+      // Only the config view in the open dialog can submit; a macro's own view is not submittable.
+      const current = body.querySelector('iframe');
+      if (!dialog.open || !current || JSON.parse(current.dataset.forgeExtension).localId !== ext.localId) return false;
+      if (!payload || typeof payload !== 'object' || !payload.config || typeof payload.config !== 'object' || Array.isArray(payload.config)) {
+        throw new Error('Macro configuration must be submitted as view.submit({ config: { … } }).');
+      }
+      await save(ext.moduleKey, ext.localId, payload.config);
+      dialog.close();
+      location.reload();
+      return true;
+    },
+    close() {
+      dialog.close();
+    },
+  };
+
+  dialog.querySelector('.dialog-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => body.replaceChildren());
+
+  article.addEventListener('click', async (event) => {
+    const t = event.target.closest('button');
+    if (!t) return;
+    if (t.dataset.macroInsert) {
+      const moduleKey = t.dataset.macroInsert;
+      const localId = newLocalId();
+      if (!openConfig(moduleKey, localId, undefined)) {
+        await save(moduleKey, localId, {});
+        location.reload();
+      }
+    } else if (t.dataset.macroEdit) {
+      const holder = t.closest('.macro');
+      openConfig(t.dataset.module, t.dataset.macroEdit, JSON.parse(holder.dataset.config || '{}'));
+    } else if (t.dataset.macroRemove) {
+      await fetch(`/__host/pages/${encodeURIComponent(pageId)}/macros/${encodeURIComponent(t.dataset.macroRemove)}`, { method: 'DELETE' });
+      location.reload();
+    }
+  });
+})();

@@ -1,0 +1,43 @@
+import type { AtlassianUser } from '../products/site';
+import { html, type Html } from './html';
+
+export interface Chrome {
+  product: 'Confluence' | 'Jira' | 'Local Forge host';
+  title: string;
+  user: AtlassianUser | undefined;
+  users: AtlassianUser[];
+  cdnOrigin: string;
+  /** The product's part of every extension's context (accountId, cloudId, siteUrl). */
+  context: Record<string, unknown>;
+}
+
+/** Product chrome: a top bar with the user switcher (`?as=`), then the page. */
+export function layout(c: Chrome, body: Html): string {
+  const options = [
+    ...c.users.map((u) => html`<option value="${u.key}" ${c.user?.key === u.key ? 'selected' : ''}>${u.displayName}${u.admin ? ' (admin)' : ''}</option>`),
+    html`<option value="anonymous" ${c.user ? '' : 'selected'}>Anonymous visitor</option>`,
+  ];
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${c.title} – ${c.product} (local)</title><link rel="stylesheet" href="/__host/assets/host.css"></head>
+<body data-cdn-origin="${c.cdnOrigin}" data-context="${JSON.stringify(c.context)}">
+<header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>
+<form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>
+<main>${body}</main>
+<script src="/__host/assets/host-bridge.js"></script></body></html>`}`;
+}
+
+export interface ExtensionFrame {
+  moduleKey: string;
+  resourceKey: string;
+  title: string;
+  /** The `extension` part of the context the Custom UI receives. */
+  extension: Record<string, unknown>;
+  localId: string;
+}
+
+/** An iframe hosting one Custom UI resource; the parent bridge finds it by its data attribute. */
+export function extensionFrame(f: ExtensionFrame, cdnOrigin: string, opts: { lazy?: boolean } = {}): Html {
+  const src = `${cdnOrigin}/__cdn/${encodeURIComponent(f.resourceKey)}/index.html`;
+  return html`<iframe class="forge-frame" title="${f.title}" data-forge-extension="${JSON.stringify(f)}" ${opts.lazy ? html`data-src="${src}"` : html`src="${src}"`}
+ sandbox="allow-scripts allow-same-origin allow-forms allow-downloads" referrerpolicy="no-referrer"></iframe>`;
+}

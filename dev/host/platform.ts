@@ -1,0 +1,75 @@
+import type { KvsStore } from './kvs/index';
+import type { PlatformRequest } from './runtime/runner';
+import type { AppManifest } from './manifest';
+import { productRest, type Principal } from './products/rest';
+import type { SiteDirectory } from './products/site';
+
+const proxyError = (status: number, reason: string) =>
+  new Response(JSON.stringify({ message: reason }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': reason } });
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/**
+ * What sits behind `__forge_fetch__` in production: the KVS service, the product REST proxy
+ * (asApp / asUser), and the platform's GraphQL (web trigger URLs).
+ */
+export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; manifest: AppManifest; webTriggerUrl: (key: string) => string }) {
+  const rest = productRest(deps.site);
+
+  function principalFor(req: PlatformRequest): Principal | Response {
+    const provider = req.meta.provider;
+    if (provider === 'app' || provider === 'none') return { kind: 'app' };
+    if (provider === 'user') {
+      const accountId = typeof req.meta.accountId === 'string' ? req.meta.accountId : req.identity.accountId;
+      // asUser() in an invocation without a user (anonymous visitor, web trigger) has no one to act as.
+      if (!accountId) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
+      if (req.identity.accountId !== accountId) return proxyError(403, 'PROXY_ERR');
+      return { kind: 'user', accountId };
+    }
+    return proxyError(400, 'INVALID_REMOTE_ERR');
+  }
+
+  function graphql(body: string | undefined): Response {
+    let parsed: { query?: string; variables?: Record<string, any> };
+    try {
+      parsed = JSON.parse(body ?? '{}');
+    } catch {
+      return json(400, { errors: [{ message: 'Invalid JSON' }] });
+    }
+    const q = parsed.query ?? '';
+    if (q.includes('createWebTriggerUrl')) {
+      const key = parsed.variables?.input?.triggerKey as string | undefined;
+      if (!key || !deps.manifest.webTriggers.has(key)) return json(200, { data: { createWebTriggerUrl: null }, errors: [{ message: `No webtrigger module with key '${key}'` }] });
+      return json(200, { data: { createWebTriggerUrl: { url: deps.webTriggerUrl(key) } } });
+    }
+    if (q.includes('webTriggerUrlsByAppContext')) {
+      return json(200, { data: { webTriggerUrlsByAppContext: [...deps.manifest.webTriggers.keys()].map((k) => ({ triggerKey: k, url: deps.webTriggerUrl(k) })) } });
+    }
+    if (q.includes('deleteWebTriggerUrl')) return json(200, { data: { deleteWebTriggerUrl: { success: true, message: null } } });
+    return json(200, { errors: [{ message: 'This GraphQL operation is not emulated by the local host.' }] });
+  }
+
+  return async function handle(req: PlatformRequest): Promise<Response> {
+    if (req.meta.type === 'kvs') {
+      let body: unknown;
+      try {
+        body = JSON.parse(req.body ?? '{}');
+      } catch {
+        return json(400, { code: 'BAD_REQUEST', message: 'Request body is not JSON' });
+      }
+      return deps.kvs.handle(req.path, body);
+    }
+    const principal = principalFor(req);
+    if (principal instanceof Response) return principal;
+    const url = new URL(req.path, 'http://product.invalid');
+    switch (req.meta.remote) {
+      case 'stargate':
+        return url.pathname === '/graphql' ? graphql(req.body) : proxyError(404, 'PROXY_ERR');
+      case 'jira':
+        return rest.jira(principal, req.method, url);
+      case 'confluence':
+        return rest.confluence(principal, req.method, url);
+      default:
+        return proxyError(400, 'INVALID_REMOTE_ERR');
+    }
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The function runtime: a child process that provides what Forge's runtime provides
+ * (`__forge_runtime__`, `__forge_fetch__`, an egress-filtering `fetch`) and then loads the app's
+ * bundle unmodified. Invocations run concurrently, each with its own runtime object
+ * (AsyncLocalStorage), because @forge/api reads the global at call time.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import type { HostToWorker, RuntimeInit, WorkerToHost } from './protocol';
+
+const require = createRequire(import.meta.url);
+const send = (m: WorkerToHost) => process.send?.(m);
+const als = new AsyncLocalStorage<{ id: string; runtime: Record<string, unknown> }>();
+const nativeFetch = globalThis.fetch;
+
+// --- __forge_fetch__: product, KVS and platform calls go to the host over IPC -------------------
+let seq = 0;
+const pendingFetches = new Map<number, (r: Extract<HostToWorker, { type: 'fetchResult' }>) => void>();
+
+Object.defineProperty(globalThis, '__forge_runtime__', { get: () => als.getStore()?.runtime, configurable: true });
+
+(globalThis as any).__forge_fetch__ = async (meta: Record<string, unknown>, path: string, init: RequestInit = {}) => {
+  const store = als.getStore();
+  if (!store) throw new Error('Forge runtime not found: __forge_fetch__ called outside an invocation.');
+  const id = ++seq;
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+  const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : await new Response(init.body as BodyInit).text();
+  const reply = await new Promise<Extract<HostToWorker, { type: 'fetchResult' }>>((resolve) => {
+    pendingFetches.set(id, resolve);
+    send({ type: 'forgeFetch', id, invocationId: store.id, meta, path, method: init.method ?? 'GET', headers, ...(body === undefined ? {} : { body }) });
+  });
+  return new Response(reply.status === 204 || reply.status === 304 ? null : reply.body, { status: reply.status, headers: reply.headers });
+};
+
+// --- egress: installed before the app (and @forge/api, which captures global fetch) loads -------
+const allowed: string[] = JSON.parse(process.env.FORGE_LOCAL_EGRESS ?? '[]');
+const { EgressFilteringService } = require('@forge/egress') as typeof import('@forge/egress');
+const egress = new EgressFilteringService(allowed);
+
+globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (!egress.isValidUrl(url)) {
+    const { ExternalEndpointNotAllowedError } = require('@forge/api') as typeof import('@forge/api');
+    throw new ExternalEndpointNotAllowedError(url);
+  }
+  return nativeFetch(input, init);
+};
+
+// --- invocations -------------------------------------------------------------------------------
+const bundles = new Map<string, Record<string, unknown>>();
+function resolveHandler(handler: string): (...args: unknown[]) => unknown {
+  const dot = handler.lastIndexOf('.');
+  const file = handler.slice(0, dot);
+  const exported = handler.slice(dot + 1);
+  let mod = bundles.get(file);
+  if (!mod) {
+    mod = require(`${process.env.FORGE_LOCAL_BUILD}/${file}.cjs`) as Record<string, unknown>;
+    bundles.set(file, mod);
+  }
+  const fn = mod[exported];
+  if (typeof fn !== 'function') throw new Error(`Handler '${handler}' is not an exported function.`);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+function runtimeFor(init: RuntimeInit, deadline: number): Record<string, unknown> {
+  const noop = { incr: () => {}, decr: () => {} };
+  return {
+    ...init,
+    lambdaContext: { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) },
+    metrics: { counter: () => noop, timing: () => ({ measure: () => ({ stop: () => {} }) }) },
+  };
+}
+
+const serialiseError = (e: unknown) => {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+};
+
+process.on('message', (m: HostToWorker) => {
+  if (m.type === 'fetchResult') {
+    pendingFetches.get(m.id)?.(m);
+    pendingFetches.delete(m.id);
+    return;
+  }
+  if (m.type !== 'invoke') return;
+  const runtime = runtimeFor(m.runtime, Date.now() + m.timeoutMs);
+  void als.run({ id: m.id, runtime }, async () => {
+    try {
+      const value = await resolveHandler(m.handler)(m.event, m.context);
+      send({ type: 'result', id: m.id, ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
+    } catch (e) {
+      send({ type: 'result', id: m.id, ok: false, error: serialiseError(e) });
+    }
+  });
+});
+
+process.on('unhandledRejection', (e) => console.error('[forge function] unhandled rejection:', e));
+send({ type: 'ready' });

@@ -1,0 +1,3 @@
+import { mount } from '../shared/mount';
+
+mount(<p class="muted">Not built yet.</p>);
