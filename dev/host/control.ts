@@ -8,7 +8,7 @@ import type { Runner } from './runtime/runner';
  * `/__emulator/*`: the control API for tests and demos. `state` lists storage keys and only the
  * names of secrets — never their values.
  */
-export function controlApi(d: { kvs: KvsStore; microsoft: MicrosoftEmulator; manifest: AppManifest; runner: Runner; clock: { offsetMs: number }; pages: { reset(): void } }) {
+export function controlApi(d: { kvs: KvsStore; microsoft: MicrosoftEmulator; manifest: AppManifest; runner: Runner; clock: { offsetMs: number }; pages: { reset(): void }; hostStats: { resolverInvocations: number; webTriggerInvocations: number } }) {
   const api = new Hono();
   const started = Date.now();
   api.get('/health', (c) => c.json({ ok: true, appId: d.manifest.appId, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
@@ -17,7 +17,7 @@ export function controlApi(d: { kvs: KvsStore; microsoft: MicrosoftEmulator; man
     return c.json({
       storage: { keys: snap.keys.map((k) => k.key), values: Object.fromEntries(snap.keys.map((k) => [k.key, k.value])), secretKeys: snap.secretKeys },
       faults: { graph: d.microsoft.faults.get(), kvs: d.kvs.faults.get() },
-      stats: { microsoft: d.microsoft.stats(), kvs: d.kvs.stats() },
+      stats: { host: { ...d.hostStats }, microsoft: d.microsoft.stats(), kvs: d.kvs.stats() },
     });
   });
   api.post('/reset', async (c) => {
@@ -25,6 +25,8 @@ export function controlApi(d: { kvs: KvsStore; microsoft: MicrosoftEmulator; man
     d.microsoft.reset();
     d.clock.offsetMs = 0;
     d.pages.reset();
+    d.hostStats.resolverInvocations = 0;
+    d.hostStats.webTriggerInvocations = 0;
     return c.json({ ok: true });
   });
   api.post('/faults', async (c) => {

@@ -128,6 +128,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const pages = pageStore(join(opts.dataDir, 'pages.json'));
   const pageDeps = { manifest, site, cdnOrigin, pages };
+  const hostStats = { resolverInvocations: 0, webTriggerInvocations: 0 };
   const app = new Hono();
   const isCdnHost = (c: Context) => new URL(c.req.url).host === `127.0.0.1:${port}`;
 
@@ -171,6 +172,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const fn = mod?.resolverFunction ? manifest.functions.get(mod.resolverFunction) : undefined;
     if (!body || !mod || !fn || typeof body.functionKey !== 'string') return c.json({ ok: false, error: { name: 'BAD_REQUEST', message: 'Unknown module or function key.' } }, 400);
     const user = currentUser(c, false);
+    hostStats.resolverInvocations++;
     const outcome = await runner.invoke({
       handler: fn.handler,
       event: {
@@ -210,6 +212,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const fn = trigger ? manifest.functions.get(trigger.function) : undefined;
     if (!fn) return c.json({ message: 'Web trigger not found' }, 404);
     const userPath = new URL(c.req.url).pathname.split('/').slice(3).join('/');
+    hostStats.webTriggerInvocations++;
     const outcome = await runner.invoke({
       handler: fn.handler,
       event: webTriggerEvent(c.req.raw, userPath, await c.req.text()),
@@ -229,7 +232,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   app.all('/x1/:key', runWebTrigger);
   app.all('/x1/:key/*', runWebTrigger);
 
-  app.route('/__emulator', controlApi({ kvs, microsoft, manifest, runner, clock, pages }));
+  app.route('/__emulator', controlApi({ kvs, microsoft, manifest, runner, clock, pages, hostStats }));
   app.route('/', microsoft.app);
 
   handler = (req) => app.fetch(req);
