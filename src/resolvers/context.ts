@@ -1,4 +1,4 @@
-import { fail } from '../core/result';
+import { attempt, fail, type Result } from '../core/result';
 
 /**
  * The only trustworthy identity in a resolver is `context.accountId` (set by the platform from
@@ -9,3 +9,10 @@ export function requireAccount(context: { accountId?: unknown }) {
   if (typeof accountId === 'string' && accountId.length > 0 && accountId.length <= 128) return { ok: true as const, accountId };
   return fail('UNAUTHENTICATED', 'Log in to Atlassian to use Microsoft 365 here.');
 }
+
+/** Every resolver's first step: authorise from the context, then run `fn` with errors as values. */
+export const asAccount = <T>(context: { accountId?: unknown }, fn: (accountId: string) => Promise<Result<T>>): Promise<Result<T>> =>
+  attempt(async () => {
+    const who = requireAccount(context);
+    return who.ok ? fn(who.accountId) : who;
+  });
