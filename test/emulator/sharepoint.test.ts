@@ -173,25 +173,6 @@ describe('list items and trimming', () => {
     expect(await status('alice', region)).toBe(400);
     expect(await status('alice', region, { Prefer: 'HonorNonIndexedQueriesWarningMayFailRandomly' })).toBe(500);
   });
-
-  it('serves the first page of the 10,000-item list about as fast as that of a 50-item list', async () => {
-    const token = tokens['bob']?.access_token ?? '';
-    const time = async (list: string): Promise<number> => {
-      const t = performance.now();
-      const res = await run.emu.app.request(`/graph/v1.0/sites/${phoenix.id}/lists/${list}/items?$expand=fields&$top=50`, { headers: { Authorization: `Bearer ${token}` } });
-      await res.arrayBuffer();
-      return performance.now() - t;
-    };
-    const big: number[] = [];
-    const small: number[] = [];
-    for (let i = 0; i < 10; i++) { await time('BigList'); await time('Tasks'); }
-    for (let i = 0; i < 150; i++) {
-      big.push(await time('BigList'));
-      small.push(await time('Tasks'));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    expect(median(big) / median(small)).toBeLessThan(1.2);
-  });
 });
 
 describe('drives and files', () => {
