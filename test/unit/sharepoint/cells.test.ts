@@ -50,11 +50,12 @@ describe('text and notes', () => {
     expect(fmt(col('N', 'note'), { N: 'a < b\nc' }).text).toBe('a < b\nc');
   });
 
-  it('huge hostile HTML is handled quickly', () => {
-    const html = '<script>'.repeat(10_000) + '<p'.repeat(30_000) + '<'.repeat(30_000);
-    const t0 = performance.now();
-    fmt(col('N', 'note', { richText: true }), { N: html });
-    expect(performance.now() - t0).toBeLessThan(500);
+  // Linear scan: a backtracking parser would run past the test timeout on this input.
+  it('huge hostile HTML becomes plain text without markup', () => {
+    const html = 'start ' + '<script>'.repeat(10_000) + '<p'.repeat(30_000) + '<'.repeat(30_000);
+    const out = fmt(col('N', 'note', { richText: true }), { N: html }).text ?? '';
+    expect(out).not.toContain('<script>');
+    expect(out.startsWith('start')).toBe(true);
   });
 });
 
