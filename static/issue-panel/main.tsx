@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { mount } from '../shared/mount';
-import { loadContext, type ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import type { ViewContext } from '../shared/context';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
 
+/** The Jira issue panel: the viewer's Microsoft 365 connection (shared items will join it). */
 function IssuePanel({ ctx }: { ctx: ViewContext }) {
   const account = useMicrosoftAccount(ctx.accountId);
   return (
@@ -13,10 +13,4 @@ function IssuePanel({ ctx }: { ctx: ViewContext }) {
   );
 }
 
-function App() {
-  const [ctx, setCtx] = useState<ViewContext | null>(null);
-  useEffect(() => void loadContext().then(setCtx), []);
-  return ctx ? <IssuePanel ctx={ctx} /> : null;
-}
-
-mount(<App />);
+mountWithContext((ctx) => <IssuePanel ctx={ctx} />);

@@ -1,22 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
-import { mount } from '../shared/mount';
-import { loadContext, type ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import type { ViewContext } from '../shared/context';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
 
+/** The Confluence byline popup: the viewer's Microsoft 365 connection. */
 function PageByline({ ctx }: { ctx: ViewContext }) {
   const account = useMicrosoftAccount(ctx.accountId);
-  return (
-    <section aria-label="Microsoft 365">
-      <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
-    </section>
-  );
+  return <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />;
 }
 
-function App() {
-  const [ctx, setCtx] = useState<ViewContext | null>(null);
-  useEffect(() => void loadContext().then(setCtx), []);
-  return ctx ? <PageByline ctx={ctx} /> : null;
-}
-
-mount(<App />);
+mountWithContext((ctx) => <PageByline ctx={ctx} />);
