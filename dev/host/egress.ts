@@ -1,4 +1,3 @@
-import { EgressFilteringService } from '@forge/egress';
 import { egressAddress, type Egress } from './manifest';
 
 /**
@@ -19,10 +18,4 @@ export function localAliases(origin: string): HostAliases {
 
 export function mapEgress(list: Egress[] | undefined, aliases: HostAliases): string[] {
   return (list ?? []).map(egressAddress).map((a) => aliases[a.replace(/\/+$/, '')] ?? a);
-}
-
-/** The same matcher Forge uses, over the mapped allow-list. */
-export function egressFilter(allowed: string[]) {
-  const service = new EgressFilteringService(allowed);
-  return { allows: (url: string) => service.isValidUrl(url), allowsInBrowser: (url: string) => service.isValidUrlCSP(url) };
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, type AppManifest } from './manifest';
-import { egressFilter, localAliases, mapEgress } from './egress';
+import { localAliases, mapEgress } from './egress';
 import { customUiCsp } from './csp';
 import { bundleApp } from './runtime/bundle';
 import { createRunner, type Runner } from './runtime/runner';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { IdentityDeps } from './routes';
-import type { TokenError, TokenResult } from './tokens';
+import type { TokenError } from './tokens';
 
 /**
  * `POST /login/{tenant}/oauth2/v2.0/token`: client authentication (secret in the body or HTTP
