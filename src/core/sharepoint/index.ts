@@ -7,6 +7,8 @@ export * from './rows';
 export * from './cells';
 export * from './files';
 export * from './document-card';
+export * from './document-resolve';
+export * from './embed';
 export * from './odata';
 export * from './requests';
 export * from './table-query';

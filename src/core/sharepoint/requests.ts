@@ -1,6 +1,6 @@
 import type { ColumnRef } from './columns';
 import type { DocumentMacroConfig, SortDirection } from './config';
-import { isSharePointHttpsUrl, type HostPolicy } from './hosts';
+import { isEmbeddableUrl, type EmbedPolicy } from './embed';
 import { encodeSegment, odataString, PREFER_NON_INDEXED, queryString, type GraphRequest } from './odata';
 import { fail, ok, type Result } from './result';
 import { encodePath } from './url-path';
@@ -23,7 +23,8 @@ const FIELD_ALIASES: Record<string, string> = {
 export const fieldName = (column: string): string => FIELD_ALIASES[column] ?? column;
 
 const ITEM_SELECT = 'id,webUrl,createdBy,lastModifiedBy,contentType';
-const DRIVE_SELECT = 'id,name,size,webUrl,file,folder,package,createdDateTime,lastModifiedDateTime,createdBy,lastModifiedBy,parentReference';
+/** What a drive item row or the Document card needs. */
+export const DRIVE_SELECT = 'id,name,size,webUrl,file,folder,package,createdDateTime,lastModifiedDateTime,createdBy,lastModifiedBy,parentReference';
 /** Library columns the drive item itself carries; anything else needs `listItem/fields`. */
 export const DRIVE_NATIVE_COLUMNS = new Set(['FileLeafRef', 'LinkFilename', 'LinkFilenameNoMenu', 'Modified', 'Created', 'Author', 'Editor', 'FileSizeDisplay']);
 
@@ -136,10 +137,13 @@ export const previewRequest = (c: DocumentMacroConfig): GraphRequest => ({
   body: {},
 });
 
-/** The preview's `getUrl`, accepted only as https on an accepted SharePoint host (it goes into an iframe). */
-export function readPreviewUrl(body: unknown, policy: HostPolicy): Result<string> {
+/**
+ * The preview's `getUrl`, accepted only as https on an accepted SharePoint host, or on the origin of the
+ * session's Graph base (see {@link isEmbeddableUrl}): it goes into an iframe.
+ */
+export function readPreviewUrl(body: unknown, policy: EmbedPolicy): Result<string> {
   const url = typeof body === 'object' && body !== null ? (body as { getUrl?: unknown }).getUrl : undefined;
-  if (typeof url === 'string' && isSharePointHttpsUrl(url, policy)) return ok(url);
+  if (isEmbeddableUrl(url, policy)) return ok(url);
   return fail('INVALID_RESPONSE', 'SharePoint did not return a preview for this document.');
 }
 

@@ -109,6 +109,9 @@ function decideHttp(
     return show('NO_ACCESS', `You don’t have access to ${what(t)} in SharePoint, or it has been deleted or moved.`, 'none');
   }
   if (status === 400 && ctx.usedServerQuery === true) return { action: 'degradeQuery' };
+  // Above the 5,000-item list view threshold SharePoint refuses a sort or filter on a non-indexed column
+  // with 500 `generalException` ("exceeds the list view threshold"), not 400: the page can still be shown.
+  if (status === 500 && ctx.usedServerQuery === true && (f.code === undefined || f.code === 'generalException')) return { action: 'degradeQuery' };
   if (status === 400 || status === 422) {
     return show('MISCONFIGURED', `The macro’s settings no longer match ${what(t)}. Ask the page’s author to edit the macro.`, 'editMacro');
   }

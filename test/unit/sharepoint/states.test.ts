@@ -60,6 +60,11 @@ describe('decideOnFailure', () => {
     expect(shown(decideOnFailure({ kind: 'invalidConfig' }, tasks)).code).toBe('MISCONFIGURED');
   });
 
+  it('list view threshold: 500 generalException after a server sort on a big list degrades the query (regression)', () => {
+    expect(decideOnFailure(http(500, 'generalException'), { ...tasks, usedServerQuery: true })).toEqual({ action: 'degradeQuery' });
+    expect(shown(decideOnFailure(http(500, 'generalException'), tasks)).code).toBe('UNAVAILABLE');
+  });
+
   it('429/503/504 retry after Retry-After, then give up with a message', () => {
     const d = decideOnFailure(http(429, 'TooManyRequests', '7'), tasks);
     expect(d).toMatchObject({ action: 'retry', delayMs: 7000, state: { code: 'THROTTLED', retryAfterMs: 7000 } });

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { resolveDocument, type GraphAnswer } from '../../../src/core/sharepoint/document-resolve';
+import { isEmbeddableUrl, thumbnailUrl } from '../../../src/core/sharepoint/embed';
+import type { GraphRequest } from '../../../src/core/sharepoint/odata';
+import { readPreviewUrl } from '../../../src/core/sharepoint/requests';
+import { parseSharePointUrl } from '../../../src/core/sharepoint/url';
+import { DRIVE_ID, ITEM_ID, SITE_ID } from './fixtures';
+
+const policy = { allowedHosts: [] };
+const PROD = { ...policy, graphBaseUrl: 'https://graph.microsoft.com/v1.0' };
+const LOCAL = { ...policy, graphBaseUrl: 'http://localhost:4100/graph/v1.0' };
+
+describe('what may be framed or shown as an image', () => {
+  it('the preview of the local emulator, which serves Graph and SharePoint pages on one origin', () => {
+    const getUrl = 'http://localhost:4100/sharepoint/contoso.sharepoint.com/_layouts/15/embed.aspx?UniqueId=1&e=2&sig=3';
+    expect(readPreviewUrl({ getUrl }, LOCAL)).toEqual({ ok: true, value: getUrl });
+    // In production the Graph origin is graph.microsoft.com: that emulator page is refused.
+    expect(readPreviewUrl({ getUrl }, PROD).ok).toBe(false);
+    expect(readPreviewUrl({ getUrl }, policy).ok).toBe(false);
+  });
+
+  it('SharePoint https pages everywhere; nothing on another port, scheme, host or with credentials', () => {
+    expect(isEmbeddableUrl('https://contoso.sharepoint.com/sites/x/_layouts/15/embed.aspx?UniqueId=1', PROD)).toBe(true);
+    expect(isEmbeddableUrl('https://graph.microsoft.com/v1.0/anything', PROD)).toBe(true);
+    expect(isEmbeddableUrl('http://graph.microsoft.com/embed', PROD)).toBe(false);
+    expect(isEmbeddableUrl('https://graph.microsoft.com.evil.com/embed', PROD)).toBe(false);
+    expect(isEmbeddableUrl('http://localhost:4101/sharepoint/x', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('http://127.0.0.1:4100/sharepoint/x', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('http://user:pw@localhost:4100/sharepoint/x', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('http://localhost:4100\\@evil.com/x', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('javascript:alert(1)', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('data:text/html,<script>1</script>', LOCAL)).toBe(false);
+    expect(isEmbeddableUrl(42, LOCAL)).toBe(false);
+    expect(isEmbeddableUrl('http://localhost:4100/x', { ...policy, graphBaseUrl: 'not a url' })).toBe(false);
+  });
+
+  it('picks the largest admitted thumbnail', () => {
+    const item = {
+      thumbnails: [
+        {
+          large: { url: 'https://evil.com/large.png' },
+          medium: { url: 'http://localhost:4100/sharepoint/contoso.sharepoint.com/_api/v2.0/thumbnails/u/medium' },
+          small: { url: 'https://contoso.sharepoint.com/small.png' },
+        },
+      ],
+    };
+    expect(thumbnailUrl(item, LOCAL)).toBe('http://localhost:4100/sharepoint/contoso.sharepoint.com/_api/v2.0/thumbnails/u/medium');
+    expect(thumbnailUrl(item, PROD)).toBe('https://contoso.sharepoint.com/small.png');
+    expect(thumbnailUrl({ thumbnails: [] }, PROD)).toBeUndefined();
+    expect(thumbnailUrl(null, PROD)).toBeUndefined();
+  });
+});
+
+/** A tiny Graph: answers by exact path prefix; records what was asked. */
+function fakeGraph(routes: Record<string, GraphAnswer>) {
+  const asked: string[] = [];
+  const call = async (req: GraphRequest): Promise<GraphAnswer> => {
+    asked.push(req.path);
+    const hit = Object.entries(routes).find(([p]) => req.path.startsWith(p));
+    return hit?.[1] ?? { ok: false, status: 404 };
+  };
+  return { call, asked };
+}
+
+const location = (url: string) => {
+  const r = parseSharePointUrl(url, policy);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+const fileItem = (over: Record<string, unknown> = {}) => ({
+  id: ITEM_ID,
+  name: 'Vendor contract.pdf',
+  webUrl: 'https://contoso.sharepoint.com/sites/x/Shared%20Documents/Specs/Vendor%20contract.pdf',
+  size: 1000,
+  file: { mimeType: 'application/pdf' },
+  parentReference: { driveId: DRIVE_ID, siteId: SITE_ID },
+  ...over,
+});
+
+const SITE_PATH = '/sites/contoso.sharepoint.com:/sites/x:';
+const site = { ok: true as const, body: { id: SITE_ID, webUrl: 'https://contoso.sharepoint.com/sites/x', displayName: 'X' } };
+const drives = {
+  ok: true as const,
+  body: {
+    value: [
+      { id: 'b!other-drive-id-0000000000000000000000', webUrl: 'https://contoso.sharepoint.com/sites/x/Archive' },
+      { id: DRIVE_ID, webUrl: 'https://contoso.sharepoint.com/sites/x/Shared%20Documents' },
+    ],
+  },
+};
+
+describe('resolveDocument', () => {
+  it('a file address: site, then its library, then the file — and stores ids, name and webUrl only', async () => {
+    const g = fakeGraph({
+      [SITE_PATH]: site,
+      [`/sites/${SITE_ID}/drives`]: drives,
+      [`/drives/${encodeURIComponent(DRIVE_ID)}/root:/Specs/Vendor%20contract.pdf:`]: { ok: true, body: fileItem({ secret: 'x' }) },
+    });
+    const r = await resolveDocument(location('https://contoso.sharepoint.com/sites/x/Shared Documents/Specs/Vendor contract.pdf'), g.call, policy);
+    expect(r.ok && r.value.config).toEqual({
+      version: 1,
+      siteId: SITE_ID,
+      driveId: DRIVE_ID,
+      itemId: ITEM_ID,
+      name: 'Vendor contract.pdf',
+      webUrl: 'https://contoso.sharepoint.com/sites/x/Shared%20Documents/Specs/Vendor%20contract.pdf',
+    });
+    expect(g.asked).toHaveLength(3);
+    expect(g.asked[2]).toContain('$expand=thumbnails');
+  });
+
+  it('tries deeper site readings first and moves on after a 404', async () => {
+    // `/sites/x/Docs/a.pdf` could be subsite "Docs"… no: a file needs a library below the web, so only /sites/x.
+    // `/sites/x/sub/Docs/a.pdf` reads as subsite "sub" + library "Docs", or library "sub" + folder "Docs".
+    const g = fakeGraph({
+      [SITE_PATH]: site,
+      [`/sites/${SITE_ID}/drives`]: { ok: true, body: { value: [{ id: DRIVE_ID, webUrl: 'https://contoso.sharepoint.com/sites/x/sub' }] } },
+      [`/drives/${encodeURIComponent(DRIVE_ID)}/root:/Docs/a.pdf:`]: { ok: true, body: fileItem({ name: 'a.pdf', webUrl: 'https://contoso.sharepoint.com/sites/x/sub/Docs/a.pdf' }) },
+    });
+    const r = await resolveDocument(location('https://contoso.sharepoint.com/sites/x/sub/Docs/a.pdf'), g.call, policy);
+    expect(r.ok && r.value.config.name).toBe('a.pdf');
+    expect(g.asked[0]).toContain('/sites/contoso.sharepoint.com:/sites/x/sub:');
+  });
+
+  it('skips a reading when Graph answers with an enclosing web', async () => {
+    const g = fakeGraph({ '/sites/contoso.sharepoint.com:/sites/x/sub:': site });
+    const r = await resolveDocument(location('https://contoso.sharepoint.com/sites/x/sub/Docs/a.pdf'), g.call, policy);
+    expect(r.ok).toBe(false);
+    expect(g.asked.filter((p) => p.includes('/drives'))).toEqual([]);
+  });
+
+  it('sharing links and Office links go through /shares', async () => {
+    const g = fakeGraph({ '/shares/u!': { ok: true, body: fileItem() } });
+    const r = await resolveDocument(location('https://contoso.sharepoint.com/:b:/s/x/EaBcDeFgHiJkLmN'), g.call, policy);
+    expect(r.ok && r.value.config.siteId).toBe(SITE_ID);
+    const office = await resolveDocument(
+      location('https://contoso.sharepoint.com/sites/x/_layouts/15/Doc.aspx?sourcedoc=%7B1234ABCD-1234-1234-1234-1234567890AB%7D&file=q3.docx'),
+      g.call,
+      policy,
+    );
+    expect(office.ok).toBe(true);
+    expect(g.asked.every((p) => p.startsWith('/shares/u!') && p.includes('/driveItem?'))).toBe(true);
+  });
+
+  it('refuses sites, libraries, folders and folder links before asking Graph', async () => {
+    const g = fakeGraph({});
+    for (const url of [
+      'https://contoso.sharepoint.com/sites/x',
+      'https://contoso.sharepoint.com/sites/x/Shared Documents/Forms/AllItems.aspx',
+      'https://contoso.sharepoint.com/sites/x/Lists/Tasks/AllItems.aspx',
+      'https://contoso.sharepoint.com/:f:/s/x/EaBcDeFgHiJkLmN',
+    ]) {
+      const r = await resolveDocument(location(url), g.call, policy);
+      expect(!r.ok && r.error.code).toBe('NOT_A_FILE');
+    }
+    expect(g.asked).toEqual([]);
+  });
+
+  it('a folder answered by Graph is refused too', async () => {
+    const g = fakeGraph({ '/shares/': { ok: true, body: fileItem({ folder: { childCount: 2 }, file: undefined }) } });
+    const r = await resolveDocument(location('https://contoso.sharepoint.com/:u:/s/x/EaBcDeFgHiJkLmN'), g.call, policy);
+    expect(!r.ok && r.error.code).toBe('NOT_A_FILE');
+  });
+
+  it('says which step failed: no access to the site, a file the editor can’t see, an expired session', async () => {
+    const denied = await resolveDocument(
+      location('https://contoso.sharepoint.com/sites/x/Shared Documents/a.pdf'),
+      fakeGraph({ [SITE_PATH]: { ok: false, status: 403 } }).call,
+      policy,
+    );
+    expect(!denied.ok && denied.error).toMatchObject({ code: 'NO_ACCESS', message: 'You don’t have access to the site /sites/x in SharePoint.' });
+
+    const hidden = await resolveDocument(
+      location('https://contoso.sharepoint.com/sites/x/Shared Documents/Specs/Vendor contract.pdf'),
+      fakeGraph({ [SITE_PATH]: site, [`/sites/${SITE_ID}/drives`]: drives }).call,
+      policy,
+    );
+    expect(!hidden.ok && hidden.error.code).toBe('NOT_FOUND');
+    expect(!hidden.ok && hidden.error.message).toContain('“Vendor contract.pdf” in the library “Shared Documents”');
+
+    const expired = await resolveDocument(
+      location('https://contoso.sharepoint.com/:w:/s/x/EaBcDeFgHiJkLmN'),
+      fakeGraph({ '/shares/': { ok: false, status: 401 } }).call,
+      policy,
+    );
+    expect(!expired.ok && expired.error.code).toBe('SIGN_IN_REQUIRED');
+  });
+
+  it('never stores what Graph sent if it would not pass the stored-config check (another host, odd ids)', async () => {
+    for (const bad of [
+      fileItem({ webUrl: 'https://evil.com/x.pdf' }),
+      fileItem({ id: '../../me' }),
+      fileItem({ parentReference: { driveId: DRIVE_ID, siteId: 'evil.com,3f2504e0-4f89-11d3-9a0c-0305e82c3301,9a0c4f89-3f25-11d3-4f89-0305e82c3302' } }),
+      'nope',
+    ]) {
+      const r = await resolveDocument(location('https://contoso.sharepoint.com/:b:/s/x/EaBcDeFgHiJkLmN'), fakeGraph({ '/shares/': { ok: true, body: bad } }).call, policy);
+      expect(!r.ok && r.error.code).toBe('INVALID_RESPONSE');
+    }
+  });
+});
