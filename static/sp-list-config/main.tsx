@@ -1,3 +1,267 @@
-import { mount } from '../shared/mount';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  DEFAULT_PAGE_SIZE,
+  defaultColumns,
+  findHintedList,
+  MAX_COLUMNS,
+  PAGE_SIZES,
+  parseListMacroConfig,
+  parseSharePointUrl,
+  pickableColumns,
+  type ColumnRef,
+  type FolderRef,
+  type ListMacroConfig,
+  type PageSize,
+  type SiteCandidate,
+  type SortDirection,
+} from '../../src/core/sharepoint';
+import { AccountControl } from '../shared/account-control';
+import { close, submit } from '../shared/bridge';
+import type { ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import { createSharePointGateway, type GraphAnswer, type ListInfo, type SharePointGateway, type SiteInfo } from '../shared/sharepoint/gateway';
+import { useMicrosoftAccount } from '../shared/use-account';
+import './config.css';
 
-mount(<p class="muted">Not built yet.</p>);
+// Admin-allowed hosts come with the admin settings; until then only <tenant>.sharepoint.com.
+const POLICY = { allowedHosts: [] as string[] };
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'busy'; what: string }
+  | { kind: 'error'; message: string };
+
+interface Picked {
+  site: SiteInfo;
+  candidate?: SiteCandidate;
+  lists: ListInfo[];
+}
+
+interface ListChoice {
+  list: ListInfo;
+  options: ColumnRef[];
+  chosen: Set<string>;
+  driveId?: string;
+  folder?: FolderRef;
+}
+
+const answerError = <T,>(a: GraphAnswer<T>): string | undefined => (a.ok ? undefined : a.stop.action === 'show' ? a.stop.state.message : 'SharePoint refused the request.');
+
+function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined }) {
+  const [url, setUrl] = useState(initial?.siteWebUrl ?? '');
+  const [urlError, setUrlError] = useState<string | undefined>();
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [picked, setPicked] = useState<Picked | undefined>();
+  const [choice, setChoice] = useState<ListChoice | undefined>();
+  const [sortColumn, setSortColumn] = useState(initial?.sort?.column ?? '');
+  const [sortDirection, setSortDirection] = useState<SortDirection>(initial?.sort?.direction ?? 'asc');
+  const [pageSize, setPageSize] = useState<PageSize>(initial?.pageSize ?? DEFAULT_PAGE_SIZE);
+
+  async function chooseList(p: Picked, list: ListInfo, keep?: ListMacroConfig) {
+    setChoice(undefined);
+    setStep({ kind: 'busy', what: `Reading the columns of ${list.displayName}…` });
+    const target = { kind: list.kind, name: list.displayName };
+    const [cols, drive] = await Promise.all([
+      gateway.columns(p.site.id, list.id, target),
+      list.kind === 'library' ? gateway.driveId(p.site.id, list.id, target) : Promise.resolve<GraphAnswer<string | undefined>>({ ok: true, value: undefined }),
+    ]);
+    if (!cols.ok) return setStep({ kind: 'error', message: answerError(cols) ?? '' });
+    if (!drive.ok) return setStep({ kind: 'error', message: answerError(drive) ?? '' });
+    const pickable = pickableColumns(cols.value, list.kind);
+    const defaults = defaultColumns(pickable, list.kind);
+    const stored = keep?.listId === list.id ? keep.columns : undefined;
+    // Built-ins Graph leaves out for libraries (File Size) and stored columns stay offered.
+    const options = [...pickable];
+    for (const c of [...defaults, ...(stored ?? [])]) if (!options.some((o) => o.name === c.name)) options.push(c);
+    const next: ListChoice = { list, options, chosen: new Set((stored ?? defaults).map((c) => c.name)) };
+    if (drive.value !== undefined) next.driveId = drive.value;
+    if (keep?.listId === list.id && keep.folder) next.folder = keep.folder;
+    else if (p.candidate?.folderPath && list.kind === 'library' && findHintedList([list], p.candidate)) next.folder = { path: p.candidate.folderPath };
+    setChoice(next);
+    if (!next.chosen.has(sortColumn)) setSortColumn('');
+    setStep({ kind: 'idle' });
+  }
+
+  async function openSite(site: SiteInfo, candidate: SiteCandidate | undefined, keep?: ListMacroConfig) {
+    setStep({ kind: 'busy', what: `Reading the lists of ${site.displayName}…` });
+    const lists = await gateway.lists(site.id);
+    if (!lists.ok) return setStep({ kind: 'error', message: answerError(lists) ?? '' });
+    const p: Picked = { site, lists: lists.value, ...(candidate ? { candidate } : {}) };
+    setPicked(p);
+    const pre = keep ? lists.value.find((l) => l.id === keep.listId) : candidate ? findHintedList(lists.value, candidate) : undefined;
+    if (pre) return chooseList(p, pre, keep);
+    setChoice(undefined);
+    if (keep) return setStep({ kind: 'error', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
+    return setStep({ kind: 'idle' });
+  }
+
+  useEffect(() => {
+    if (initial) void openSite({ id: initial.siteId, displayName: initial.siteName, webUrl: initial.siteWebUrl }, undefined, initial);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  async function find(e: Event) {
+    e.preventDefault();
+    setPicked(undefined);
+    setChoice(undefined);
+    const parsed = parseSharePointUrl(url, POLICY);
+    if (!parsed.ok) {
+      // Refused here, before anything is requested.
+      setUrlError(parsed.error.message);
+      return;
+    }
+    setUrlError(undefined);
+    setStep({ kind: 'busy', what: 'Finding the site…' });
+    const res = await gateway.resolveSite(parsed.value);
+    if (!res.ok) return setStep({ kind: 'error', message: answerError(res) ?? '' });
+    await openSite(res.value.site, res.value.candidate);
+  }
+
+  const toggle = (name: string) => {
+    if (!choice) return;
+    const chosen = new Set(choice.chosen);
+    if (chosen.has(name)) chosen.delete(name);
+    else if (chosen.size < MAX_COLUMNS) chosen.add(name);
+    setChoice({ ...choice, chosen });
+    if (!chosen.has(sortColumn)) setSortColumn('');
+  };
+
+  const config = useMemo(() => {
+    if (!picked || !choice) return undefined;
+    const columns = choice.options.filter((c) => choice.chosen.has(c.name));
+    const raw: ListMacroConfig = {
+      version: 2,
+      siteId: picked.site.id,
+      siteName: picked.site.displayName,
+      siteWebUrl: picked.site.webUrl,
+      listId: choice.list.id,
+      listName: choice.list.displayName,
+      kind: choice.list.kind,
+      columns,
+      pageSize,
+      ...(choice.driveId ? { driveId: choice.driveId } : {}),
+      ...(choice.folder ? { folder: choice.folder } : {}),
+      ...(sortColumn && columns.some((c) => c.name === sortColumn) ? { sort: { column: sortColumn, direction: sortDirection } } : {}),
+    };
+    return parseListMacroConfig(raw, POLICY);
+  }, [picked, choice, sortColumn, sortDirection, pageSize]);
+
+  const chosenColumns = choice ? choice.options.filter((c) => choice.chosen.has(c.name)) : [];
+
+  return (
+    <div class="sp-config">
+      <form onSubmit={find} class="row" noValidate>
+        <label for="sp-url">SharePoint address</label>
+        <input
+          id="sp-url"
+          type="text"
+          inputMode="url"
+          autoComplete="off"
+          spellcheck={false}
+          placeholder="https://contoso.sharepoint.com/sites/…/Lists/…"
+          value={url}
+          aria-invalid={urlError ? 'true' : 'false'}
+          aria-describedby={urlError ? 'sp-url-error' : 'sp-url-help'}
+          onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" class="primary">Find</button>
+      </form>
+      {urlError ? (
+        <p id="sp-url-error" class="error" role="alert">{urlError}</p>
+      ) : (
+        <p id="sp-url-help" class="muted">Paste the address of a SharePoint site, list, library or folder, copied from the browser.</p>
+      )}
+      {step.kind === 'busy' ? <p class="muted" role="status">{step.what}</p> : null}
+      {step.kind === 'error' ? <p class="error" role="alert">{step.message}</p> : null}
+
+      {picked ? (
+        <div class="row">
+          <label for="sp-list">List or library in {picked.site.displayName}</label>
+          <select
+            id="sp-list"
+            value={choice?.list.id ?? ''}
+            onChange={(e) => {
+              const l = picked.lists.find((x) => x.id === (e.target as HTMLSelectElement).value);
+              if (l) void chooseList(picked, l);
+            }}
+          >
+            <option value="" disabled>Choose…</option>
+            {picked.lists.map((l) => (
+              <option key={l.id} value={l.id}>{l.displayName}{l.kind === 'library' ? ' (library)' : ''}</option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+
+      {choice ? (
+        <>
+          {choice.folder ? <p class="muted">Starts in the folder “{choice.folder.path}”.</p> : null}
+          <fieldset>
+            <legend>Columns to show</legend>
+            <div class="columns">
+              {choice.options.map((c) => (
+                <label key={c.name}>
+                  <input type="checkbox" checked={choice.chosen.has(c.name)} onChange={() => toggle(c.name)} /> {c.displayName}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div class="row">
+            <label for="sp-sort">Default sort</label>
+            <select id="sp-sort" value={sortColumn} onChange={(e) => setSortColumn((e.target as HTMLSelectElement).value)}>
+              <option value="">SharePoint’s order</option>
+              {chosenColumns.map((c) => (
+                <option key={c.name} value={c.name}>{c.displayName}</option>
+              ))}
+            </select>
+            <label for="sp-dir" class="sr">Sort direction</label>
+            <select id="sp-dir" value={sortDirection} disabled={sortColumn === ''} onChange={(e) => setSortDirection((e.target as HTMLSelectElement).value as SortDirection)}>
+              <option value="asc">Ascending</option>
+              <option value="desc">Descending</option>
+            </select>
+            <label for="sp-size">Rows per page</label>
+            <select id="sp-size" value={String(pageSize)} onChange={(e) => setPageSize(Number((e.target as HTMLSelectElement).value) as PageSize)}>
+              {PAGE_SIZES.map((n) => (
+                <option key={n} value={String(n)}>{n}</option>
+              ))}
+            </select>
+          </div>
+          {config && !config.ok ? <p class="error" role="alert">{chosenColumns.length === 0 ? 'Choose at least one column.' : config.error.message}</p> : null}
+        </>
+      ) : null}
+
+      <div class="actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={!config?.ok || step.kind === 'busy'}
+          onClick={() => {
+            if (config?.ok) void submit({ config: config.value as unknown as Record<string, unknown> });
+          }}
+        >
+          Save
+        </button>
+        <button type="button" onClick={() => void close()}>Cancel</button>
+      </div>
+    </div>
+  );
+}
+
+function Settings({ ctx }: { ctx: ViewContext }) {
+  const account = useMicrosoftAccount(ctx.accountId);
+  const gateway = useMemo(() => (account.session ? createSharePointGateway({ session: account.session }) : undefined), [account.session]);
+  const initial = useMemo(() => {
+    const parsed = parseListMacroConfig(ctx.extension['config'], POLICY);
+    return parsed.ok ? parsed.value : undefined;
+  }, [ctx]);
+  return (
+    <main aria-label="SharePoint List settings">
+      <section class="sp-account" aria-label="Microsoft 365">
+        <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
+      </section>
+      {account.state.kind === 'connected' && gateway ? <Editor gateway={gateway} initial={initial} /> : null}
+    </main>
+  );
+}
+
+mountWithContext((ctx) => <Settings ctx={ctx} />);

@@ -1,3 +1,61 @@
-import { mount } from '../shared/mount';
+import { useMemo, useState } from 'preact/hooks';
+import { decideOnFailure, parseListMacroConfig, type ListMacroConfig, type ViewerState } from '../../src/core/sharepoint';
+import { AccountControl } from '../shared/account-control';
+import type { ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import { useConnection } from '../shared/sharepoint/use-connection';
+import { ListTable } from './table';
+import './list.css';
 
-mount(<p class="muted">Not built yet.</p>);
+function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListMacroConfig; accountId: string }) {
+  const conn = useConnection(accountId);
+  const [expired, setExpired] = useState<ViewerState | undefined>();
+  const s = conn.state;
+  if (s.kind === 'ready' && conn.session && !expired) {
+    return (
+      <ListTable
+        config={config}
+        session={conn.session}
+        token={s.token}
+        locale={ctx.locale}
+        timeZone={ctx.timezone}
+        onSignInRequired={(state) => {
+          setExpired(state);
+          conn.retry();
+        }}
+      />
+    );
+  }
+  const prompt = decideOnFailure({ kind: 'noSession' }, { target: { kind: config.kind, name: config.listName }, refreshed: false });
+  const ask = prompt.action === 'show' ? prompt.state.message : '';
+  return (
+    <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
+      {!expired && (s.kind === 'disconnected' || s.kind === 'error') ? <p>{ask}</p> : null}
+      <AccountControl
+        state={expired && s.kind !== 'connecting' ? { kind: 'disconnected', message: expired.message } : s.kind === 'ready' ? { kind: 'loading' } : s}
+        onConnect={() => {
+          setExpired(undefined);
+          void conn.connect();
+        }}
+        onSignOut={() => undefined}
+      />
+    </section>
+  );
+}
+
+function ListMacro({ ctx }: { ctx: ViewContext }) {
+  const parsed = useMemo(() => parseListMacroConfig(ctx.extension['config']), [ctx]);
+  if (!ctx.accountId) return <p class="notice" role="status">Log in to see this SharePoint list.</p>;
+  if (!parsed.ok) {
+    const empty = ctx.extension['config'] === undefined || ctx.extension['config'] === null;
+    return (
+      <p class={empty ? 'muted' : 'error'} role={empty ? 'status' : 'alert'}>
+        {parsed.error.message}
+        {ctx.extension['isEditing'] === true ? ' Use “Edit SharePoint List” above.' : ''}
+      </p>
+    );
+  }
+  return <Connected ctx={ctx} config={parsed.value} accountId={ctx.accountId} />;
+}
+
+mountWithContext((ctx) => <ListMacro ctx={ctx} />);

@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { SessionToken } from '../../../src/contract';
+import { call } from '../invoke';
+import { createSession, type Session } from '../session';
+import { useConnectFlow } from '../connect-flow';
+import type { AccountState } from '../use-account';
+
+export type ConnectionState = { kind: 'ready'; token: SessionToken } | Exclude<AccountState, { kind: 'connected' }>;
+
+/**
+ * The viewer's Graph session for a macro, without the `/me` call `useMicrosoftAccount` makes: a cached
+ * session token costs nothing, a missing one costs one resolver call. Not connected → the same
+ * Connect flow as the account control.
+ */
+export function useConnection(accountId: string | undefined): { state: ConnectionState; session: Session | undefined; connect: () => Promise<void>; retry: () => void } {
+  const session = useMemo(() => (accountId ? createSession(accountId, ({ refresh }) => call('account/token', { refresh })) : undefined), [accountId]);
+  const [state, setState] = useState<ConnectionState>(accountId ? { kind: 'loading' } : { kind: 'anonymous' });
+  // `load` is defined below; the flow only calls it after the first render.
+  const flow = useConnectFlow(state.kind, () => load(), setState);
+
+  const load = useCallback(async () => {
+    if (!session) return;
+    const t = await session.token(false);
+    if (t.ok) {
+      flow.settled();
+      setState({ kind: 'ready', token: t.value });
+    } else if (t.error.code === 'MS_SIGN_IN_REQUIRED') {
+      if (!flow.isConnecting()) setState({ kind: 'disconnected', ...(t.error.reason && t.error.reason !== 'not_connected' ? { message: t.error.message } : {}) });
+    } else if (t.error.code === 'UNAUTHENTICATED') setState({ kind: 'anonymous' });
+    else setState({ kind: 'error', message: t.error.message });
+  }, [session]);
+
+  useEffect(() => void load(), [load]);
+
+  /** Back to the Connect prompt, e.g. after Graph refused the token even after a refresh. */
+  const retry = useCallback(() => {
+    session?.clear();
+    void load();
+  }, [session, load]);
+
+  return { state, session, connect: flow.connect, retry };
+}

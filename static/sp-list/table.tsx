@@ -1,0 +1,266 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  createFormatContext,
+  initTable,
+  openLinks,
+  reduceTable,
+  searchColumn,
+  tableView,
+  type Cell,
+  type FailureTarget,
+  type FileIconKey,
+  type ListMacroConfig,
+  type TableEvent,
+  type TableRowView,
+  type TableState,
+  type ViewerState,
+} from '../../src/core/sharepoint';
+import type { SessionToken } from '../../src/contract';
+import { router } from '../shared/bridge';
+import { createSharePointGateway, type GraphStop, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
+
+const POLICY = { allowedHosts: [] as string[] };
+const SEARCH_DELAY_MS = 400;
+
+const ICONS: Record<FileIconKey, [string, string]> = {
+  word: ['W', 'Word document'],
+  excel: ['X', 'Excel workbook'],
+  powerpoint: ['P', 'PowerPoint presentation'],
+  pdf: ['PDF', 'PDF document'],
+  image: ['IMG', 'Image'],
+  video: ['VID', 'Video'],
+  audio: ['AUD', 'Audio'],
+  zip: ['ZIP', 'Archive'],
+  code: ['</>', 'Code'],
+  text: ['TXT', 'Text file'],
+  onenote: ['N', 'OneNote notebook'],
+  visio: ['V', 'Visio drawing'],
+  folder: ['▰', 'Folder'],
+  generic: ['•', 'File'],
+};
+
+/** Opens SharePoint through the host (Forge iframes may not open windows themselves); the href stays for copying. */
+function ExternalLink({ href, children, label }: { href: string; children: preact.ComponentChildren; label?: string }) {
+  return (
+    <a
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      {...(label ? { 'aria-label': label } : {})}
+      onClick={(e) => {
+        e.preventDefault();
+        void router.open(href);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+function CellView({ cell, row, first, onOpenFolder }: { cell: Cell; row: TableRowView; first: boolean; onOpenFolder: () => void }) {
+  const icon = first && row.icon !== undefined ? ICONS[row.icon] : undefined;
+  const badge = icon ? <span class={`icon icon-${row.icon}`} role="img" aria-label={icon[1]}>{icon[0]}</span> : null;
+  let content: preact.ComponentChildren = cell.text;
+  if (cell.kind === 'link') {
+    content = row.row.kind === 'folder' && first ? (
+      <button type="button" class="linkish" onClick={onOpenFolder}>{cell.text}</button>
+    ) : (
+      <ExternalLink href={cell.href}>{cell.text}</ExternalLink>
+    );
+  } else if (row.row.kind === 'folder' && first && cell.text !== '') {
+    content = <button type="button" class="linkish" onClick={onOpenFolder}>{cell.text}</button>;
+  }
+  return <td class={cell.kind === 'text' && cell.numeric ? 'num' : undefined}>{badge}{content}</td>;
+}
+
+export interface ListTableProps {
+  config: ListMacroConfig;
+  session: TokenSession;
+  token: SessionToken;
+  locale: string | undefined;
+  timeZone: string | undefined;
+  /** Graph refused the token even after a refresh: back to the Connect prompt. */
+  onSignInRequired: (state: ViewerState) => void;
+}
+
+/** The SharePoint List macro's table: one `$batch` for the first paint, then one request per page/sort/search/folder. */
+export function ListTable({ config, session, token, locale, timeZone, onSignInRequired }: ListTableProps) {
+  const [table, setTable] = useState<TableState>(() => initTable(config, { graphBase: token.graphBaseUrl }));
+  const [list, setList] = useState<ListInfo | undefined>();
+  const [fatal, setFatal] = useState<ViewerState | undefined>();
+  const [problem, setProblem] = useState<ViewerState | undefined>();
+  const [retrying, setRetrying] = useState<ViewerState | undefined>();
+  const [painted, setPainted] = useState(false);
+  const [searchText, setSearchText] = useState('');
+  const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying }), [session]);
+  const fmt = useMemo(() => createFormatContext({ locale: locale ?? 'en-US', timeZone: timeZone ?? 'UTC' }), [locale, timeZone]);
+  const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const target: FailureTarget = { kind: config.kind, name: list?.displayName ?? config.listName };
+
+  const stopped = (stop: GraphStop): ViewerState | undefined => {
+    if (stop.action !== 'show') return undefined;
+    if (stop.state.code === 'SIGN_IN_REQUIRED') {
+      onSignInRequired(stop.state);
+      return undefined;
+    }
+    return stop.state;
+  };
+
+  useEffect(() => {
+    void gateway.firstPaint(table, { target }).then((r) => {
+      setRetrying(undefined);
+      setTable(r.state);
+      if (r.list) setList(r.list);
+      if (r.stop) setFatal(stopped(r.stop));
+      setPainted(true);
+    });
+    // The first paint runs once per mount; later requests go through the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [gateway]);
+
+  const pending = table.pending;
+  useEffect(() => {
+    if (!painted || pending === null) return;
+    const { seq, request } = pending;
+    const folder = table.crumbs.length > 1 ? table.crumbs[table.crumbs.length - 1] : undefined;
+    const opts = folder ? { target: { kind: 'folder' as const, name: folder.name }, seenMomentsAgo: true } : { target };
+    void gateway.send(request, opts).then((res) => {
+      setRetrying(undefined);
+      if (res.ok) {
+        setProblem(undefined);
+        setTable((cur) => reduceTable(cur, { type: 'loaded', seq, body: res.value }));
+      } else if (res.stop.action === 'degradeQuery') {
+        setTable((cur) => reduceTable(cur, { type: 'serverQueryRejected', seq }));
+      } else {
+        setTable((cur) => reduceTable(cur, { type: 'failed', seq }));
+        setProblem(stopped(res.stop));
+      }
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [painted, pending?.seq]);
+
+  const dispatch = (e: TableEvent) => setTable((cur) => reduceTable(cur, e));
+  const listName = list?.displayName ?? config.listName;
+
+  if (fatal) {
+    return (
+      <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
+        <p class={fatal.code === 'THROTTLED' || fatal.code === 'UNAVAILABLE' ? 'notice' : 'error'} role="alert">{fatal.message}</p>
+        {fatal.action === 'retry' ? <button type="button" onClick={() => location.reload()}>Try again</button> : null}
+      </section>
+    );
+  }
+
+  const view = tableView(table, fmt);
+  const searchCol = config.kind === 'list' ? view.columns.find((c) => c.name === searchColumn(view.columns)) : undefined;
+  const searchLabel = `Search ${listName}`;
+  const onSearchInput = (text: string) => {
+    setSearchText(text);
+    clearTimeout(searchTimer.current);
+    searchTimer.current = setTimeout(() => dispatch({ type: 'search', text }), SEARCH_DELAY_MS);
+  };
+  const sortOf = (name: string): 'ascending' | 'descending' | 'none' =>
+    view.sort?.column === name ? (view.sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
+
+  return (
+    <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
+      <header class="sp-head">
+        <h2>{listName}</h2>
+        {list?.webUrl ? <ExternalLink href={list.webUrl}>Open in SharePoint</ExternalLink> : null}
+      </header>
+      {retrying ? <p class="notice" role="status">Retrying… {retrying.message}</p> : null}
+      {!painted ? (
+        retrying ? null : <p class="muted" role="status">Loading {listName}…</p>
+      ) : (
+        <>
+          <form
+            role="search"
+            class="sp-search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              clearTimeout(searchTimer.current);
+              dispatch({ type: 'search', text: searchText });
+            }}
+          >
+            <input
+              type="search"
+              aria-label={searchLabel}
+              placeholder={searchCol ? `${searchCol.displayName} starts with…` : 'Search'}
+              value={searchText}
+              onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)}
+            />
+            <button type="submit">Search</button>
+          </form>
+          {config.kind === 'library' ? (
+            <nav aria-label="Folders" class="crumbs">
+              <ol>
+                {view.crumbs.map((c, i) =>
+                  i === view.crumbs.length - 1 ? (
+                    <li key={i} aria-current="location">{c.name}</li>
+                  ) : (
+                    <li key={i}>
+                      <button type="button" class="linkish" onClick={() => dispatch({ type: 'crumb', index: i })}>{c.name}</button>
+                    </li>
+                  ),
+                )}
+              </ol>
+            </nav>
+          ) : null}
+          {problem ? (
+            <div class="problem">
+              <p class="error" role="alert">{problem.message}</p>
+              {problem.action === 'retry' ? <button type="button" onClick={() => dispatch({ type: 'retry' })}>Try again</button> : null}
+            </div>
+          ) : null}
+          {view.missingColumns.length > 0 ? (
+            <p class="muted">No longer in the list: {view.missingColumns.map((c) => c.displayName).join(', ')}.</p>
+          ) : null}
+          {view.search.text !== '' && view.search.scope === 'page' ? <p class="muted">Showing matches on this page only.</p> : null}
+          {view.sort?.scope === 'page' ? <p class="muted">Sorted within this page only.</p> : null}
+          <table>
+            <thead>
+              <tr>
+                {view.columns.map((c) => (
+                  <th key={c.name} scope="col" aria-sort={sortOf(c.name)}>
+                    <button type="button" class="sort" onClick={() => dispatch({ type: 'sort', column: c.name })}>
+                      {c.displayName}
+                      <span aria-hidden="true">{sortOf(c.name) === 'ascending' ? ' ▲' : sortOf(c.name) === 'descending' ? ' ▼' : ''}</span>
+                    </button>
+                  </th>
+                ))}
+                <th scope="col"><span class="sr">Links</span></th>
+              </tr>
+            </thead>
+            <tbody aria-busy={view.loading ? 'true' : 'false'}>
+              {view.rows.map((r) => {
+                const name = r.row.name ?? r.cells[0]?.text ?? '';
+                const link = openLinks(
+                  { name: r.row.name ?? null, mimeType: r.row.mimeType ?? null, isFolder: r.row.kind === 'folder', packageType: r.row.packageType ?? null, webUrl: r.row.webUrl ?? null },
+                  POLICY,
+                )[0];
+                return (
+                  <tr key={r.key}>
+                    {r.cells.map((cell, i) => (
+                      <CellView key={i} cell={cell} row={r} first={i === 0} onOpenFolder={() => dispatch({ type: 'openFolder', key: r.key })} />
+                    ))}
+                    <td>{link ? <ExternalLink href={link.href} label={`${link.label}: ${name}`}>{link.label}</ExternalLink> : null}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {view.loading ? <p class="muted" role="status">Loading…</p> : null}
+          {!view.loading && !view.failed && view.rows.length === 0 ? (
+            <p class="muted">{view.search.text !== '' ? `Nothing matches “${view.search.text}”.` : config.kind === 'library' ? 'This folder is empty.' : 'This list has no items you can see.'}</p>
+          ) : null}
+          {view.problem === 'INVALID_NEXT_LINK' ? <p class="notice">SharePoint sent a next-page link the app did not follow.</p> : null}
+          <nav aria-label="Pages" class="pager">
+            <button type="button" disabled={!view.page.canPrevious} onClick={() => dispatch({ type: 'previous' })}>Previous</button>
+            <span>Page {view.page.number}</span>
+            <button type="button" disabled={!view.page.canNext} onClick={() => dispatch({ type: 'next' })}>Next</button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

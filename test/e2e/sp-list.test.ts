@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startTestHost, type TestHost } from '../support/host';
+
+// The SharePoint List macro, driven through the host's Confluence editor and viewed by several people.
+// The tests run in order: the first one inserts the macros the later ones view.
+
+const PAGE = '/wiki/spaces/DEMO/pages/65601';
+const TASKS_URL = 'https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks/AllItems.aspx';
+const DOCS_URL = 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Forms/AllItems.aspx';
+const ALICE_ONLY = 'Negotiate supplier contract'; // Tasks #3
+const BOB_ONLY = 'Bob\'s onboarding checklist'; // Tasks #9
+const HOSTILE = [
+  { url: 'http://contoso.sharepoint.com/sites/phoenix', says: 'Only secure addresses (https://)' },
+  { url: 'https://10.0.0.7/sites/phoenix/Lists/Tasks', says: 'not an IP address' },
+  { url: 'https://contoso.sharepoint.com@evil.example/sites/phoenix', says: 'contains a user name or “@”' },
+  { url: 'https://evil.example/sites/phoenix/Lists/Tasks', says: 'is not a SharePoint Online address' },
+  { url: 'javascript:fetch("https://evil.example/x")', says: '“javascript:” addresses can’t be used' },
+  { url: 'https://contoso.sharepoint.com.evil.example/sites/phoenix', says: 'is not a SharePoint Online address' },
+];
+
+describe('SharePoint List macro (Chromium)', () => {
+  let host: TestHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  const state = async () => (await fetch(`${host.origin}/__emulator/state`)).json();
+  const faults = (graph: unknown) => fetch(`${host.origin}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ graph }) });
+  const newPage = async (b: Browser = browser) => {
+    const context = await b.newContext();
+    contexts.push(context);
+    return context.newPage();
+  };
+  const macro = (p: Page, n = 0): FrameLocator => p.locator('iframe[title="SharePoint List"]').nth(n).contentFrame();
+  const settings = (p: Page): FrameLocator => p.frameLocator('iframe[title="SharePoint List settings"]');
+  const rowTitles = async (f: FrameLocator) => (await f.locator('tbody tr td:first-child').allTextContents()).map((t) => t.trim());
+
+  async function signInInNewTab(p: Page, frame: FrameLocator, email: string) {
+    const [tab] = await Promise.all([p.context().waitForEvent('page'), frame.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
+    await tab.getByRole('button', { name: email }).click();
+    await tab.getByRole('button', { name: 'Accept' }).click();
+    await tab.waitForLoadState();
+    await tab.close();
+  }
+
+  async function insertMacro(p: Page, url: string, pick: (f: FrameLocator) => Promise<void>) {
+    await p.getByRole('button', { name: 'Insert SharePoint List' }).click();
+    const f = settings(p);
+    await f.getByText('Signed in as').waitFor();
+    await f.getByLabel('SharePoint address').fill(url);
+    await f.getByRole('button', { name: 'Find' }).click();
+    await f.getByRole('group', { name: 'Columns to show' }).waitFor();
+    await pick(f);
+    await Promise.all([p.waitForEvent('load'), f.getByRole('button', { name: 'Save' }).click()]);
+  }
+
+  beforeAll(async () => {
+    host = await startTestHost();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await host?.stop();
+  });
+
+  let alice: Page;
+
+  it('an editor connects in the dialog, is refused hostile addresses without a request, then configures Tasks', async () => {
+    alice = await newPage();
+    const requested: string[] = [];
+    alice.context().on('request', (r) => requested.push(r.url()));
+    await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
+    await alice.getByRole('button', { name: 'Insert SharePoint List' }).click();
+    const f = settings(alice);
+    await signInInNewTab(alice, f, 'alice@contoso.com');
+    await f.getByText('Signed in as Alice Adams').waitFor();
+
+    const before = (await state()).stats.microsoft.graphRequests;
+    const seenBefore = requested.length;
+    for (const h of HOSTILE) {
+      await f.getByLabel('SharePoint address').fill(h.url);
+      await f.getByRole('button', { name: 'Find' }).click();
+      expect(await f.getByRole('alert').textContent()).toContain(h.says);
+    }
+    expect((await state()).stats.microsoft.graphRequests).toBe(before);
+    const during = requested.slice(seenBefore);
+    expect(during.filter((u) => /evil\.example|10\.0\.0\.7|contoso\.sharepoint\.com/.test(new URL(u).host))).toEqual([]);
+    expect(requested.some((u) => u.includes('evil.example') || u.includes('10.0.0.7'))).toBe(false);
+
+    await f.getByLabel('SharePoint address').fill(TASKS_URL);
+    await f.getByRole('button', { name: 'Find' }).click();
+    await f.getByRole('group', { name: 'Columns to show' }).waitFor();
+    expect(await f.getByLabel('List or library in Project Phoenix').inputValue()).toBe('22222222-aaaa-4bbb-8ccc-000000000002');
+    // Defaults are preselected; the editor adds Status and Assigned to, drops Budget and Modified.
+    expect(await f.getByRole('checkbox', { name: 'Title', exact: true }).isChecked()).toBe(true);
+    await f.getByRole('checkbox', { name: 'Status', exact: true }).check();
+    await f.getByRole('checkbox', { name: 'Assigned to' }).check();
+    await f.getByRole('checkbox', { name: 'Budget', exact: true }).uncheck();
+    await f.getByRole('checkbox', { name: 'Modified', exact: true }).uncheck();
+    await f.getByLabel('Rows per page').selectOption('10');
+    await Promise.all([alice.waitForEvent('load'), f.getByRole('button', { name: 'Save' }).click()]);
+
+    // The page reloads with the macro; its stored settings are ids and names, never a token.
+    const stored = JSON.parse((await alice.locator('.macro').first().getAttribute('data-config')) ?? '{}');
+    expect(stored).toMatchObject({ version: 2, listId: '22222222-aaaa-4bbb-8ccc-000000000002', listName: 'Tasks', kind: 'list', pageSize: 10 });
+    expect(stored.columns.map((c: { displayName: string }) => c.displayName)).toEqual(['Title', 'Priority', 'Due date', 'Status', 'Assigned to', 'Modified By']);
+    expect(JSON.stringify(stored)).not.toMatch(/token|eyJ|Bearer/i);
+
+    const m = macro(alice);
+    await m.getByRole('table').waitFor();
+    expect(await m.getByRole('columnheader').allTextContents()).toEqual(['Title', 'Priority', 'Due date', 'Status', 'Assigned to', 'Modified By', 'Links']);
+    expect(await rowTitles(m)).toContain(ALICE_ONLY);
+    expect(await m.getByRole('link', { name: /^Open in SharePoint: Set up the Phoenix repository$/ }).getAttribute('href')).toBe('https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks/1_.000');
+    // Cells as SharePoint shows them: a date-only column, a person, a choice.
+    const first = m.getByRole('row').nth(1);
+    expect(await first.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['1/15/2024', 'Done']));
+  });
+
+  it('cold and warm first paint: one Graph round trip; a resolver call only without a session token', async () => {
+    const s0 = await state();
+    await alice.reload();
+    await macro(alice).getByRole('table').waitFor();
+    const s1 = await state();
+    // This Chromium blocks third-party storage: the token lives in the iframe's memory, so each load is cold.
+    expect(s1.stats.microsoft.graphRequests - s0.stats.microsoft.graphRequests).toBe(1);
+    expect(s1.stats.host.resolverInvocations - s0.stats.host.resolverInvocations).toBe(1);
+
+    const permissive = await launchChromium({ thirdPartyStorage: true });
+    try {
+      const p = await (await permissive.newContext()).newPage();
+      await p.goto(`${host.origin}${PAGE}?as=alice`);
+      await macro(p).getByRole('table').waitFor();
+      const s2 = await state();
+      await p.reload();
+      await macro(p).getByRole('table').waitFor();
+      const s3 = await state();
+      expect(s3.stats.microsoft.graphRequests - s2.stats.microsoft.graphRequests).toBe(1);
+      expect(s3.stats.host.resolverInvocations - s2.stats.host.resolverInvocations).toBe(0);
+    } finally {
+      await permissive.close();
+    }
+  });
+
+  it('sorts by a header, searches, and pages without loading the whole list', async () => {
+    const m = macro(alice);
+    await m.getByRole('table').waitFor();
+    expect(await rowTitles(m)).toHaveLength(10);
+    await m.getByRole('button', { name: 'Title' }).click();
+    await m.getByRole('columnheader', { name: 'Title' }).and(m.locator('[aria-sort="ascending"]')).waitFor();
+    await m.locator('tbody[aria-busy="false"]').waitFor();
+    const sorted = await rowTitles(m);
+    expect(sorted).toEqual([...sorted].sort((a, b) => a.localeCompare(b)));
+
+    await m.getByRole('button', { name: 'Next' }).click();
+    await m.getByText('Page 2').waitFor();
+    await m.locator('tbody[aria-busy="false"]').waitFor();
+    const page2 = await rowTitles(m);
+    expect(page2).toHaveLength(10);
+    expect(page2.some((t) => sorted.includes(t))).toBe(false);
+    await m.getByRole('button', { name: 'Previous' }).click();
+    await m.getByText('Page 1').waitFor();
+
+    await m.getByRole('searchbox', { name: 'Search Tasks' }).fill('Prepare');
+    await m.getByRole('searchbox', { name: 'Search Tasks' }).press('Enter');
+    await m.getByText('Prepare the beta test plan').waitFor();
+    await m.locator('tbody[aria-busy="false"]').waitFor();
+    const found = await rowTitles(m);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((t) => t.startsWith('Prepare'))).toBe(true);
+  });
+
+  it('shows "Retrying…" while SharePoint throttles, then the rows', async () => {
+    await faults({ failNext: [{ status: 429, retryAfterSeconds: 2 }] });
+    await alice.reload();
+    const m = macro(alice);
+    await m.getByText(/^Retrying…/).waitFor();
+    await m.getByRole('table').waitFor();
+    expect(await m.getByText(/^Retrying…/).count()).toBe(0);
+  });
+
+  it('two viewers with different SharePoint rights see different rows', async () => {
+    const bob = await newPage();
+    await bob.goto(`${host.origin}${PAGE}?as=bob`);
+    const m = macro(bob);
+    await m.getByText('Sign in to Microsoft 365 to see the list “Tasks”.').waitFor();
+    await signInInNewTab(bob, m, 'bob@contoso.com');
+    await m.getByRole('table').waitFor();
+    const bobRows = await rowTitles(m);
+    expect(bobRows).toContain(BOB_ONLY);
+    expect(bobRows).not.toContain(ALICE_ONLY);
+
+    await alice.reload();
+    const aliceRows = await rowTitles((await macro(alice).getByRole('table').waitFor(), macro(alice)));
+    expect(aliceRows).toContain(ALICE_ONLY);
+    expect(aliceRows).not.toContain(BOB_ONLY);
+  });
+
+  it('a viewer not connected to Microsoft 365 gets the Connect prompt, and the page is otherwise unaffected', async () => {
+    const carol = await newPage();
+    await carol.goto(`${host.origin}${PAGE}?as=carol`);
+    const m = macro(carol);
+    await m.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
+    expect(await m.getByRole('table').count()).toBe(0);
+    expect(await carol.getByRole('heading', { level: 1 }).textContent()).toBeTruthy();
+  });
+
+  it('editing the macro starts from its stored settings', async () => {
+    await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
+    await alice.getByRole('button', { name: 'Edit SharePoint List' }).first().click();
+    const f = settings(alice);
+    await f.getByRole('group', { name: 'Columns to show' }).waitFor();
+    expect(await f.getByLabel('List or library in Project Phoenix').inputValue()).toBe('22222222-aaaa-4bbb-8ccc-000000000002');
+    expect(await f.getByRole('checkbox', { name: 'Status', exact: true }).isChecked()).toBe(true);
+    expect(await f.getByRole('checkbox', { name: 'Budget', exact: true }).isChecked()).toBe(false);
+    expect(await f.getByLabel('Rows per page').inputValue()).toBe('10');
+    await f.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('an anonymous visitor is told to log in, and nothing is requested from Graph', async () => {
+    const before = (await state()).stats.microsoft.graphRequests;
+    const anon = await newPage();
+    await anon.goto(`${host.origin}${PAGE}?as=anonymous`);
+    await macro(anon).getByText('Log in to see this SharePoint list.').waitFor();
+    expect((await state()).stats.microsoft.graphRequests).toBe(before);
+  });
+
+  it('a library: file icons, folder navigation with breadcrumbs, and only what the viewer may see', async () => {
+    await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
+    await insertMacro(alice, DOCS_URL, async (f) => {
+      expect(await f.getByRole('checkbox', { name: 'Name', exact: true }).isChecked()).toBe(true);
+    });
+    const m = macro(alice, 1);
+    await m.getByRole('table').waitFor();
+    expect(await m.getByRole('navigation', { name: 'Folders' }).textContent()).toBe('Documents');
+    await m.getByRole('button', { name: 'HR' }).waitFor();
+    expect(await m.getByRole('row', { name: /Project charter\.docx/ }).getByRole('img', { name: 'Word document' }).count()).toBe(1);
+    expect(await m.getByRole('row', { name: /Finance/ }).getByRole('img', { name: 'Folder' }).count()).toBe(1);
+    expect(await m.getByRole('link', { name: 'Project charter.docx', exact: true }).count()).toBe(1);
+    expect(await m.getByText('Bob\'s notes.txt').count()).toBe(0);
+
+    await m.getByRole('button', { name: 'Finance' }).click();
+    await m.getByRole('navigation', { name: 'Folders' }).getByText('Finance').waitFor();
+    await m.getByText('Budget 2025.xlsx').waitFor();
+    expect(await m.getByRole('img', { name: 'Excel workbook' }).count()).toBe(1);
+    expect(await m.getByRole('link', { name: /^Open in Excel for the web: Budget 2025\.xlsx$/ }).count()).toBe(1);
+    await m.getByRole('button', { name: 'Invoices' }).click();
+    await m.getByText('Invoice 2024-118.pdf').waitFor();
+    expect(await m.getByRole('navigation', { name: 'Folders' }).getByRole('listitem').allTextContents()).toEqual(['Documents', 'Finance', 'Invoices']);
+    await m.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Documents' }).click();
+    await m.getByRole('button', { name: 'HR' }).waitFor();
+  });
+});
