@@ -1,5 +1,5 @@
 import { render, type ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { loadContext, type ViewContext } from './context';
 import './ui.css';
 
@@ -10,9 +10,11 @@ export function mount(node: ComponentChildren) {
 
 /** Mounts a Custom UI app once the product has told it where it runs (`view.getContext()`). */
 export function mountWithContext(app: (ctx: ViewContext) => ComponentChildren) {
+  // Asked before the first render, not in an effect after it: one frame less before any data request.
+  const context = loadContext();
   function Shell() {
     const [ctx, setCtx] = useState<ViewContext | null>(null);
-    useEffect(() => void loadContext().then(setCtx), []);
+    useLayoutEffect(() => void context.then(setCtx), []);
     return ctx ? <>{app(ctx)}</> : null;
   }
   mount(<Shell />);

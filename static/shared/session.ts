@@ -56,6 +56,8 @@ export function createSession(accountId: string, fetchToken: TokenSource, storag
   return {
     token,
     hasToken: () => cached() !== undefined,
+    /** The cached token, synchronously: lets a view start its first Graph request on its first render. */
+    peek: () => cached(),
     clear: () => storage.removeItem(storageKey(accountId)),
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { thumbnailUrl } from '../../src/core/sharepoint/embed';
@@ -36,7 +36,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => {
+  // Layout effect: the requests start right after render, not after an animation frame.
+  useLayoutEffect(() => {
     const graph = account.graph;
     const session = account.session;
     if (graph === undefined || session === undefined) return undefined;

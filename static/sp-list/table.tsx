@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   createFormatContext,
   initTable,
@@ -106,7 +106,8 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     return stop.state;
   };
 
-  useEffect(() => {
+  // Layout effect: the first request starts right after render, not after an animation frame.
+  useLayoutEffect(() => {
     void gateway.firstPaint(table, { target }).then((r) => {
       setRetrying(undefined);
       setTable(r.state);

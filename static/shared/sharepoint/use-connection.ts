@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionToken } from '../../../src/contract';
 import { call } from '../invoke';
 import { createSession, type Session } from '../session';
@@ -14,7 +14,11 @@ export type ConnectionState = { kind: 'ready'; token: SessionToken } | Exclude<A
  */
 export function useConnection(accountId: string | undefined): { state: ConnectionState; session: Session | undefined; connect: () => Promise<void>; retry: () => void } {
   const session = useMemo(() => (accountId ? createSession(accountId, ({ refresh }) => call('account/token', { refresh })) : undefined), [accountId]);
-  const [state, setState] = useState<ConnectionState>(accountId ? { kind: 'loading' } : { kind: 'anonymous' });
+  const [state, setState] = useState<ConnectionState>(() => {
+    if (!accountId) return { kind: 'anonymous' };
+    const cached = session?.peek();
+    return cached ? { kind: 'ready', token: cached } : { kind: 'loading' };
+  });
   // `load` is defined below; the flow only calls it after the first render.
   const flow = useConnectFlow(state.kind, () => load(), setState);
 
@@ -30,7 +34,8 @@ export function useConnection(accountId: string | undefined): { state: Connectio
     else setState({ kind: 'error', message: t.error.message });
   }, [session]);
 
-  useEffect(() => void load(), [load]);
+  // Layout effect: started right after render, not after the next animation frame (late in iframes).
+  useLayoutEffect(() => void load(), [load]);
 
   /** Back to the Connect prompt, e.g. after Graph refused the token even after a refresh. */
   const retry = useCallback(() => {

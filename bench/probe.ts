@@ -1,0 +1,85 @@
+/**
+ * The in-page half of the measurement. Installed with `context.addInitScript`, so it runs in every
+ * frame (the cross-origin Custom UI iframes included) before the page's own scripts. In the frames it
+ * cares about it checks once per animation frame — i.e. right before each paint — whether the first
+ * rows (or the document card) are on screen, and stamps that moment on an epoch clock
+ * (`performance.timeOrigin + performance.now()`), comparable with the top page's navigation start.
+ */
+export interface ProbeOptions {
+  /** Texts that only a document card filled from Graph shows (the formatted size), not the stored config. */
+  documentCardTexts: string[];
+  /** Same for the MGT `mgt-file` peer. */
+  mgtFileTexts: string[];
+}
+
+export interface ProbeResult {
+  /** Epoch ms (sub-ms precision) of the first animation frame in which the target was in the DOM. */
+  at: number;
+  /** `rows` | `card` | `placeholder` (the macro is not built yet). */
+  state: 'rows' | 'card' | 'placeholder';
+}
+
+declare global {
+  interface Window {
+    __bench?: ProbeResult;
+    __benchAlert?: string;
+  }
+}
+
+/**
+ * The probe as a script, with its options bound. Kept as plain JavaScript in a string: Playwright
+ * serialises functions with `toString()`, and tsx's transform adds helpers (`__name`) that do not
+ * exist in the page.
+ */
+export function probeScript(opts: ProbeOptions): string {
+  return `(${PROBE_SOURCE})(${JSON.stringify(opts)});`;
+}
+
+const PROBE_SOURCE = String.raw`function installProbe(opts) {
+  const path = location.pathname;
+  const kind = path.includes('/__cdn/sp-list/') ? 'list'
+    : path.includes('/__cdn/sp-document/') ? 'document'
+    : path.startsWith('/__bench/mgt/') ? 'mgt'
+    : undefined;
+  if (!kind) return;
+
+  const hasText = (el) => !!el && (el.textContent || '').trim() !== '';
+  const listRows = () => {
+    for (const tr of document.querySelectorAll('table tbody tr')) {
+      if (Array.from(tr.querySelectorAll('td')).some(hasText)) return true;
+    }
+    for (const row of document.querySelectorAll('[role="row"]')) {
+      if (Array.from(row.querySelectorAll('[role="cell"], [role="gridcell"]')).some(hasText)) return true;
+    }
+    return false;
+  };
+  const containsAll = (root, texts) => {
+    const t = (root && root.textContent) || '';
+    return texts.length > 0 && texts.every((x) => t.includes(x));
+  };
+  const mgtRows = () => {
+    const list = document.querySelector('mgt-file-list');
+    if (list) return !!list.shadowRoot && Array.from(list.shadowRoot.querySelectorAll('mgt-file')).some((f) => hasText(f.shadowRoot));
+    const file = document.querySelector('mgt-file');
+    return !!file && containsAll(file.shadowRoot, opts.mgtFileTexts);
+  };
+  const found = () => {
+    const body = document.body;
+    if (!body) return undefined;
+    const alert = document.querySelector('[role="alert"]');
+    if (alert) window.__benchAlert = (alert.textContent || '').trim().slice(0, 200);
+    const placeholder = () => (body.textContent || '').includes('Not built yet.') ? 'placeholder' : undefined;
+    if (kind === 'list') return listRows() ? 'rows' : placeholder();
+    if (kind === 'document') return containsAll(body, opts.documentCardTexts) ? 'card' : placeholder();
+    return mgtRows() ? 'rows' : undefined;
+  };
+  const tick = () => {
+    const state = found();
+    if (state) {
+      window.__bench = { at: performance.timeOrigin + performance.now(), state };
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}`;
