@@ -9,7 +9,7 @@ import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
-import { graphCall } from '../shared/sharepoint-document/graph-call';
+import { documentGraph } from '../shared/sharepoint-document/graph-call';
 import { useMicrosoftAccount } from '../shared/use-account';
 
 // Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
@@ -27,7 +27,7 @@ function Settings({ ctx }: { ctx: ViewContext }) {
   const current = useMemo(() => parseDocumentMacroConfig(ctx.extension['config'], POLICY), [ctx]);
   const [address, setAddress] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'idle' });
-  const connected = account.state.kind === 'connected' && account.graph !== undefined;
+  const connected = account.state.kind === 'connected' && account.session !== undefined;
 
   async function find(event: Event) {
     event.preventDefault();
@@ -37,12 +37,12 @@ function Settings({ ctx }: { ctx: ViewContext }) {
       setStep({ kind: 'refused', message: location.error.message });
       return;
     }
-    if (!connected || account.graph === undefined) {
+    if (!connected || account.session === undefined) {
       setStep({ kind: 'refused', message: 'Connect Microsoft 365 first: the document is looked up with your own SharePoint access.' });
       return;
     }
     setStep({ kind: 'finding' });
-    const r = await resolveDocument(location.value, graphCall(account.graph, (s) => setStep({ kind: 'finding', retrying: s.message })), POLICY);
+    const r = await resolveDocument(location.value, documentGraph(account.session, (s) => setStep({ kind: 'finding', retrying: s.message })).graphCall, POLICY);
     if (!r.ok) {
       setStep({ kind: 'refused', message: r.error.message });
       if (r.error.code === 'SIGN_IN_REQUIRED') void account.reload();

@@ -9,8 +9,7 @@ import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
-import { send } from '../shared/sharepoint-document/graph-call';
-import { createGraph, type Graph } from '../shared/graph';
+import { documentGraph } from '../shared/sharepoint-document/graph-call';
 import type { Session } from '../shared/session';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
@@ -18,7 +17,7 @@ import type { AccountState } from '../shared/use-account';
 // Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
 const POLICY = { allowedHosts: [] as string[] };
 
-type Account = { graph: Graph; session: Session; connect: () => Promise<void>; retry: () => void };
+type Account = { session: Session; connect: () => Promise<void>; retry: () => void };
 type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
 type Load =
   | { kind: 'loading' }
@@ -38,19 +37,13 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
 
   // Layout effect: the requests start right after render, not after an animation frame.
   useLayoutEffect(() => {
-    const graph = account.graph;
     const session = account.session;
-    if (graph === undefined || session === undefined) return undefined;
     let live = true;
     const target: FailureTarget = { kind: 'document', name: config.name };
-    const onRetry = (state: ViewerState) => live && setLoad({ kind: 'retrying', state });
+    const graph = documentGraph(session, (state: ViewerState) => live && setLoad({ kind: 'retrying', state }));
     void (async () => {
       setLoad({ kind: 'loading' });
-      const [item, preview, token] = await Promise.all([
-        send(graph, documentItemRequest(config), target, onRetry),
-        send(graph, previewRequest(config), target, onRetry),
-        session.token(),
-      ]);
+      const [item, preview, token] = await Promise.all([graph.send(documentItemRequest(config), target), graph.send(previewRequest(config), target), session.token()]);
       if (!live) return;
       if (!item.ok) {
         setLoad({ kind: 'failed', state: item.state });
@@ -79,7 +72,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     return () => {
       live = false;
     };
-  }, [account.graph, account.session, config, attempt]);
+  }, [account.session, config, attempt]);
 
   switch (load.kind) {
     case 'loading':
@@ -119,8 +112,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
 /** A cached session token costs no round trip; without one, one resolver call (no `/me`). */
 function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacroConfig }) {
   const conn = useConnection(ctx.accountId);
-  const graph = useMemo(() => (conn.session ? createGraph(conn.session) : undefined), [conn.session]);
-  const account = useMemo(() => (graph && conn.session ? { graph, session: conn.session, connect: conn.connect, retry: conn.retry } : undefined), [graph, conn.session, conn.connect, conn.retry]);
+  const account = useMemo(() => (conn.session ? { session: conn.session, connect: conn.connect, retry: conn.retry } : undefined), [conn.session, conn.connect, conn.retry]);
   if (conn.state.kind === 'ready' && account) return <DocumentPanel account={account} config={config} ctx={ctx} />;
   const state = conn.state as AccountState;
   const target: FailureTarget = { kind: 'document', name: config.name };
