@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
+import { signInInNewTab } from '../support/microsoft';
 
 const ALICE_ID = '557058:a11ce000-0000-4000-8000-000000000001';
 
-/** Clicking "Connect" opens Microsoft's sign-in in a new tab; sign in there as `email`. */
-async function signInInNewTab(page: Page, panel: FrameLocator, email: string, consent: 'Accept' | 'Cancel' = 'Accept') {
-  const [tab] = await Promise.all([page.context().waitForEvent('page'), panel.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
-  await tab.getByRole('button', { name: email }).click();
-  await tab.getByRole('button', { name: consent }).click();
-  await tab.waitForLoadState();
-  return tab;
-}
 
 describe('connect a Microsoft 365 account (Chromium)', () => {
   let host: TestHost;

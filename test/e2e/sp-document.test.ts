@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, FrameLocator, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
+import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 
 const PAGE = '/wiki/spaces/DEMO/pages/65601';
 // Alice alone may read this file (dev/fixtures/demo-tenant.json): Bob gets a trimmed 404, Gina (guest) a 403 on the site.
 const FILE_URL = 'https://contoso.sharepoint.com/sites/phoenix/Shared Documents/Specs/Vendor contract.pdf';
 const FILE_NAME = 'Vendor contract.pdf';
 const NO_ACCESS = `You don’t have access to the document “${FILE_NAME}” in SharePoint`;
-
-/** Clicking "Connect" opens Microsoft's sign-in in a new tab; sign in there as `email`. */
-async function signInInNewTab(page: Page, frame: FrameLocator, email: string) {
-  const [tab] = await Promise.all([page.context().waitForEvent('page'), frame.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
-  await tab.getByRole('button', { name: email }).click();
-  await tab.getByRole('button', { name: 'Accept' }).click();
-  await tab.waitForLoadState();
-  await tab.close();
-}
 
 describe('SharePoint Document macro (Chromium)', () => {
   let host: TestHost;

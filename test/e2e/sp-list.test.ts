@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
+import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 
 // The SharePoint List macro, driven through the host's Confluence editor and viewed by several people.
 // The tests run in order: the first one inserts the macros the later ones view.
@@ -35,14 +36,6 @@ describe('SharePoint List macro (Chromium)', () => {
   const macro = (p: Page, n = 0): FrameLocator => p.locator('iframe[title="SharePoint List"]').nth(n).contentFrame();
   const settings = (p: Page): FrameLocator => p.frameLocator('iframe[title="SharePoint List settings"]');
   const rowTitles = async (f: FrameLocator) => (await f.locator('tbody tr td:first-child').allTextContents()).map((t) => t.trim());
-
-  async function signInInNewTab(p: Page, frame: FrameLocator, email: string) {
-    const [tab] = await Promise.all([p.context().waitForEvent('page'), frame.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
-    await tab.getByRole('button', { name: email }).click();
-    await tab.getByRole('button', { name: 'Accept' }).click();
-    await tab.waitForLoadState();
-    await tab.close();
-  }
 
   async function insertMacro(p: Page, url: string, pick: (f: FrameLocator) => Promise<void>) {
     await p.getByRole('button', { name: 'Insert SharePoint List' }).click();
