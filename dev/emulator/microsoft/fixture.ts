@@ -13,6 +13,8 @@ export interface MicrosoftFixture {
   /** Delegated Graph permissions the demo app registration holds; what `.default` grants. */
   appPermissions: string[];
   sites: SiteFixture[];
+  /** Sharing links ("Copy link" in SharePoint) that `GET /shares/{u!…}` resolves. */
+  sharingLinks?: SharingLinkFixture[];
   mail?: MessageFixture[];
   calendars?: CalendarFixture[];
   chats?: ChatFixture[];
@@ -64,6 +66,25 @@ export interface SiteFixture {
   members: Grantee[];
   visitors?: Grantee[];
   lists: ListFixture[];
+}
+
+/**
+ * A sharing link to one file. Who may open it, besides everyone who can already read the file:
+ * `organization` — every Member of the site's tenant (not guests); `users` ("specific people") — the `users`
+ * listed; `anonymous` — anyone signed in (Graph's `/shares` always needs a user); `existingAccess` — nobody new.
+ */
+export interface SharingLinkFixture {
+  $comment?: string;
+  /** As SharePoint hands it out: `https://contoso.sharepoint.com/:b:/s/phoenix/E…`. Matched without query or fragment. */
+  url: string;
+  /** The site's `key`, the library's `name` and the file's path in it. */
+  site: string;
+  list: string;
+  path: string;
+  scope: 'organization' | 'users' | 'anonymous' | 'existingAccess';
+  type?: 'view' | 'edit';
+  /** For `users`: user keys. */
+  users?: string[];
 }
 
 export type ColumnType =

@@ -1,11 +1,14 @@
-import type { ItemFixture, ListFixture, MicrosoftFixture, SiteFixture } from '../fixture';
+import type { ItemFixture, ListFixture, MicrosoftFixture, SharingLinkFixture, SiteFixture } from '../fixture';
 import { accessOf, unionAccess } from './access';
 import { buildColumns } from './columns';
 import type { Directory } from './directory';
 import { generateItems } from './generate';
-import { isoSeconds, resolveWhen, stableGuid } from './ids';
+import { driveItemId, isoSeconds, resolveWhen, stableGuid } from './ids';
 import { buildLibrary } from './library';
-import { type BuildContext, type Drive, type DriveItem, encodePath, type ListItem, type SharePoint, type Site, type SpList, systemFields } from './sharepoint';
+import {
+  type BuildContext, type Drive, type DriveItem, encodePath, type ListItem, type SharePoint, sharingKey, type SharingLink, type Site,
+  type SpList, systemFields, trimPath,
+} from './sharepoint';
 import { userInformationList } from './user-info';
 
 const GRAPH_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -19,8 +22,12 @@ export const buildSharePoint = (fx: MicrosoftFixture, dir: Directory, startDay: 
     drives.set(d.id, d);
     for (const item of d.byId.values()) byUniqueId.set(item.uniqueId.toLowerCase(), item);
   }
+  const sharingLinks = (fx.sharingLinks ?? []).map((l) => buildSharingLink(l, sites));
+  const linksByKey = new Map(sharingLinks.map((l) => [l.key, l]));
   return {
     sites,
+    sharingLinks,
+    sharingLink: (url) => linksByKey.get(sharingKey(url)),
     siteById: (id) => {
       const parts = id.toLowerCase().split(',');
       return sites.find((s) => parts.length === 3
@@ -34,6 +41,27 @@ export const buildSharePoint = (fx: MicrosoftFixture, dir: Directory, startDay: 
     rootSite: (tenantId) => sites.find((s) => s.tenant.id === tenantId && s.path === '/'),
     drive: (id) => drives.get(id),
     driveItemByUniqueId: (uid) => byUniqueId.get(uid.toLowerCase()),
+  };
+};
+
+const LINK_GRANTEES: Record<SharingLinkFixture['scope'], (l: SharingLinkFixture) => string[]> = {
+  organization: () => ['members'],
+  users: (l) => l.users ?? [],
+  anonymous: () => ['everyone'],
+  existingAccess: () => [],
+};
+
+const buildSharingLink = (l: SharingLinkFixture, sites: Site[]): SharingLink => {
+  const site = sites.find((s) => s.key === l.site);
+  const list = site?.lists.find((x) => x.name === l.list);
+  const item = list?.drive?.byId.get(driveItemId(list.id, trimPath(l.path)));
+  if (!item) throw new Error(`Sharing link ${l.url}: no file '${l.path}' in '${l.list}' of site '${l.site}'`);
+  const url = new URL(l.url);
+  if (url.hostname.toLowerCase() !== item.drive.list.site.hostname.toLowerCase()) {
+    throw new Error(`Sharing link ${l.url}: not on the site's host ${item.drive.list.site.hostname}`);
+  }
+  return {
+    url: l.url, key: sharingKey(url), item, scope: l.scope, type: l.type ?? 'view', access: accessOf(LINK_GRANTEES[l.scope](l)),
   };
 };
 

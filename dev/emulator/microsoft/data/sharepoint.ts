@@ -89,8 +89,32 @@ export interface DriveItem {
   text?: string;
 }
 
+/** A sharing link to one file: `access` says who may open it beyond the file's own readers. */
+export interface SharingLink {
+  url: string;
+  /** `host` (lower case) + decoded path without trailing slash: how a requested URL is matched. */
+  key: string;
+  item: DriveItem;
+  scope: 'organization' | 'users' | 'anonymous' | 'existingAccess';
+  type: 'view' | 'edit';
+  access: Access;
+}
+
+/** The lookup key of a SharePoint URL: lower-cased host + decoded path, no query, no trailing slash. */
+export const sharingKey = (url: URL): string => {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    path = url.pathname;
+  }
+  return url.hostname.toLowerCase() + path.replace(/\/+$/, '');
+};
+
 export interface SharePoint {
   sites: Site[];
+  sharingLinks: SharingLink[];
+  sharingLink(url: URL): SharingLink | undefined;
   siteById(id: string): Site | undefined;
   siteByPath(hostname: string, path: string): Site | undefined;
   rootSite(tenantId: string): Site | undefined;

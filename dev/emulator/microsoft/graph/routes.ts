@@ -1,5 +1,6 @@
 import { outlookRoutes } from './outlook';
 import { driveRoutes } from './sharepoint/drive-routes';
+import { shareRoutes } from './sharepoint/share-routes';
 import { siteRoutes } from './sharepoint/site-routes';
 import { teamsRoutes } from './teams';
 import { todoRoutes } from './todo';
@@ -7,5 +8,5 @@ import type { Route } from './types';
 import { userRoutes } from './users';
 
 export const graphRoutes: readonly Route[] = [
-  ...userRoutes, ...siteRoutes, ...driveRoutes, ...outlookRoutes, ...teamsRoutes, ...todoRoutes,
+  ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes, ...outlookRoutes, ...teamsRoutes, ...todoRoutes,
 ];

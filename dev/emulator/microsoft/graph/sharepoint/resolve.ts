@@ -7,13 +7,13 @@ import type { Caller, GraphEnv } from '../types';
 // Permission trimming lives here: SharePoint answers 401 for a token from another tenant, 403 for
 // a site the user cannot reach at all, and 404 for anything inside it the user may not see.
 
-const sameTenant = (caller: Caller, site: Site): void => {
+export const sameTenant = (caller: Caller, site: Site): void => {
   if (site.tenant.id !== caller.tenant.id) {
     throw invalidToken(`Access token validation failure. The token was issued by tenant '${caller.tenant.id}', not by the tenant that owns ${site.hostname}.`);
   }
 };
 
-const reachable = (caller: Caller, site: Site): Site => {
+export const reachable = (caller: Caller, site: Site): Site => {
   sameTenant(caller, site);
   if (!allows(site.reach, caller.principal)) throw accessDenied('Access denied. You do not have permission to perform this action or access this resource.');
   return site;

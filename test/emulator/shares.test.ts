@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDocument, type GraphCall } from '../../src/core/sharepoint/document-resolve';
+import { encodeSharingUrl, parseSharePointUrl } from '../../src/core/sharepoint/url';
+import { CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, type Tokens } from './support';
+
+// `GET /shares/{u!…}` and `/shares/{u!…}/driveItem`: the fixture's sharing links (dev/fixtures/demo-tenant.json,
+// "sharingLinks"), plain file URLs and Office `Doc.aspx?sourcedoc=` links, with SharePoint's trimming.
+
+type Json = Record<string, any>;
+
+let run: Running;
+const tokens: Record<string, Tokens> = {};
+
+const ORG_LINK = 'https://contoso.sharepoint.com/:b:/s/phoenix/EVc0ntrAct0rgL1nkPhx9QBm2dK7wYzN4eR1tUoJ5sGhAw';
+const BOB_LINK = 'https://contoso.sharepoint.com/:x:/s/phoenix/ESa1ar1esB0bOnlyXk3mQp8ZrT2vWyA6cD9fGhJ1kLnNqQ';
+const VENDOR_PATH = 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Specs/Vendor%20contract.pdf';
+const API_DESIGN_PATH = 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Specs/API%20design.docx';
+const LINK_REFUSED = 'The sharing link no longer exists, or you do not have permission to access it.';
+
+/** As Microsoft documents it: `u!` + unpadded base64url of the URL. */
+const enc = (url: string): string => 'u!' + Buffer.from(url, 'utf8').toString('base64url');
+
+beforeAll(async () => {
+  run = await startEmulator();
+  for (const who of ['alice', 'bob', 'carol']) tokens[who] = await signIn(run, `${who}@contoso.com`);
+  tokens['gina'] = await signIn(run, 'gina@fabrikam.com', { tenant: CONTOSO_TENANT });
+});
+afterAll(async () => { await run?.close(); });
+
+const get = async (who: string, path: string): Promise<{ status: number; body: Json }> => {
+  const res = await graphFetch(run, tokens[who]?.access_token ?? '', path);
+  return { status: res.status, body: (await res.json()) as Json };
+};
+const item = (who: string, url: string, query = '') => get(who, `/shares/${enc(url)}/driveItem${query}`);
+
+describe('the encoding', () => {
+  it('is the one the core sends', () => {
+    for (const url of [ORG_LINK, BOB_LINK, VENDOR_PATH, 'https://contoso.sharepoint.com/sites/phoenix/Documents partagés/é.docx']) {
+      expect(encodeSharingUrl(url)).toBe(enc(url));
+    }
+  });
+});
+
+describe('an "organization" sharing link', () => {
+  it('opens the file for every Contoso member who has it, including Bob who cannot read it otherwise', async () => {
+    for (const who of ['alice', 'bob', 'carol']) {
+      const r = await item(who, ORG_LINK);
+      expect(r.status, who).toBe(200);
+      expect(r.body).toMatchObject({
+        name: 'Vendor contract.pdf', file: { mimeType: 'application/pdf' },
+        parentReference: { siteId: expect.stringMatching(/^contoso\.sharepoint\.com,/), driveId: expect.stringMatching(/^b!/) },
+      });
+    }
+    // Only for the request: the same file by path or by id stays trimmed for Bob.
+    expect((await item('bob', VENDOR_PATH)).status).toBe(404);
+    const { body: f } = await item('alice', ORG_LINK);
+    expect((await get('bob', `/drives/${f.parentReference.driveId}/items/${f.id}`)).status).toBe(404);
+  });
+
+  it('is refused to a guest with SharePoint\'s 403', async () => {
+    const r = await item('gina', ORG_LINK);
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatchObject({ code: 'accessDenied', message: LINK_REFUSED });
+  });
+
+  it('is matched without its query (`?e=…`) and answers the core\'s $select/$expand with thumbnails', async () => {
+    const r = await item('bob', `${ORG_LINK}?e=4bC1dE`, '?$select=id,name,size,webUrl,file,parentReference&$expand=thumbnails');
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body).filter((k) => !k.startsWith('@')).sort()).toEqual(['file', 'id', 'name', 'parentReference', 'size', 'thumbnails', 'webUrl']);
+    expect(r.body.thumbnails[0].medium.url).toContain('/_api/v2.0/thumbnails/');
+  });
+});
+
+describe('a "specific people" sharing link', () => {
+  it('opens the file for the people listed (Bob) and those who can read it anyway (Alice), no one else', async () => {
+    expect((await item('bob', BOB_LINK)).body).toMatchObject({ name: 'Salaries 2025.xlsx' });
+    expect((await item('alice', BOB_LINK)).body).toMatchObject({ name: 'Salaries 2025.xlsx' });
+    for (const who of ['carol', 'gina']) {
+      const r = await item(who, BOB_LINK);
+      expect(r.status, who).toBe(403);
+      expect(r.body.error).toMatchObject({ code: 'accessDenied', message: LINK_REFUSED });
+    }
+  });
+});
+
+describe('links the tenant never issued', () => {
+  it('are refused like a forbidden link (SharePoint tells neither apart)', async () => {
+    const r = await item('alice', 'https://contoso.sharepoint.com/:w:/s/phoenix/ENoSuchL1nkAtAllXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe('accessDenied');
+  });
+});
+
+describe('plain file URLs and `/:x:/r/` links', () => {
+  it('resolve site, library and path with the usual trimming', async () => {
+    expect((await item('bob', API_DESIGN_PATH)).body).toMatchObject({ name: 'API design.docx' });
+    expect((await item('alice', VENDOR_PATH)).body).toMatchObject({ name: 'Vendor contract.pdf' });
+    // Unencoded spaces, as a person may paste them, are the same URL.
+    expect((await item('bob', 'https://contoso.sharepoint.com/sites/phoenix/Shared Documents/Specs/API design.docx')).status).toBe(200);
+    const redirect = 'https://contoso.sharepoint.com/:b:/r/sites/phoenix/Shared%20Documents/Specs/Vendor%20contract.pdf?csf=1&web=1';
+    expect((await item('alice', redirect)).body).toMatchObject({ name: 'Vendor contract.pdf' });
+    const hidden = await item('bob', redirect);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('itemNotFound');
+    expect((await item('alice', 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Specs/Nothing.docx')).status).toBe(404);
+    expect((await item('alice', 'https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks/AllItems.aspx')).status).toBe(404);
+  });
+
+  it('answer 403 for a site out of reach (Carol on Partner portal, Gina on Phoenix)', async () => {
+    const carol = await item('carol', 'https://contoso.sharepoint.com/sites/partners/Shared%20Documents/Partner%20scorecard.xlsx');
+    expect(carol.status).toBe(403);
+    expect(carol.body.error.code).toBe('accessDenied');
+    expect((await item('gina', API_DESIGN_PATH)).status).toBe(403);
+    expect((await item('gina', 'https://contoso.sharepoint.com/sites/partners/SharedWithPartners/Onboarding%20guide.pdf')).body)
+      .toMatchObject({ name: 'Onboarding guide.pdf' });
+  });
+});
+
+describe('Office links (`Doc.aspx?sourcedoc={guid}`)', () => {
+  it('resolve the file by its unique id, trimmed', async () => {
+    const charter = (await item('alice', 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Project%20charter.docx')).body;
+    expect(charter.webUrl).toMatch(/\/sites\/phoenix\/_layouts\/15\/Doc\.aspx\?sourcedoc=%7B[0-9A-F-]{36}%7D/);
+    const viaDoc = await item('bob', charter.webUrl);
+    expect(viaDoc.body).toMatchObject({ id: charter.id, name: 'Project charter.docx' });
+    const salaries = (await item('alice', BOB_LINK)).body;
+    expect((await item('carol', salaries.webUrl)).status).toBe(404);
+    expect((await item('gina', salaries.webUrl)).status).toBe(403);
+    // The id must belong to the web the link names.
+    const elsewhere = charter.webUrl.replace('/sites/phoenix/', '/sites/partners/');
+    expect((await item('alice', elsewhere)).status).toBe(404);
+  });
+});
+
+describe('GET /shares/{id}', () => {
+  it('describes the shared item, with the driveItem on $expand', async () => {
+    const id = enc(ORG_LINK);
+    const r = await get('bob', `/shares/${id}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id, name: 'Vendor contract.pdf', webUrl: ORG_LINK, owner: { user: { displayName: 'Alice Adams' } } });
+    expect(r.body.driveItem).toBeUndefined();
+    const expanded = await get('bob', `/shares/${id}?$expand=driveItem`);
+    expect(expanded.body.driveItem).toMatchObject({ name: 'Vendor contract.pdf', file: {} });
+    expect((await get('carol', `/shares/${enc(BOB_LINK)}`)).status).toBe(403);
+  });
+});
+
+describe('malformed share ids', () => {
+  it('are 400 invalidRequest', async () => {
+    const padded = 'u!' + Buffer.from('https://contoso.sharepoint.com/x').toString('base64'); // ends with '='
+    expect(padded.endsWith('=')).toBe(true);
+    const bad = [
+      'not-a-share-id',
+      'u!',
+      'u!a',
+      'u!ab+c',
+      padded,
+      enc('not a url'),
+      enc('http://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Project%20charter.docx'),
+      's!c29tZXRoaW5n',
+    ];
+    for (const id of bad) {
+      const r = await get('alice', `/shares/${encodeURIComponent(id)}/driveItem`);
+      expect(r.status, id).toBe(400);
+      expect(r.body.error.code, id).toBe('invalidRequest');
+    }
+  });
+
+  it('a host that is no tenant\'s is 400; a Fabrikam token on Contoso\'s link is 401', async () => {
+    const r = await item('alice', 'https://evil.example/:b:/s/phoenix/EVc0ntrAct0rgL1nkPhx9QBm2dK7wYzN4eR1tUoJ5sGhAw');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('invalidRequest');
+    const home = await signIn(run, 'gina@fabrikam.com', { tenant: 'common' });
+    const res = await graphFetch(run, home.access_token, `/shares/${enc(ORG_LINK)}/driveItem`);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('the core resolves through the emulator', () => {
+  const callAs = (who: string): GraphCall => async (req) => {
+    const res = await graphFetch(run, tokens[who]?.access_token ?? '', req.path, { method: req.method });
+    return res.ok ? { ok: true, body: await res.json() } : { ok: false, status: res.status };
+  };
+  const policy = { allowedHosts: [] as string[] };
+  const resolve = async (who: string, url: string) => {
+    const location = parseSharePointUrl(url, policy);
+    if (!location.ok) throw new Error(location.error.message);
+    return resolveDocument(location.value, callAs(who), policy);
+  };
+
+  it('a sharing link and a Doc.aspx link become the Document macro\'s config', async () => {
+    const viaLink = await resolve('bob', ORG_LINK);
+    expect(viaLink.ok && viaLink.value.config).toMatchObject({ name: 'Vendor contract.pdf', siteId: expect.stringMatching(/^contoso\.sharepoint\.com,/) });
+    const viaPath = await resolve('alice', VENDOR_PATH);
+    expect(viaPath.ok && viaPath.value.config).toEqual(viaLink.ok && viaLink.value.config);
+
+    const charter = (await item('alice', 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Project%20charter.docx')).body;
+    const viaDoc = await resolve('bob', charter.webUrl);
+    expect(viaDoc.ok && viaDoc.value.config).toMatchObject({ itemId: charter.id, name: 'Project charter.docx' });
+
+    const refused = await resolve('gina', ORG_LINK);
+    expect(refused.ok ? undefined : refused.error.code).toBe('NO_ACCESS');
+    const carol = await resolve('carol', BOB_LINK);
+    expect(carol.ok ? undefined : carol.error.code).toBe('NO_ACCESS');
+  });
+});
