@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { encodeSharingUrl } from '../../src/core/sharepoint/url';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openRecorded } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 
@@ -15,14 +15,11 @@ describe('SharePoint Document macro with a sharing link (Chromium)', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
+  /** A fresh browser profile whose every request is recorded (see openRecorded). */
   async function visit(user: string, path = PAGE) {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const requests: Request[] = [];
-    context.on('request', (r) => requests.push(r));
-    const page = await context.newPage();
-    await page.goto(`${host.origin}${path}${path.includes('?') ? '&' : '?'}as=${user}`);
-    return { context, page, requests, macro: page.frameLocator('iframe[title="SharePoint Document"]') };
+    const opened = await openRecorded(browser, `${host.origin}${path}${path.includes('?') ? '&' : '?'}as=${user}`);
+    contexts.push(opened.context);
+    return { ...opened, macro: opened.page.frameLocator('iframe[title="SharePoint Document"]') };
   }
   const graphPaths = (requests: Request[]) =>
     requests.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/graph/'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openRecorded } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 
@@ -15,19 +15,11 @@ describe('SharePoint Document macro (Chromium)', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
-  /** A fresh browser profile whose every request (all frames, all tabs) is recorded. */
+  /** A fresh browser profile whose every request is recorded (see openRecorded). */
   async function visit(user: string, path = PAGE) {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const requests: Request[] = [];
-    const cspErrors: string[] = [];
-    context.on('request', (r) => requests.push(r));
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to (frame|load|connect)/i.test(m.text())) cspErrors.push(m.text());
-    });
-    await page.goto(`${host.origin}${path}${path.includes('?') ? '&' : '?'}as=${user}`);
-    return { context, page, requests, cspErrors, macro: page.frameLocator('iframe[title="SharePoint Document"]') };
+    const opened = await openRecorded(browser, `${host.origin}${path}${path.includes('?') ? '&' : '?'}as=${user}`);
+    contexts.push(opened.context);
+    return { ...opened, macro: opened.page.frameLocator('iframe[title="SharePoint Document"]') };
   }
   const graphCalls = (requests: Request[]) => requests.filter((r) => new URL(r.url()).pathname.startsWith('/graph/'));
 
