@@ -1,3 +1,4 @@
 // Forge handlers only; the manifest points at these names.
 export { resolver } from './resolvers/index';
 export { oauthCallback } from './webtriggers/oauth-callback';
+export { personalDataReport } from './triggers/personal-data';

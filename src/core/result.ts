@@ -1,19 +1,29 @@
 /**
- * Expected failures cross the bridge as values; only bugs throw.
- * Every resolver answers `Result<T>`, so the Custom UI can switch on `error.code`.
+ * The app's one error vocabulary. Expected failures cross the bridge as values; only bugs throw.
+ * Every resolver answers `Result<T>`, so the Custom UI can switch on `error.code`; web triggers and
+ * scheduled work speak the same codes. The words users read come from one table (`messages.ts`).
  */
+import { messageFor, type Reason } from './messages';
+
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHENTICATED'        // no Atlassian user (anonymous visitor)
-  | 'FORBIDDEN'
+  | 'FORBIDDEN'              // Atlassian or Microsoft says this user may not do or see this
   | 'NOT_FOUND'
+  | 'FEATURE_OFF'            // an admin turned the feature off
   | 'MS_SIGN_IN_REQUIRED'    // no usable Microsoft 365 connection for this Atlassian user
   | 'MS_SIGN_IN_FAILED'      // the sign-in itself failed (state, consent, code exchange)
+  | 'MS_CONSENT_REQUIRED'    // the tenant's policy needs an administrator to approve the permission
   | 'MS_UNAVAILABLE'         // Microsoft answered with an unexpected failure
   | 'THROTTLED'
   | 'STORAGE_UNAVAILABLE'
   | 'MISCONFIGURED'
   | 'INTERNAL';
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'FEATURE_OFF', 'MS_SIGN_IN_REQUIRED', 'MS_SIGN_IN_FAILED',
+  'MS_CONSENT_REQUIRED', 'MS_UNAVAILABLE', 'THROTTLED', 'STORAGE_UNAVAILABLE', 'MISCONFIGURED', 'INTERNAL',
+];
 
 export interface AppErrorBody {
   code: ErrorCode;
@@ -24,17 +34,31 @@ export interface AppErrorBody {
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorBody };
+export type Failure = { ok: false; error: AppErrorBody };
+type Extra = Omit<AppErrorBody, 'code' | 'message'>;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string, extra: Omit<AppErrorBody, 'code' | 'message'> = {}): { ok: false; error: AppErrorBody } => ({
+
+/** A failure with an explicit message (use when the words must name something, e.g. a file). */
+export const fail = (code: ErrorCode, message: string, extra: Extra = {}): Failure => ({
   ok: false,
   error: { code, message, ...extra },
 });
 
+/** A failure whose words come from the message table, by reason (or the code's default). */
+export const failWith = (code: ErrorCode, reason?: Reason, extra: Omit<Extra, 'reason'> = {}): Failure => ({
+  ok: false,
+  error: { code, message: messageFor(code, reason), ...(reason ? { reason } : {}), ...extra },
+});
+
 export class AppError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly extra: Omit<AppErrorBody, 'code' | 'message'> = {}, opts?: { cause?: unknown }) {
+  constructor(readonly code: ErrorCode, message: string, readonly extra: Extra = {}, opts?: { cause?: unknown }) {
     super(message, opts);
     this.name = 'AppError';
+  }
+  static of(code: ErrorCode, reason?: Reason, opts?: { cause?: unknown; retryAfterSeconds?: number }): AppError {
+    const extra: Extra = { ...(reason ? { reason } : {}), ...(opts?.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: opts.retryAfterSeconds }) };
+    return new AppError(code, messageFor(code, reason), extra, opts?.cause === undefined ? undefined : { cause: opts.cause });
   }
   toBody(): AppErrorBody {
     return { code: this.code, message: this.message, ...this.extra };
@@ -42,8 +66,11 @@ export class AppError extends Error {
 }
 
 /** The one place an unknown throw becomes an error value; the cause stays on the server. */
-export const toAppError = (e: unknown): AppError =>
-  e instanceof AppError ? e : new AppError('INTERNAL', 'Something went wrong on our side. Please try again.', {}, { cause: e });
+export const toAppError = (e: unknown): AppError => (e instanceof AppError ? e : new AppError('INTERNAL', messageFor('INTERNAL'), {}, { cause: e }));
+
+/** True for a value that is an error body of our vocabulary (used where answers cross a boundary). */
+export const isAppErrorBody = (v: unknown): v is AppErrorBody =>
+  typeof v === 'object' && v !== null && ERROR_CODES.includes((v as { code?: unknown }).code as ErrorCode) && typeof (v as { message?: unknown }).message === 'string';
 
 /** Runs `fn`, turning thrown AppErrors (and bugs) into error values. */
 export async function attempt<T>(fn: () => Promise<Result<T>>, log: (e: unknown) => void = console.error): Promise<Result<T>> {

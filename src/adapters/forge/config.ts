@@ -1,45 +1,22 @@
 import { webTrigger } from '@forge/api';
-import { AppError } from '../../core/result';
-import type { AccountConfig } from '../../core/account/ports';
-
-/** The scopes every feature needs, asked for once so users consent once. */
-export const GRAPH_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'User.Read', 'Sites.Read.All', 'Files.Read.All'];
 
 export const OAUTH_CALLBACK_TRIGGER = 'ms-oauth-callback';
 
-export interface MicrosoftSettings {
-  clientId: string;
-  clientSecret: string;
-  tenant: string;
+/** Microsoft's endpoints. Forge variables override them for national clouds and the local host. */
+export interface MicrosoftEndpoints {
   loginBaseUrl: string;
   graphBaseUrl: string;
 }
 
-/**
- * Forge environment variables (`forge variables set`). The base URLs default to Microsoft's
- * public cloud; the local host points them at its emulator.
- */
-export function microsoftSettings(env: NodeJS.ProcessEnv = process.env): MicrosoftSettings {
-  const clientId = env.MS_CLIENT_ID ?? '';
-  const clientSecret = env.MS_CLIENT_SECRET ?? '';
-  if (!clientId || !clientSecret) {
-    throw new AppError('MISCONFIGURED', 'The app is not connected to a Microsoft Entra app registration yet. An admin must set MS_CLIENT_ID and MS_CLIENT_SECRET.');
-  }
+export function microsoftEndpoints(env: NodeJS.ProcessEnv = process.env): MicrosoftEndpoints {
   return {
-    clientId,
-    clientSecret,
-    tenant: env.MS_TENANT || 'organizations',
     loginBaseUrl: (env.MS_LOGIN_BASE_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     graphBaseUrl: (env.MS_GRAPH_BASE_URL || 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
   };
 }
 
-export function accountConfig(s: MicrosoftSettings): AccountConfig {
-  return {
-    authorizeEndpoint: `${s.loginBaseUrl}/${encodeURIComponent(s.tenant)}/oauth2/v2.0/authorize`,
-    clientId: s.clientId,
-    scopes: GRAPH_SCOPES,
-    graphBaseUrl: s.graphBaseUrl,
-    redirectUri: () => webTrigger.getUrl(OAUTH_CALLBACK_TRIGGER),
-  };
-}
+/** The web trigger that receives Microsoft's redirects; registered in Entra as the redirect URI. */
+export const redirectUri = (): Promise<string> => webTrigger.getUrl(OAUTH_CALLBACK_TRIGGER);
+
+/** Graph resource URIs for the admin-consent endpoint (`Mail.Read` → `https://graph.microsoft.com/Mail.Read`). */
+export const graphScopeUri = (scope: string): string => (['openid', 'profile', 'email', 'offline_access'].includes(scope) ? scope : `https://graph.microsoft.com/${scope}`);

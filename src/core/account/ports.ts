@@ -7,6 +7,8 @@ export interface MicrosoftConnection {
   user: MicrosoftUser;
   scopes: string[];
   connectedAt: string;
+  /** `clientId@tenant` of the app registration the connection was made with; absent on old records. */
+  registration?: string;
 }
 
 export interface MicrosoftUser {
@@ -19,6 +21,9 @@ export interface MicrosoftUser {
 /** A sign-in in progress, keyed by the hash of its `state`. Stored as a secret: it holds the PKCE verifier. */
 export interface PendingSignIn {
   accountId: string;
+  /** What the redirect completes: a user's sign-in (default) or an admin's approval for one feature. */
+  purpose?: 'sign-in' | 'admin-consent';
+  feature?: string;
   codeVerifier: string;
   nonce: string;
   redirectUri: string;
@@ -29,6 +34,12 @@ export interface ConnectionStore {
   get(accountId: string): Promise<MicrosoftConnection | undefined>;
   put(accountId: string, connection: MicrosoftConnection): Promise<void>;
   delete(accountId: string): Promise<void>;
+  /** How many connections are stored (for the admin's warning before a registration change). */
+  count(): Promise<number>;
+  /** Ends every stored connection (after the client or tenant changed), remembering why. Returns how many. */
+  endAll(reason: 'registration_changed'): Promise<number>;
+  /** Why this account's connection was ended by someone else, if it was. */
+  endedReason(accountId: string): Promise<string | undefined>;
 }
 
 export interface PendingSignInStore {
@@ -48,9 +59,11 @@ export interface TokenGrant {
 /** Failures of the token endpoint, reduced to what the app acts on. */
 export class IdentityError extends Error {
   constructor(
-    readonly kind: 'invalid_grant' | 'invalid_client' | 'throttled' | 'unavailable' | 'unexpected',
+    readonly kind: 'invalid_grant' | 'invalid_client' | 'consent_required' | 'throttled' | 'unavailable' | 'unexpected',
     readonly description: string,
     readonly retryAfterSeconds?: number,
+    /** Entra's AADSTS error number, when it gave one. */
+    readonly aadsts?: number,
   ) {
     super(`${kind}: ${description}`);
     this.name = 'IdentityError';
@@ -61,6 +74,8 @@ export class IdentityError extends Error {
 export interface IdentityClient {
   redeemCode(input: { code: string; redirectUri: string; codeVerifier: string; scopes: string[] }): Promise<TokenGrant>;
   refresh(input: { refreshToken: string; scopes: string[] }): Promise<TokenGrant>;
+  /** An app-only token (client credentials): proves client id, secret and tenant belong together. */
+  appToken(): Promise<TokenGrant>;
 }
 
 export interface AccountConfig {
@@ -68,6 +83,8 @@ export interface AccountConfig {
   clientId: string;
   scopes: string[];
   graphBaseUrl: string;
+  /** `clientId@tenant`: connections made under another registration are ended. */
+  registrationKey: string;
   /** The web trigger that receives the redirect; registered in Entra as the redirect URI. */
   redirectUri(): Promise<string>;
 }

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../result';
+import { fail, failWith, ok, type Failure, type Result } from '../result';
 import { pkcePair, randomToken, sha256 } from '../crypto';
 import { readIdToken } from './id-token';
 import {
@@ -8,6 +8,7 @@ import {
   type IdentityClient,
   type MicrosoftConnection,
   type MicrosoftUser,
+  type PendingSignIn,
   type PendingSignInStore,
 } from './ports';
 
@@ -51,7 +52,7 @@ export function microsoftAccounts(deps: AccountDeps) {
     const nonce = randomToken(16);
     const { verifier, challenge } = pkcePair();
     const redirectUri = await config.redirectUri();
-    await pending.put(sha256(state), { accountId, codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
+    await pending.put(sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
     const url = new URL(config.authorizeEndpoint);
     url.search = new URLSearchParams({
       client_id: config.clientId,
@@ -68,30 +69,53 @@ export function microsoftAccounts(deps: AccountDeps) {
     return ok({ authorizeUrl: url.toString() });
   }
 
-  /** The redirect from Microsoft. Whatever goes wrong, nothing is stored. */
-  async function completeSignIn(query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
-    const state = query.state ?? '';
-    if (!STATE_SHAPE.test(state)) return fail('MS_SIGN_IN_FAILED', 'This sign-in link is incomplete or was altered. Start again from Jira or Confluence.', { reason: 'state_invalid' });
+  /**
+   * Redeems the one-time `state` of a redirect from Microsoft (sign-in or admin approval). Whatever
+   * goes wrong, nothing is stored.
+   */
+  async function takePending(stateParam: string | undefined): Promise<Result<PendingSignIn>> {
+    const state = stateParam ?? '';
+    if (!STATE_SHAPE.test(state)) return failWith('MS_SIGN_IN_FAILED', 'state_invalid');
     const started = await pending.take(sha256(state));
-    if (!started) return fail('MS_SIGN_IN_FAILED', 'This sign-in link is not valid any more: it was already used or never issued. Start again from Jira or Confluence.', { reason: 'state_unknown' });
-    if (started.expiresAt < now()) return fail('MS_SIGN_IN_FAILED', 'This sign-in took too long and expired. Start again from Jira or Confluence.', { reason: 'state_expired' });
-    if (query.error) {
-      const declined = query.error === 'access_denied' || query.error === 'consent_required';
-      return fail('MS_SIGN_IN_FAILED', declined ? 'You declined to give the app access to Microsoft 365, so nothing was connected.' : `Microsoft refused the sign-in: ${query.error_description ?? query.error}`, { reason: declined ? 'consent_declined' : 'provider_error' });
-    }
-    if (!query.code) return fail('MS_SIGN_IN_FAILED', 'Microsoft did not send an authorization code.', { reason: 'code_missing' });
+    if (!started) return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
+    if (started.expiresAt < now()) return failWith('MS_SIGN_IN_FAILED', 'state_expired');
+    return ok(started);
+  }
+
+  /** Starts an admin's approval of permissions for the organisation (Entra's admin-consent endpoint). */
+  async function beginAdminConsent(accountId: string, input: { adminConsentEndpoint: string; scopes: string[]; feature: string }): Promise<Result<{ url: string }>> {
+    const state = randomToken(32);
+    const redirectUri = await config.redirectUri();
+    // No code is redeemed here, so no PKCE verifier; the record still carries the shape every pending state has.
+    await pending.put(sha256(state), { accountId, purpose: 'admin-consent', feature: input.feature, codeVerifier: '', nonce: '', redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
+    const url = new URL(input.adminConsentEndpoint);
+    url.search = new URLSearchParams({ client_id: config.clientId, scope: input.scopes.join(' '), redirect_uri: redirectUri, state }).toString();
+    return ok({ url: url.toString() });
+  }
+
+  /** The redirect from Microsoft after a user's sign-in. */
+  async function completeSignIn(query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
+    const taken = await takePending(query.state);
+    if (!taken.ok) return taken;
+    return finishSignIn(taken.value, query);
+  }
+
+  async function finishSignIn(started: PendingSignIn, query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
+    if (started.purpose === 'admin-consent') return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
+    if (query.error) return redirectError(query);
+    if (!query.code) return failWith('MS_SIGN_IN_FAILED', 'code_missing');
 
     let grant;
     try {
       grant = await identity.redeemCode({ code: query.code, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier, scopes: config.scopes });
     } catch (e) {
-      if (e instanceof IdentityError && e.kind === 'invalid_grant') return fail('MS_SIGN_IN_FAILED', 'Microsoft did not accept this sign-in (the code was used already, expired, or belongs to another sign-in). Start again.', { reason: 'code_rejected' });
+      if (e instanceof IdentityError && e.kind === 'invalid_grant') return failWith('MS_SIGN_IN_FAILED', 'code_rejected');
       if (e instanceof IdentityError) return identityFailure(e);
       throw e;
     }
     const user = readIdToken(grant.idToken, { clientId: config.clientId, nonce: started.nonce });
     if ('error' in user) return fail('MS_SIGN_IN_FAILED', user.error, { reason: 'id_token_invalid' });
-    if (!grant.refreshToken) return fail('MS_SIGN_IN_FAILED', 'Microsoft did not grant offline access, so the connection cannot be kept.', { reason: 'no_refresh_token' });
+    if (!grant.refreshToken) return failWith('MS_SIGN_IN_FAILED', 'no_refresh_token');
 
     await connections.put(started.accountId, {
       refreshToken: grant.refreshToken,
@@ -100,6 +124,7 @@ export function microsoftAccounts(deps: AccountDeps) {
       user,
       scopes: grant.scope.split(' ').filter(Boolean),
       connectedAt: new Date(now()).toISOString(),
+      registration: config.registrationKey,
     });
     return ok({ accountId: started.accountId, user });
   }
@@ -110,18 +135,24 @@ export function microsoftAccounts(deps: AccountDeps) {
    */
   async function accessToken(accountId: string, opts: { forceRefresh?: boolean } = {}): Promise<Result<SessionToken>> {
     const connection = await connections.get(accountId);
-    if (!connection) return fail('MS_SIGN_IN_REQUIRED', 'Connect your Microsoft 365 account to see this.', { reason: 'not_connected' });
+    if (!connection) return failWith('MS_SIGN_IN_REQUIRED', (await connections.endedReason(accountId)) ?? 'not_connected');
+    if (connection.registration !== undefined && connection.registration !== config.registrationKey) {
+      // Refresh tokens belong to the client they were issued to: after a change they cannot work.
+      await connections.delete(accountId);
+      return failWith('MS_SIGN_IN_REQUIRED', 'registration_changed');
+    }
     if (!opts.forceRefresh && connection.accessToken && (connection.accessTokenExpiresAt ?? 0) - now() > MIN_TOKEN_LIFE_MS) {
       return ok({ accessToken: connection.accessToken, expiresAt: connection.accessTokenExpiresAt ?? 0, graphBaseUrl: config.graphBaseUrl });
     }
     let grant;
     try {
-      grant = await identity.refresh({ refreshToken: connection.refreshToken, scopes: config.scopes });
+      // Ask what this connection was granted: features turned on later need their own consent first.
+      grant = await identity.refresh({ refreshToken: connection.refreshToken, scopes: connection.scopes.length ? connection.scopes : config.scopes });
     } catch (e) {
       if (e instanceof IdentityError && e.kind === 'invalid_grant') {
         // The refresh token is dead (revoked, expired, password changed): keeping it helps nobody.
         await connections.delete(accountId);
-        return fail('MS_SIGN_IN_REQUIRED', 'Your Microsoft 365 sign-in has expired or was revoked. Connect again to continue.', { reason: 'revoked' });
+        return failWith('MS_SIGN_IN_REQUIRED', 'revoked');
       }
       if (e instanceof IdentityError) return identityFailure(e);
       throw e;
@@ -137,13 +168,22 @@ export function microsoftAccounts(deps: AccountDeps) {
     return ok({ signedOut: true });
   }
 
-  return { beginSignIn, completeSignIn, accessToken, signOut };
+  return { beginSignIn, beginAdminConsent, takePending, completeSignIn, finishSignIn, accessToken, signOut };
 }
 
-function identityFailure(e: IdentityError) {
-  if (e.kind === 'throttled') return fail('THROTTLED', 'Microsoft is busy. Trying again shortly.', e.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: e.retryAfterSeconds });
-  if (e.kind === 'invalid_client') return fail('MISCONFIGURED', "Microsoft refused the app's credentials. An admin must check MS_CLIENT_ID and MS_CLIENT_SECRET.", { reason: 'invalid_client' });
-  return fail('MS_UNAVAILABLE', 'Microsoft sign-in is not answering right now. Try again in a moment.', { reason: e.kind });
+/** Entra sends `error` (and an AADSTS description) back to the redirect URI when it refuses. */
+function redirectError(query: CallbackQuery): Failure {
+  const description = query.error_description ?? '';
+  if (query.error === 'consent_required' || /AADSTS(65001|90094|90095)\b/.test(description)) return failWith('MS_CONSENT_REQUIRED', 'admin_approval');
+  if (query.error === 'access_denied') return failWith('MS_SIGN_IN_FAILED', 'consent_declined');
+  return fail('MS_SIGN_IN_FAILED', `Microsoft refused the sign-in: ${(description || query.error || '').split(/\r?\n/)[0]?.slice(0, 300) ?? ''}`, { reason: 'provider_error' });
+}
+
+function identityFailure(e: IdentityError): Failure {
+  if (e.kind === 'throttled') return failWith('THROTTLED', undefined, e.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: e.retryAfterSeconds });
+  if (e.kind === 'invalid_client') return failWith('MISCONFIGURED', 'invalid_client');
+  if (e.kind === 'consent_required') return failWith('MS_CONSENT_REQUIRED', 'admin_approval');
+  return failWith('MS_UNAVAILABLE', e.kind);
 }
 
 export type MicrosoftAccounts = ReturnType<typeof microsoftAccounts>;

@@ -1,13 +1,26 @@
 import { createHash } from 'node:crypto';
 import { IdentityError, type ConnectionStore, type IdentityClient, type MicrosoftConnection, type PendingSignIn, type PendingSignInStore, type TokenGrant } from '../../../src/core/account/ports';
 
-export function memoryConnections(): ConnectionStore & { all: Map<string, MicrosoftConnection> } {
+export function memoryConnections(): ConnectionStore & { all: Map<string, MicrosoftConnection>; ended: Map<string, string> } {
   const all = new Map<string, MicrosoftConnection>();
+  const ended = new Map<string, string>();
   return {
     all,
+    ended,
     get: async (id) => all.get(id),
-    put: async (id, c) => void all.set(id, structuredClone(c)),
+    put: async (id, c) => {
+      ended.delete(id);
+      all.set(id, structuredClone(c));
+    },
     delete: async (id) => void all.delete(id),
+    count: async () => all.size,
+    endAll: async (reason) => {
+      const n = all.size;
+      for (const id of all.keys()) ended.set(id, reason);
+      all.clear();
+      return n;
+    },
+    endedReason: async (id) => ended.get(id),
   };
 }
 
@@ -54,6 +67,9 @@ export function fakeIdentity(clientId: string) {
       if (!c) throw new IdentityError('invalid_grant', 'AADSTS54005: code already redeemed');
       if (createHash('sha256').update(codeVerifier).digest('base64url') !== c.challenge) throw new IdentityError('invalid_grant', 'AADSTS501481: PKCE mismatch');
       return grant(c.oid, c.nonce);
+    },
+    async appToken() {
+      return { accessToken: `app-${++n}`, expiresInSeconds: 3600, scope: '' };
     },
     async refresh({ refreshToken }) {
       client.calls.refresh++;

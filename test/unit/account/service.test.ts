@@ -7,12 +7,12 @@ const CLIENT_ID = 'client-1';
 const ALICE = '557058:alice';
 const MALLORY = '557058:mallory';
 
-function setup(now = { t: 1_700_000_000_000 }) {
-  const connections = memoryConnections();
-  const pending = memoryPending();
-  const idp = fakeIdentity(CLIENT_ID);
+function setup(now = { t: 1_700_000_000_000 }, registrationKey = `${CLIENT_ID}@tenant`, shared?: { connections: ReturnType<typeof memoryConnections>; pending: ReturnType<typeof memoryPending>; idp: ReturnType<typeof fakeIdentity> }) {
+  const connections = shared?.connections ?? memoryConnections();
+  const pending = shared?.pending ?? memoryPending();
+  const idp = shared?.idp ?? fakeIdentity(CLIENT_ID);
   const accounts = microsoftAccounts({
-    config: { authorizeEndpoint: 'https://login.example/tenant/oauth2/v2.0/authorize', clientId: CLIENT_ID, scopes: ['openid', 'offline_access', 'User.Read'], graphBaseUrl: 'https://graph.example/v1.0', redirectUri: async () => 'https://app.example/x1/cb' },
+    config: { authorizeEndpoint: 'https://login.example/tenant/oauth2/v2.0/authorize', clientId: CLIENT_ID, scopes: ['openid', 'offline_access', 'User.Read'], graphBaseUrl: 'https://graph.example/v1.0', registrationKey, redirectUri: async () => 'https://app.example/x1/cb' },
     connections,
     pending,
     identity: idp.client,
@@ -159,5 +159,59 @@ describe('session tokens', () => {
     await s.accounts.signOut(ALICE);
     expect(s.connections.all.size).toBe(0);
     expect(await s.accounts.accessToken(ALICE)).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED' } });
+  });
+});
+
+describe('a change of app registration', () => {
+  async function connected() {
+    const s = setup();
+    const { code, state } = s.idp.issueCode(await begin(s));
+    const done = await s.accounts.completeSignIn({ code, state });
+    expect(done.ok).toBe(true);
+    return s;
+  }
+
+  it('ends a connection made with another client or tenant, and says why', async () => {
+    const s = await connected();
+    const after = setup(s.now, 'other-client@tenant', s);
+    const r = await after.accounts.accessToken(ALICE);
+    expect(r).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED', reason: 'registration_changed' } });
+    expect(r.ok ? '' : r.error.message).toContain('changed the app’s Microsoft 365 registration');
+    // The refresh token of the old client is gone, not kept for a registration that cannot use it.
+    expect(s.connections.all.has(ALICE)).toBe(false);
+  });
+
+  it('tells users whose connections the admin ended why they must connect again', async () => {
+    const s = await connected();
+    expect(await s.connections.endAll('registration_changed')).toBe(1);
+    const r = await s.accounts.accessToken(ALICE);
+    expect(r).toMatchObject({ ok: false, error: { reason: 'registration_changed' } });
+  });
+
+  it('keeps a connection when only the secret changes (same client and tenant)', async () => {
+    const s = await connected();
+    const same = setup(s.now, `${CLIENT_ID}@tenant`, s);
+    expect((await same.accounts.accessToken(ALICE)).ok).toBe(true);
+  });
+});
+
+describe('admin approval redirects', () => {
+  it('a sign-in redirect cannot complete an admin approval, nor the other way round', async () => {
+    const s = setup();
+    const started = await s.accounts.beginAdminConsent(ALICE, { adminConsentEndpoint: 'https://login.example/tenant/v2.0/adminconsent', scopes: ['openid', 'https://graph.microsoft.com/Mail.Read'], feature: 'share.mail' });
+    if (!started.ok) throw new Error('start failed');
+    const url = new URL(started.value.url);
+    expect(url.searchParams.get('scope')).toBe('openid https://graph.microsoft.com/Mail.Read');
+    expect(url.searchParams.get('redirect_uri')).toBe('https://app.example/x1/cb');
+    const r = await s.accounts.completeSignIn({ code: 'x', state: url.searchParams.get('state') ?? '' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_FAILED', reason: 'state_unknown' } });
+    expect(s.connections.all.size).toBe(0);
+  });
+
+  it('explains a tenant that needs an administrator to approve', async () => {
+    const s = setup();
+    const { state } = s.idp.issueCode(await begin(s));
+    const r = await s.accounts.completeSignIn({ state, error: 'access_denied', error_description: 'AADSTS90094: The grant requires admin permission.' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MS_CONSENT_REQUIRED' } });
   });
 });

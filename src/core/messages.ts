@@ -1,0 +1,55 @@
+/**
+ * Every sentence a user reads about a failure, in one table: by error code, and by reason where the
+ * reason changes what the user should do. Plain words, no jargon, and always what to do next.
+ */
+import type { ErrorCode } from './result';
+
+const BY_CODE: Record<ErrorCode, string> = {
+  BAD_REQUEST: 'That request was not understood. Reload the page and try again.',
+  UNAUTHENTICATED: 'Log in to Atlassian to use Microsoft 365 here.',
+  FORBIDDEN: 'You don’t have permission to do that.',
+  NOT_FOUND: 'That item could not be found. It may have been deleted or moved.',
+  FEATURE_OFF: 'This feature was turned off by your admin.',
+  MS_SIGN_IN_REQUIRED: 'Connect your Microsoft 365 account to see this.',
+  MS_SIGN_IN_FAILED: 'Microsoft 365 was not connected. Start again from Jira or Confluence.',
+  MS_CONSENT_REQUIRED: 'Your Microsoft 365 organisation needs an administrator to approve this app before you can use this. Ask your Microsoft 365 administrator to approve it from the app’s settings page.',
+  MS_UNAVAILABLE: 'Microsoft 365 is not answering right now. Try again in a moment.',
+  THROTTLED: 'Microsoft 365 is busy. Trying again shortly.',
+  STORAGE_UNAVAILABLE: 'The app could not reach its storage. Nothing was changed; try again in a moment.',
+  MISCONFIGURED: 'The app is not connected to a Microsoft Entra app registration yet. A site admin can set it up in the app’s settings.',
+  INTERNAL: 'Something went wrong on our side. Please try again.',
+};
+
+const BY_REASON = {
+  // Microsoft 365 connection
+  not_connected: 'Connect your Microsoft 365 account to see this.',
+  revoked: 'Your Microsoft 365 sign-in has expired or was revoked. Connect again to continue.',
+  token_rejected: 'Your Microsoft 365 session has ended. Connect again to continue.',
+  registration_changed: 'Your admin changed the app’s Microsoft 365 registration, so earlier connections stopped working. Connect again to continue.',
+  // the sign-in callback
+  state_invalid: 'This sign-in link is incomplete or was altered. Start again from Jira or Confluence.',
+  state_unknown: 'This sign-in link is not valid any more: it was already used or never issued. Start again from Jira or Confluence.',
+  state_expired: 'This sign-in took too long and expired. Start again from Jira or Confluence.',
+  consent_declined: 'You declined to give the app access to Microsoft 365, so nothing was connected. To connect, start again from Jira or Confluence and choose Accept.',
+  admin_consent_declined: 'The permissions were not approved, so nothing changed. Start again from the app’s settings page to approve them.',
+  admin_consent_needs_admin: 'Only an administrator of your Microsoft 365 organisation can approve these permissions. Ask one to press “Approve for the organisation” on the app’s settings page.',
+  code_missing: 'Microsoft did not send an authorization code. Start again from Jira or Confluence.',
+  code_rejected: 'Microsoft did not accept this sign-in (the code was used already, expired, or belongs to another sign-in). Start again.',
+  id_token_invalid: 'Microsoft’s answer could not be verified, so nothing was connected. Start again from Jira or Confluence.',
+  no_refresh_token: 'Microsoft did not grant offline access, so the connection cannot be kept. Start again and accept all permissions.',
+  redirect_uri_not_registered: 'The app’s sign-in address is not registered in Microsoft Entra. A site admin must add it to the app registration (the settings page lists it).',
+  // the app registration
+  invalid_client: 'Microsoft refused the app’s credentials. A site admin must check the client id and secret in the app’s settings.',
+  // authorisation
+  not_admin: 'Only site admins can change the app’s settings.',
+  not_owner: 'Only the person who created this can change it.',
+  // storage
+  storage_busy: 'Storage is busy. Try again in a moment.',
+} as const;
+
+export type Reason = keyof typeof BY_REASON | (string & {});
+
+export function messageFor(code: ErrorCode, reason?: Reason): string {
+  if (reason !== undefined && Object.hasOwn(BY_REASON, reason)) return BY_REASON[reason as keyof typeof BY_REASON];
+  return BY_CODE[code];
+}

@@ -1,0 +1,5 @@
+export * from './features';
+export * from './model';
+export * from './service';
+export * from './connection-test';
+export * from './views';

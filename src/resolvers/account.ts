@@ -1,0 +1,30 @@
+import { ok, type Result } from '../core/result';
+import type { MyRecords } from '../contract';
+import type { FeatureKey } from '../core/settings';
+import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
+import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
+import type { Services } from '../services';
+
+/** Modules that exist for one feature: a switched-off feature gets no tokens there. */
+const MODULE_FEATURE: Record<string, FeatureKey> = {
+  'sharepoint-list': 'sharepoint',
+  'sharepoint-document': 'sharepoint',
+};
+
+export const featureOfModule = (moduleKey: unknown): FeatureKey | undefined => (typeof moduleKey === 'string' && Object.hasOwn(MODULE_FEATURE, moduleKey) ? MODULE_FEATURE[moduleKey] : undefined);
+
+export async function token(s: Services, accountId: string, moduleKey: unknown, refresh: boolean) {
+  const feature = featureOfModule(moduleKey);
+  if (feature) await s.settings.requireFeature(feature);
+  return (await s.accounts()).accessToken(accountId, { forceRefresh: refresh });
+}
+
+export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
+  const records = await readAccountRecords(accountId);
+  return ok({ accountId, exportedAt: new Date().toISOString(), records: records.map((r) => ({ kind: RECORD_KINDS[kindOfKey(r.key) ?? 'accountIndex'].name, key: r.key, value: r.value })) });
+}
+
+export async function deleteMyRecords(accountId: string): Promise<Result<{ deleted: number }>> {
+  return ok({ deleted: await deleteAccountRecords(accountId) });
+}
+
