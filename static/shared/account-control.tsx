@@ -1,13 +1,22 @@
+import type { ComponentChildren } from 'preact';
 import type { AccountState } from './use-account';
 
 interface Props {
   state: AccountState;
   onConnect: () => void;
   onSignOut: () => void;
+  /** Shown below the control to logged-in Atlassian users, whatever their connection (e.g. "Your data"). */
+  footer?: ComponentChildren;
 }
 
 /** The "Microsoft 365 account" control: the same everywhere the app appears. */
-export function AccountControl({ state, onConnect, onSignOut }: Props) {
+export function AccountControl({ footer, ...props }: Props) {
+  const loggedIn = props.state.kind !== 'anonymous' && props.state.kind !== 'loading';
+  // The footer keeps its place (and its own state) while the connection state changes above it.
+  return footer && loggedIn ? <>{<Status {...props} />}{footer}</> : <Status {...props} />;
+}
+
+function Status({ state, onConnect, onSignOut }: Omit<Props, 'footer'>) {
   switch (state.kind) {
     case 'loading':
       return <p class="muted" role="status">Checking your Microsoft 365 connection…</p>;
