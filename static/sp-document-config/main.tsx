@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
@@ -12,8 +13,7 @@ import { DocumentCardView } from '../shared/sharepoint-document/card';
 import { documentGraph } from '../shared/sharepoint-document/graph-call';
 import { useMicrosoftAccount } from '../shared/use-account';
 
-// Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
-const POLICY = { allowedHosts: [] as string[] };
+const POLICY = DEFAULT_HOST_POLICY;
 
 type Step =
   | { kind: 'idle' }

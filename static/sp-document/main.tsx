@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { thumbnailUrl } from '../../src/core/sharepoint/embed';
@@ -14,8 +15,7 @@ import type { Session } from '../shared/session';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
 
-// Admin-allowed hosts are not configurable yet: only `<tenant>.sharepoint.com`.
-const POLICY = { allowedHosts: [] as string[] };
+const POLICY = DEFAULT_HOST_POLICY;
 
 type Account = { session: Session; connect: () => Promise<void>; retry: () => void };
 type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };

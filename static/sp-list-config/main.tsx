@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
+  DEFAULT_HOST_POLICY,
   DEFAULT_PAGE_SIZE,
   defaultColumns,
   findHintedList,
@@ -23,8 +24,7 @@ import { createSharePointGateway, type GraphAnswer, type ListInfo, type SharePoi
 import { useMicrosoftAccount } from '../shared/use-account';
 import './config.css';
 
-// Admin-allowed hosts come with the admin settings; until then only <tenant>.sharepoint.com.
-const POLICY = { allowedHosts: [] as string[] };
+const POLICY = DEFAULT_HOST_POLICY;
 
 type Step =
   | { kind: 'idle' }

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   createFormatContext,
+  DEFAULT_HOST_POLICY,
   initTable,
   openLinks,
   reduceTable,
@@ -8,7 +9,6 @@ import {
   tableView,
   type Cell,
   type FailureTarget,
-  type FileIconKey,
   type ListMacroConfig,
   type TableEvent,
   type TableRowView,
@@ -17,27 +17,10 @@ import {
 } from '../../src/core/sharepoint';
 import type { SessionToken } from '../../src/contract';
 import { router } from '../shared/bridge';
+import { FileIcon } from '../shared/sharepoint/file-icon';
 import { createSharePointGateway, type GraphStop, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
 
-const POLICY = { allowedHosts: [] as string[] };
 const SEARCH_DELAY_MS = 400;
-
-const ICONS: Record<FileIconKey, [string, string]> = {
-  word: ['W', 'Word document'],
-  excel: ['X', 'Excel workbook'],
-  powerpoint: ['P', 'PowerPoint presentation'],
-  pdf: ['PDF', 'PDF document'],
-  image: ['IMG', 'Image'],
-  video: ['VID', 'Video'],
-  audio: ['AUD', 'Audio'],
-  zip: ['ZIP', 'Archive'],
-  code: ['</>', 'Code'],
-  text: ['TXT', 'Text file'],
-  onenote: ['N', 'OneNote notebook'],
-  visio: ['V', 'Visio drawing'],
-  folder: ['▰', 'Folder'],
-  generic: ['•', 'File'],
-};
 
 /** Opens SharePoint through the host (Forge iframes may not open windows themselves); the href stays for copying. */
 function ExternalLink({ href, children, label }: { href: string; children: preact.ComponentChildren; label?: string }) {
@@ -58,8 +41,7 @@ function ExternalLink({ href, children, label }: { href: string; children: preac
 }
 
 function CellView({ cell, row, first, onOpenFolder }: { cell: Cell; row: TableRowView; first: boolean; onOpenFolder: () => void }) {
-  const icon = first && row.icon !== undefined ? ICONS[row.icon] : undefined;
-  const badge = icon ? <span class={`icon icon-${row.icon}`} role="img" aria-label={icon[1]}>{icon[0]}</span> : null;
+  const badge = first && row.icon !== undefined ? <FileIcon icon={row.icon} /> : null;
   let content: preact.ComponentChildren = cell.text;
   if (cell.kind === 'link') {
     content = row.row.kind === 'folder' && first ? (
@@ -237,7 +219,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
                 const name = r.row.name ?? r.cells[0]?.text ?? '';
                 const link = openLinks(
                   { name: r.row.name ?? null, mimeType: r.row.mimeType ?? null, isFolder: r.row.kind === 'folder', packageType: r.row.packageType ?? null, webUrl: r.row.webUrl ?? null },
-                  POLICY,
+                  DEFAULT_HOST_POLICY,
                 )[0];
                 return (
                   <tr key={r.key}>

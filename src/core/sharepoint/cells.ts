@@ -1,3 +1,4 @@
+import { isRecord } from '../guards';
 import type { CalculatedOutput, ColumnRef } from './columns';
 import { currencyForLocale } from './currency';
 import { formatFileSize } from './files';
@@ -18,7 +19,6 @@ export type Cell =
   | { kind: 'person'; text: string; people: PersonRef[]; unresolvedIds?: string[] };
 
 const EMPTY: Cell = { kind: 'empty', text: '' };
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBlank = (v: unknown): boolean => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 const text = (t: string, extra: { values?: string[]; numeric?: boolean } = {}): Cell =>
   t === '' ? EMPTY : { kind: 'text', text: t, ...extra };

@@ -1,6 +1,7 @@
 import { COLUMN_TYPES, type CalculatedOutput, type ColumnFormat, type ColumnRef, type ColumnType, type ListKind } from './columns';
-import { isSharePointHttpsUrl, type HostPolicy } from './hosts';
+import { DEFAULT_HOST_POLICY, isSharePointHttpsUrl, type HostPolicy } from './hosts';
 import { isColumnName, isDriveId, isDriveItemId, isGuid, siteIdHost } from './ids';
+import { isRecord, own } from '../guards';
 import { fail, ok, type Result } from './result';
 import { checkSegment, isCleanText } from './text';
 
@@ -57,8 +58,6 @@ const FORMAT_LOCALE = /^(?:[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,2}|\d{1,5})$/i;
 const OUTPUTS: readonly CalculatedOutput[] = ['text', 'number', 'currency', 'dateTime', 'boolean'];
 
 type Raw = Record<string, unknown>;
-const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const own = (o: Raw, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
 
 class Issues {
   readonly list: string[] = [];
@@ -78,7 +77,7 @@ class Issues {
  * plain names, `sortBy`/`sortDescending`, any page size) are upgraded where that can't show the wrong data;
  * ids, addresses and hosts are never repaired. A newer version than this code knows is refused.
  */
-export function parseListMacroConfig(raw: unknown, opts: HostPolicy = { allowedHosts: [] }): Result<ListMacroConfig> {
+export function parseListMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HOST_POLICY): Result<ListMacroConfig> {
   try {
     return parseList(raw, opts);
   } catch {
@@ -312,7 +311,7 @@ function readPageSize(v: unknown, legacy: boolean, issues: Issues): PageSize {
  * Validates a stored Document macro configuration. Never throws. A missing `version` is read as 1 (the
  * only version so far); every field is still checked.
  */
-export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = { allowedHosts: [] }): Result<DocumentMacroConfig> {
+export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HOST_POLICY): Result<DocumentMacroConfig> {
   try {
     if (!isRecord(raw)) return fail('INVALID_CONFIG', 'The macro has no settings yet. Edit the macro to choose a document.');
     const version = own(raw, 'version') ?? DOCUMENT_CONFIG_VERSION;

@@ -1,3 +1,4 @@
+import { isRecord, nonEmptyString as str } from '../guards';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from './config';
 import type { HostPolicy } from './hosts';
 import { encodeSegment, queryString, type GraphRequest } from './odata';
@@ -44,8 +45,6 @@ function failed(status: number, what: string): { ok: false; error: { code: Resol
   return fail('UNAVAILABLE', `SharePoint couldn’t look up ${what} right now (error ${status}). Try again in a moment.`);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * Finds the file a pasted address points at, with the editor's Graph access, and returns what the

@@ -16,6 +16,24 @@ export type FileIconKey =
   | 'folder'
   | 'generic';
 
+/** How each icon is drawn and announced: a short badge text and the name a screen reader reads. */
+export const FILE_ICONS: Readonly<Record<FileIconKey, { label: string; text: string }>> = {
+  word: { label: 'Word document', text: 'W' },
+  excel: { label: 'Excel workbook', text: 'X' },
+  powerpoint: { label: 'PowerPoint presentation', text: 'P' },
+  pdf: { label: 'PDF document', text: 'PDF' },
+  image: { label: 'Image', text: 'IMG' },
+  video: { label: 'Video', text: 'VID' },
+  audio: { label: 'Audio', text: 'AUD' },
+  zip: { label: 'Archive', text: 'ZIP' },
+  code: { label: 'Code', text: '</>' },
+  text: { label: 'Text file', text: 'TXT' },
+  onenote: { label: 'OneNote notebook', text: 'N' },
+  visio: { label: 'Visio drawing', text: 'V' },
+  folder: { label: 'Folder', text: 'DIR' },
+  generic: { label: 'File', text: 'FILE' },
+};
+
 const BY_EXTENSION: Record<string, FileIconKey> = {};
 const add = (key: FileIconKey, exts: string): void => {
   for (const e of exts.split(' ')) BY_EXTENSION[e] = key;

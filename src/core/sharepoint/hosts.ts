@@ -5,6 +5,9 @@ export interface HostPolicy {
   allowedHosts: readonly string[];
 }
 
+/** Any `<tenant>.sharepoint.com`, nothing else: what every check uses until the admin's settings say more. */
+export const DEFAULT_HOST_POLICY: HostPolicy = Object.freeze({ allowedHosts: Object.freeze([]) as readonly string[] });
+
 // One LDH label in front of sharepoint.com: `contoso`, `contoso-my`. Deeper names (`a.b.sharepoint.com`)
 // are not tenants, and `xn--` labels are refused separately so a look-alike can't pass as a tenant.
 const TENANT_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.sharepoint\.com$/;

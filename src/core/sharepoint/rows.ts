@@ -1,4 +1,5 @@
 import type { DriveItem, IdentitySet, ListItem } from '@microsoft/microsoft-graph-types';
+import { isRecord, nonEmptyString as str } from '../guards';
 import { fail, ok, type Result } from './result';
 
 export interface PersonRef {
@@ -30,8 +31,6 @@ export interface TableRow {
   thumbnailUrl?: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const httpsOnly = (v: unknown): string | undefined => {
   const s = str(v);
   return s !== undefined && /^https:\/\//i.test(s) ? s : undefined;

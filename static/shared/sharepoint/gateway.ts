@@ -16,6 +16,7 @@ import {
   type SiteCandidate,
   type TableState,
 } from '../../../src/core/sharepoint';
+import { isRecord, nonEmptyString as str } from '../../../src/core/guards';
 import { createGraphSender, usesServerQuery, type GraphAnswer, type GraphStop, type SenderDeps, type SendOptions } from './graph-send';
 
 export type { GraphAnswer, GraphStop, SendOptions, TokenSession } from './graph-send';
@@ -38,8 +39,6 @@ export interface ListInfo {
 const LIBRARY_TEMPLATE = /library$/i;
 const MAX_LIST_PAGES = 5;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * The List macro's SharePoint gateway: the first paint in one `$batch`, paging, site resolution through
