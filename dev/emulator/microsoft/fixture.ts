@@ -10,8 +10,15 @@ export interface MicrosoftFixture {
   $comment?: string;
   tenants: TenantFixture[];
   users: UserFixture[];
-  /** Delegated Graph permissions the demo app registration holds; what `.default` grants. */
+  /**
+   * Delegated Graph permissions of a registration that comes only from `createMicrosoftEmulator`'s `app`
+   * option (no entry in `registrations`): what its `.default` asks for.
+   */
   appPermissions: string[];
+  /** Entra app registrations (App registrations in the admin center). */
+  registrations?: RegistrationFixture[];
+  /** Permission grants that exist when the emulator starts (`oAuth2PermissionGrants`, app role assignments). */
+  consents?: ConsentFixture[];
   sites: SiteFixture[];
   /** Sharing links ("Copy link" in SharePoint) that `GET /shares/{u!…}` resolves. */
   sharingLinks?: SharingLinkFixture[];
@@ -30,6 +37,55 @@ export interface TenantFixture {
   /** The first is the initial `*.onmicrosoft.com` domain. */
   domains: string[];
   sharePointHost?: string;
+  /**
+   * Entra's "User consent for applications" setting. `microsoft-managed` (Microsoft's default since
+   * 2025): users may consent only to low-risk permissions; `allow-user-consent`: to any permission that
+   * does not always need an admin. Default `microsoft-managed`.
+   */
+  userConsent?: UserConsentSetting;
+}
+
+export type UserConsentSetting = 'microsoft-managed' | 'allow-user-consent';
+
+/** Directory roles that matter to consent, as the admin center names them. */
+export type DirectoryRole =
+  | 'Global Administrator' | 'Privileged Role Administrator'
+  | 'Cloud Application Administrator' | 'Application Administrator';
+
+export interface RegistrationFixture {
+  $comment?: string;
+  clientId: string;
+  /** What sign-in and consent pages call the app. */
+  displayName: string;
+  /** Tenant key of the directory the app is registered in. */
+  homeTenant: string;
+  /** `AzureADMyOrg`: only the home tenant; `AzureADMultipleOrgs`: any Entra tenant that consents. */
+  signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+  /** Client secrets ("Certificates & secrets"); a request may use any one that has not expired. */
+  secrets: Array<{ description?: string; value: string; expires: When }>;
+  /**
+   * Web redirect URIs, compared exactly. `{origin}` stands for the emulator's origin, whose port
+   * changes from run to run.
+   */
+  redirectUris: string[];
+  /** Delegated Graph permissions configured under "API permissions": what `/.default` asks for. */
+  requiredPermissions: string[];
+  /** Graph application permissions (app roles) configured; only an admin consent grants them. */
+  applicationPermissions?: string[];
+}
+
+/**
+ * A grant in one tenant: without `user`, tenant-wide admin consent (`consentType: AllPrincipals`);
+ * with `user` (a user key), that person's own consent.
+ */
+export interface ConsentFixture {
+  $comment?: string;
+  tenant: string;
+  clientId: string;
+  scopes: string[];
+  user?: string;
+  /** Application permissions granted by an admin. */
+  appRoles?: string[];
 }
 
 export interface UserFixture {
@@ -44,8 +100,10 @@ export interface UserFixture {
   mail: string;
   userPrincipalName: string;
   jobTitle?: string;
+  /** Directory roles in the home tenant. */
+  roles?: DirectoryRole[];
   /** B2B invitations: the guest object this person has in another tenant. */
-  guestIn?: Array<{ tenant: string; id: string; userPrincipalName: string }>;
+  guestIn?: Array<{ tenant: string; id: string; userPrincipalName: string; roles?: DirectoryRole[] }>;
 }
 
 /** A user key, `"members"` (every Member of the site's tenant) or `"everyone"` (guests too). */

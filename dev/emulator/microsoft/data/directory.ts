@@ -1,4 +1,4 @@
-import type { MicrosoftFixture } from '../fixture';
+import type { DirectoryRole, MicrosoftFixture, UserConsentSetting } from '../fixture';
 
 export interface Tenant {
   key: string;
@@ -6,6 +6,7 @@ export interface Tenant {
   displayName: string;
   domains: string[];
   sharePointHost?: string;
+  userConsent: UserConsentSetting;
 }
 
 /**
@@ -25,6 +26,8 @@ export interface Principal {
   userType: 'Member' | 'Guest';
   /** For guests: the home tenant that authenticates them. */
   homeTenantId: string;
+  /** Directory roles in `tenantId`. */
+  roles: DirectoryRole[];
 }
 
 export interface Directory {
@@ -42,7 +45,9 @@ export interface Directory {
 }
 
 export const buildDirectory = (fx: MicrosoftFixture): Directory => {
-  const tenants: Tenant[] = fx.tenants.map((t) => ({ ...t, domains: [...t.domains] }));
+  const tenants: Tenant[] = fx.tenants.map((t) => ({
+    ...t, domains: [...t.domains], userConsent: t.userConsent ?? 'microsoft-managed',
+  }));
   const tenantByKey = new Map(tenants.map((t) => [t.key, t]));
   const requireTenant = (key: string): Tenant => {
     const t = tenantByKey.get(key);
@@ -57,10 +62,14 @@ export const buildDirectory = (fx: MicrosoftFixture): Directory => {
       person: u.key, mail: u.mail, displayName: u.displayName, givenName: u.givenName,
       surname: u.surname, jobTitle: u.jobTitle ?? null, homeTenantId: home.id,
     };
-    principals.push({ ...common, tenantId: home.id, oid: u.id, userPrincipalName: u.userPrincipalName, userType: 'Member' });
+    principals.push({
+      ...common, tenantId: home.id, oid: u.id, userPrincipalName: u.userPrincipalName, userType: 'Member', roles: [...(u.roles ?? [])],
+    });
     for (const g of u.guestIn ?? []) {
       const t = requireTenant(g.tenant);
-      principals.push({ ...common, tenantId: t.id, oid: g.id, userPrincipalName: g.userPrincipalName, userType: 'Guest' });
+      principals.push({
+        ...common, tenantId: t.id, oid: g.id, userPrincipalName: g.userPrincipalName, userType: 'Guest', roles: [...(g.roles ?? [])],
+      });
     }
   }
 
