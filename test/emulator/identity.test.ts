@@ -26,11 +26,12 @@ describe('authorize page', () => {
     expect(buttonNames(await page.text())).toEqual(['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'gina@fabrikam.com']);
   });
 
-  it('shows the consent page with the requested scopes, Accept and Cancel', async () => {
+  it('asks only for what is not granted yet: sign-in, not the admin-consented Sites.Read.All; Accept and Cancel', async () => {
     const { challenge } = pkcePair();
     const page = await fetch(authorizeUrl(run, { challenge, scope: 'openid Sites.Read.All' }));
     const consent = await (await clickButton(await page.text(), 'bob@contoso.com')).text();
-    expect(consent).toContain('Sites.Read.All');
+    expect(consent).toContain('Sign you in');
+    expect(consent).not.toContain('Sites.Read.All');
     expect(buttonNames(consent)).toEqual(['Cancel', 'Accept']);
   });
 

@@ -21,8 +21,19 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** The emulator on a real loopback server, with a clock the test can move forward. */
-export const startEmulator = async (opts: { accessTokenLifetimeSeconds?: number } = {}): Promise<Running> => {
+/** The Graph permissions in `ALL_SCOPES`: what Contoso's admin has granted the tests' app. */
+export const TEST_APP_GRAPH_SCOPES = ALL_SCOPES.split(' ').filter((x) => !['openid', 'profile', 'email', 'offline_access'].includes(x));
+
+/**
+ * The emulator on a real loopback server, with a clock the test can move forward. Contoso's admin has
+ * consented to the tests' app for `TEST_APP_GRAPH_SCOPES` (so Contoso's Microsoft-managed consent policy
+ * leaves only the sign-in scopes for people to accept) unless `adminConsent: false`.
+ */
+export const startEmulator = async (opts: {
+  accessTokenLifetimeSeconds?: number;
+  adminConsent?: boolean;
+  fixture?: (fx: MicrosoftFixture) => MicrosoftFixture;
+} = {}): Promise<Running> => {
   const clock = { offsetMs: 0 };
   // The origin is known only once the port is, so the server forwards to an emulator made after listening.
   let handler: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
@@ -32,12 +43,13 @@ export const startEmulator = async (opts: { accessTokenLifetimeSeconds?: number 
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const redirectUri = `${origin}/app/callback`;
   const emu = createMicrosoftEmulator({
-    fixture: loadFixture(),
+    fixture: (opts.fixture ?? ((fx) => fx))(loadFixture()),
     origin,
     app: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: () => [redirectUri] },
     ...(opts.accessTokenLifetimeSeconds !== undefined ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
     now: () => Date.now() + clock.offsetMs,
   });
+  if (opts.adminConsent !== false) emu.grantConsent({ tenant: CONTOSO_TENANT, clientId: CLIENT_ID, scopes: TEST_APP_GRAPH_SCOPES });
   handler = (req) => emu.app.fetch(req);
   return {
     emu, origin, redirectUri, clock,
@@ -57,8 +69,11 @@ const unescapeHtml = (s: string): string =>
 export const buttonNames = (html: string): string[] =>
   [...html.matchAll(/<button\b[^>]*>([\s\S]*?)<\/button>/g)].map((m) => unescapeHtml((m[1] ?? '').replace(/<[^>]*>/g, '').trim()));
 
-/** Clicks the button with that accessible name, as a browser submits the enclosing form. */
-export const clickButton = async (html: string, name: string): Promise<Response> => {
+/**
+ * Clicks the button with that accessible name, as a browser submits the enclosing form. Checkboxes are
+ * sent only when ticked: by the page (`checked`) or by the test (`check` lists their names).
+ */
+export const clickButton = async (html: string, name: string, check: readonly string[] = []): Promise<Response> => {
   for (const form of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
     const body = form[2] ?? '';
     const button = [...body.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/g)]
@@ -70,8 +85,11 @@ export const clickButton = async (html: string, name: string): Promise<Response>
     };
     const fields = new URLSearchParams();
     for (const input of body.matchAll(/<input\b([^>]*)>/g)) {
-      const n = attr(input[1] ?? '', 'name');
-      if (n !== undefined) fields.set(n, attr(input[1] ?? '', 'value') ?? '');
+      const tag = input[1] ?? '';
+      const n = attr(tag, 'name');
+      if (n === undefined) continue;
+      if (/\btype="checkbox"/.test(tag) && !/\bchecked\b/.test(tag) && !check.includes(n)) continue;
+      fields.set(n, attr(tag, 'value') ?? '');
     }
     const bn = attr(button[1] ?? '', 'name');
     if (bn !== undefined) fields.set(bn, attr(button[1] ?? '', 'value') ?? '');
@@ -107,13 +125,18 @@ export const authorizeUrl = (run: Running, p: AuthorizeParams = {}): string => {
   return `${run.origin}/login/${p.tenant ?? 'contoso.com'}/oauth2/v2.0/authorize?${q}`;
 };
 
-/** Authorize page → pick the account → Accept: the redirect the app's callback would receive. */
+/**
+ * Authorize page → pick the account → Accept: the redirect the app's callback would receive. When
+ * everything asked is consented already Entra shows no prompt; then only an Accept gets that redirect.
+ */
 export const consentAndGetRedirect = async (
   run: Running, email: string, p: AuthorizeParams & { decision?: 'Accept' | 'Cancel' } = {},
 ): Promise<URL> => {
   const signIn = await fetch(authorizeUrl(run, p));
   const consent = await clickButton(await signIn.text(), email);
-  const done = await clickButton(await consent.text(), p.decision ?? 'Accept');
+  const prompted = consent.status !== 302;
+  if (!prompted && (p.decision ?? 'Accept') === 'Cancel') throw new Error('No consent prompt to cancel: everything asked is consented');
+  const done = prompted ? await clickButton(await consent.text(), p.decision ?? 'Accept') : consent;
   const location = done.headers.get('location');
   if (done.status !== 302 || !location) throw new Error(`Expected a redirect, got ${done.status}`);
   return new URL(location);

@@ -5,6 +5,9 @@ import type { MicrosoftFixture } from './fixture';
 import { graphHttp } from './graph/http';
 import { graphRoutes } from './graph/routes';
 import type { GraphEnv } from './graph/types';
+import { startOfUtcDay } from './data/ids';
+import { type ConsentGrant, createConsentStore } from './identity/consents';
+import { type AppOption, buildRegistrations } from './identity/registrations';
 import { identityRoutes } from './identity/routes';
 import { createTokenService } from './identity/tokens';
 import { createUrlSigner } from './signer';
@@ -12,14 +15,19 @@ import { sharePointWeb } from './web/sharepoint';
 
 export type { MicrosoftFixture } from './fixture';
 export type { GraphFaults } from './faults';
+export type { ConsentGrant } from './identity/consents';
 
 export interface MicrosoftEmulatorOptions {
   /** The `"microsoft"` section of `dev/fixtures/demo-tenant.json`. */
   fixture: MicrosoftFixture;
   /** Public origin, e.g. `http://localhost:4100`: nextLinks, redirects and preview URLs are built on it. */
   origin: string;
-  /** The registered Entra app; redirect URIs are compared exactly. */
-  app: { clientId: string; clientSecret: string; redirectUris: () => string[] };
+  /**
+   * An Entra app the host registers. Merged into the fixture's registration with the same client id
+   * (its secret is accepted and never expires, its redirect URIs are added to the fixture's); without
+   * one, a multi-tenant app registered in the first tenant. Redirect URIs are compared exactly.
+   */
+  app?: AppOption;
   /** Default 3600; tests use 1–2 s. */
   accessTokenLifetimeSeconds?: number;
   /** Milliseconds clock, default `Date.now`. */
@@ -30,12 +38,24 @@ export interface MicrosoftEmulator {
   /** Serves `/graph/v1.0/*`, `/login/*` and `/sharepoint/*`; mount it at `/`. */
   app: Hono;
   faults: { get(): GraphFaults; set(patch: Partial<GraphFaults>): GraphFaults };
-  /** Forgets issued codes, refresh tokens, signing keys (so access tokens and preview links die) and faults. */
+  /**
+   * Forgets issued codes, refresh tokens, signing keys (so access tokens and preview links die), faults,
+   * consents given since start and redirect URIs registered at run time.
+   */
   reset(): void;
   /** Later refresh_token grants for that person fail with invalid_grant (AADSTS50173). */
   revokeRefreshTokens(userPrincipalNameOrMail: string): void;
   /** Counters since the last reset. `graphRequests` counts HTTP requests (a `$batch` is one); preflights are not counted. */
   stats(): { graphRequests: number; graphBatchParts: number; tokenRequests: number };
+  /** Every permission grant in every tenant: the fixture's plus what people and admins consented to since the last reset. */
+  consents(): ConsentGrant[];
+  /**
+   * Records a grant as if consented: tenant-wide without `user`, else that person's own (UPN or mail).
+   * `tenant` is an id or domain. Throws on an unknown tenant or user: a test setup error.
+   */
+  grantConsent(g: { tenant: string; clientId: string; scopes: string[]; user?: string; appRoles?: string[] }): void;
+  /** An admin adding a redirect URI to the registration; gone after `reset()`. False for an unknown client id. */
+  registerRedirectUri(clientId: string, uri: string): boolean;
 }
 
 /**
@@ -54,14 +74,22 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
   const faults = createFaults();
   const signer = createUrlSigner();
   const counters = { graphRequests: 0, graphBatchParts: 0, tokenRequests: 0 };
+  const registrations = buildRegistrations({
+    fixture: opts.fixture, directory: model.directory, origin, startDay: startOfUtcDay(now()),
+    ...(opts.app ? { app: opts.app } : {}),
+  });
+  const consents = createConsentStore(opts.fixture, model.directory);
   const tokens = createTokenService({
-    origin, directory: model.directory, appPermissions: model.appPermissions,
+    origin, directory: model.directory,
     accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3600,
-    appDisplayName: 'Microsoft 365 for Atlassian', now,
+    appName: (clientId) => registrations.byClientId(clientId)?.displayName ?? clientId,
+    defaultScopes: (clientId) => registrations.byClientId(clientId)?.requiredPermissions ?? [],
+    consented: (tenantId, clientId, oid) => consents.granted(tenantId, clientId, oid),
+    now,
   });
   const env: GraphEnv = { origin, model, now, signer };
   const identity = identityRoutes({
-    origin, directory: model.directory, appPermissions: model.appPermissions, app: opts.app, tokens, now,
+    origin, directory: model.directory, registrations, consents, tokens, now,
     countTokenRequest: () => { counters.tokenRequests++; },
   });
 
@@ -80,6 +108,8 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
     reset: () => {
       tokens.reset();
       identity.reset();
+      consents.reset();
+      registrations.reset();
       signer.reset();
       faults.reset();
       counters.graphRequests = 0;
@@ -88,5 +118,19 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
     },
     revokeRefreshTokens: (who) => tokens.revoke(model.directory.personsMatching(who)),
     stats: () => ({ ...counters }),
+    consents: () => consents.list(),
+    grantConsent: ({ tenant: ref, clientId, scopes, user, appRoles }) => {
+      const tenant = model.directory.tenantByRef(ref);
+      if (!tenant) throw new Error(`grantConsent: unknown tenant '${ref}'`);
+      const registered = registrations.byClientId(clientId)?.clientId ?? clientId;
+      if (user === undefined) {
+        consents.grant({ tenantId: tenant.id, clientId: registered, consentType: 'AllPrincipals', scopes, ...(appRoles ? { appRoles } : {}) });
+        return;
+      }
+      const who = model.directory.personsMatching(user).map((person) => model.directory.in(tenant.id, person)).find((p) => p !== undefined);
+      if (!who) throw new Error(`grantConsent: '${user}' has no account in ${tenant.displayName}`);
+      consents.grant({ tenantId: tenant.id, clientId: registered, consentType: 'Principal', principalId: who.oid, scopes });
+    },
+    registerRedirectUri: (clientId, uri) => registrations.addRedirectUri(registrations.byClientId(clientId)?.clientId ?? clientId, uri),
   };
 }

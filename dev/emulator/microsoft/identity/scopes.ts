@@ -48,3 +48,35 @@ export const parseScopes = (raw: string, appPermissions: readonly string[]): Sco
 /** The `scope` field of a token response: Graph permissions plus the OIDC scopes, minus offline_access. */
 export const responseScope = (s: GrantedScopes): string =>
   [...s.graph, ...s.oidc.filter((o) => o !== 'offline_access')].join(' ');
+
+/** Whether the request asked for `/.default` (the registration's configured permissions). */
+export const asksDefault = (raw: string): boolean =>
+  raw.split(/\s+/).some((t) => t === '.default' || t.toLowerCase().endsWith('/.default'));
+
+/** OpenID Connect scopes first, then Graph permissions: the order consent pages list them in. */
+export const scopeList = (s: GrantedScopes): string[] => [...s.oidc, ...s.graph];
+
+/** The members of `wanted` that `have` lacks, compared as Entra does, case-insensitively. */
+export const lacking = (wanted: readonly string[], have: readonly string[]): string[] => {
+  const h = new Set(have.map((x) => x.toLowerCase()));
+  return wanted.filter((w) => !h.has(w.toLowerCase()));
+};
+
+/** How the admin consent redirect reports a scope: Graph permissions as full URIs, OIDC scopes bare. */
+export const scopeUri = (scope: string): string =>
+  (OIDC_SCOPES as readonly string[]).includes(scope) ? scope : `https://graph.microsoft.com/${scope}`;
+
+export type ClientCredentialsScope = { ok: true } | { ok: false; aadsts: 1002012 | 70011; invalid: string };
+
+/**
+ * Client credentials take only `{resource}/.default` (AADSTS1002012 otherwise); Graph is the only
+ * resource the emulator knows (anything else: AADSTS70011, as the protocol doc's example shows).
+ */
+export const checkClientCredentialsScope = (raw: string): ClientCredentialsScope => {
+  for (const token of raw.split(/\s+/).filter(Boolean)) {
+    const lower = token.toLowerCase();
+    if (!lower.endsWith('/.default')) return { ok: false, aadsts: 1002012, invalid: raw };
+    if (!GRAPH_PREFIXES.some((p) => lower === `${p}.default`)) return { ok: false, aadsts: 70011, invalid: token };
+  }
+  return { ok: true };
+};

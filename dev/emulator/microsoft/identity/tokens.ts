@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Directory, Principal } from '../data/directory';
+import { stableGuid } from '../data/ids';
 import { signJwt, verifyJwt } from './jwt';
 import { type GrantedScopes, parseScopes, responseScope } from './scopes';
 
@@ -35,6 +36,9 @@ export interface TokenError {
   description: string;
 }
 
+/** Client credentials answer without `scope`, refresh or id token (v2-oauth2-client-creds-grant-flow). */
+export type AppTokenResponse = Pick<TokenResponse, 'token_type' | 'expires_in' | 'ext_expires_in' | 'access_token'>;
+
 export type TokenResult = { ok: true; body: TokenResponse } | { ok: false; err: TokenError };
 
 export type AccessCheck =
@@ -64,6 +68,8 @@ export interface TokenService {
   issueCode(grant: AuthorizationGrant): string;
   redeemCode(req: { code: string; clientId: string; redirectUri: string; codeVerifier: string }): TokenResult;
   refresh(req: { refreshToken: string; clientId: string; scope?: string }): TokenResult;
+  /** Client credentials: a token for the app itself, `roles` but no `scp`, no refresh token. */
+  issueAppOnly(req: { tenantId: string; clientId: string; roles: readonly string[] }): AppTokenResponse;
   checkAccessToken(token: string): AccessCheck;
   /** Later refresh grants for these persons fail; access tokens live on until they expire, as in Entra. */
   revoke(persons: readonly string[]): void;
@@ -80,9 +86,13 @@ const opaque = (): string => '0.A' + randomBytes(48).toString('base64url');
 export const createTokenService = (opts: {
   origin: string;
   directory: Directory;
-  appPermissions: readonly string[];
   accessTokenLifetimeSeconds: number;
-  appDisplayName: string;
+  /** The registration's display name, for `app_displayname`. */
+  appName: (clientId: string) => string;
+  /** `.default` of that app: its configured delegated permissions. */
+  defaultScopes: (clientId: string) => readonly string[];
+  /** What the person has consented to for the app (their own and tenant-wide), so a refresh may ask for it. */
+  consented: (tenantId: string, clientId: string, oid: string) => readonly string[];
   now: () => number;
 }): TokenService => {
   let key = randomBytes(32);
@@ -98,7 +108,7 @@ export const createTokenService = (opts: {
     const guest = p.userType === 'Guest';
     const access = signJwt({
       aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${p.tenantId}/`, iat, nbf: iat, exp,
-      acct: 0, acr: '1', amr: ['pwd'], app_displayname: opts.appDisplayName, appid: clientId, appidacr: '1',
+      acct: 0, acr: '1', amr: ['pwd'], app_displayname: opts.appName(clientId), appid: clientId, appidacr: '1',
       family_name: p.surname, given_name: p.givenName, idtyp: 'user', ipaddr: '127.0.0.1', name: p.displayName,
       oid: p.oid, scp: scopes.graph.join(' '), sub: p.oid, tid: p.tenantId, unique_name: guest ? p.mail : p.userPrincipalName,
       upn: p.userPrincipalName, uti: randomUUID(), ver: '1.0',
@@ -182,9 +192,11 @@ export const createTokenService = (opts: {
       if (!p) return refusal(400, 'invalid_grant', 50034, 'The user account does not exist in the directory.');
       let scopes = rec.scopes;
       if (scope !== undefined && scope.trim() !== '') {
-        const asked = parseScopes(scope, opts.appPermissions);
+        const asked = parseScopes(scope, opts.defaultScopes(clientId));
         if (!asked.ok) return refusal(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope '${asked.invalid}' is not valid.`);
-        const missing = asked.value.graph.find((g) => !rec.scopes.graph.some((h) => h.toLowerCase() === g.toLowerCase()));
+        // A refresh token reaches whatever the person has consented to since, as in Entra's incremental consent.
+        const allowed = [...rec.scopes.graph, ...opts.consented(rec.tenantId, clientId, rec.oid)].map((h) => h.toLowerCase());
+        const missing = asked.value.graph.find((g) => !allowed.includes(g.toLowerCase()));
         if (missing) {
           return refusal(400, 'invalid_grant', 65001,
             `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource. (Missing: ${missing})`);
@@ -194,6 +206,24 @@ export const createTokenService = (opts: {
       rec.lastUsed = nowMs;
       // Entra rotates: a new refresh token each time, the old one stays valid until revoked.
       return { ok: true, body: issue(p, clientId, scopes, undefined) };
+    },
+
+    issueAppOnly: ({ tenantId, clientId, roles }) => {
+      const iat = Math.floor(opts.now() / 1000);
+      const exp = Math.ceil(opts.now() / 1000 + opts.accessTokenLifetimeSeconds);
+      // The app's service principal in that tenant: stable, so repeated tokens name the same object.
+      const oid = stableGuid('service-principal', tenantId, clientId.toLowerCase());
+      const access = signJwt({
+        aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${tenantId}/`, iat, nbf: iat, exp,
+        app_displayname: opts.appName(clientId), appid: clientId, appidacr: '1', idp: `https://sts.windows.net/${tenantId}/`,
+        idtyp: 'app', oid, sub: oid, tid: tenantId, uti: randomUUID(), ver: '1.0',
+        // Entra leaves `roles` out when no application permission is granted; the token is still issued.
+        ...(roles.length > 0 ? { roles: [...roles] } : {}),
+      }, key);
+      return {
+        token_type: 'Bearer', expires_in: opts.accessTokenLifetimeSeconds, ext_expires_in: opts.accessTokenLifetimeSeconds,
+        access_token: access,
+      };
     },
 
     checkAccessToken: (token) => {
