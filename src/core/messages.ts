@@ -30,7 +30,8 @@ const BY_REASON = {
   state_invalid: 'This sign-in link is incomplete or was altered. Start again from Jira or Confluence.',
   state_unknown: 'This sign-in link is not valid any more: it was already used or never issued. Start again from Jira or Confluence.',
   state_expired: 'This sign-in took too long and expired. Start again from Jira or Confluence.',
-  consent_declined: 'You declined to give the app access to Microsoft 365, so nothing was connected. To connect, start again from Jira or Confluence and choose Accept.',
+  // Entra answers a declined consent and a "Need admin approval" page's way back with the same redirect.
+  consent_declined: 'Microsoft 365 was not connected: the permissions were declined, or Microsoft said they need an administrator’s approval. To connect, start again and choose Accept; if Microsoft showed “Need admin approval”, ask a site admin to approve the app for your organisation on the app’s settings page.',
   admin_consent_declined: 'The permissions were not approved, so nothing changed. Start again from the app’s settings page to approve them.',
   admin_consent_needs_admin: 'Only an administrator of your Microsoft 365 organisation can approve these permissions. Ask one to press “Approve for the organisation” on the app’s settings page.',
   code_missing: 'Microsoft did not send an authorization code. Start again from Jira or Confluence.',
