@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startHost } from './host/server';
+import { settingsPages } from './host/pages/products';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = new Set(process.argv.slice(2));
@@ -17,7 +18,9 @@ const t0 = Date.now();
 if (!args.has('--no-build') || !existsSync(join(root, 'static/issue-panel/dist/index.html'))) {
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-ui.ts')], { stdio: 'inherit', cwd: root });
 }
-const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-local'), fresh: args.has('--fresh'), fixtureFile: join(root, 'dev/fixtures/demo-tenant.json') });
+// A demo runs scheduled triggers as time passes too; tests leave that off and move the clock instead.
+const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-local'), fresh: args.has('--fresh'), fixtureFile: join(root, 'dev/fixtures/demo-tenant.json'), scheduledTriggersOnRealTime: true });
+const settings = settingsPages(host.manifest).filter((p) => p.audience === 'site-admins');
 const s = ((Date.now() - t0) / 1000).toFixed(1);
 console.log(`
   Microsoft 365 for Jira and Confluence — local Forge host ready in ${s} s
@@ -25,8 +28,8 @@ console.log(`
   Start here        ${host.origin}/
   Confluence page   ${host.origin}/wiki/spaces/DEMO/pages/65601
   Jira issue        ${host.origin}/browse/DEMO-1
-  Switch user       add ?as=alice | bob | carol | gina | anonymous
-  Emulator control  ${host.origin}/__emulator/state
+${settings.map((p) => `  ${`${p.product} settings`.padEnd(18)}${host.origin}${p.url}\n`).join('')}  Switch user       add ?as=alice | bob | carol | gina | anonymous
+  Emulator control  ${host.origin}/__emulator/state  (routes: dev/host/README.md)
 `);
 
 const stop = async () => {

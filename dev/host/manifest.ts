@@ -11,6 +11,7 @@ export interface AppManifest {
   /** UI modules by key: jira:issuePanel, confluence:contentBylineItem, macro, … */
   uiModules: Map<string, UiModule>;
   webTriggers: Map<string, { key: string; function: string }>;
+  scheduledTriggers: Map<string, ScheduledTrigger>;
   permissions: Permissions;
   dir: string;
 }
@@ -26,6 +27,20 @@ export interface UiModule {
   raw: Record<string, unknown>;
 }
 
+export type ScheduledInterval = 'fiveMinute' | 'hour' | 'day' | 'week';
+
+export interface ScheduledTrigger {
+  key: string;
+  function: string;
+  interval: ScheduledInterval;
+}
+
+/** @forge/manifest 13.7.0 schema: `interval` enum of the scheduledTrigger module. */
+export const SCHEDULED_INTERVAL_SECONDS: Record<ScheduledInterval, number> = { fiveMinute: 300, hour: 3600, day: 86_400, week: 604_800 };
+
+/** "Apps can declare up to five scheduled triggers" (manifest-reference/modules/scheduled-trigger). */
+const MAX_SCHEDULED_TRIGGERS = 5;
+
 export interface Permissions {
   scopes: string[];
   content?: { scripts?: string[]; styles?: string[] };
@@ -34,7 +49,18 @@ export interface Permissions {
 
 export type Egress = string | { address: string; category?: string; inScopeEUD?: boolean };
 
-const UI_MODULE_TYPES = ['jira:issuePanel', 'confluence:contentBylineItem', 'macro', 'jira:adminPage', 'confluence:globalSettings', 'confluence:globalPage', 'jira:projectPage', 'jira:globalPage'];
+const UI_MODULE_TYPES = [
+  'jira:issuePanel',
+  'confluence:contentBylineItem',
+  'macro',
+  'jira:adminPage',
+  'jira:personalSettingsPage',
+  'jira:projectSettingsPage',
+  'confluence:globalSettings',
+  'confluence:globalPage',
+  'jira:projectPage',
+  'jira:globalPage',
+];
 
 export function loadManifest(dir: string): AppManifest {
   const doc = parse(readFileSync(join(dir, 'manifest.yml'), 'utf8')) as Record<string, any>;
@@ -56,6 +82,13 @@ export function loadManifest(dir: string): AppManifest {
     }
   }
   const webTriggers = new Map((modules.webtrigger ?? []).map((w) => [w.key as string, { key: w.key, function: w.function }]));
+  const scheduledTriggers = new Map<string, ScheduledTrigger>();
+  for (const t of modules.scheduledTrigger ?? []) {
+    if (!(t.interval in SCHEDULED_INTERVAL_SECONDS)) throw new Error(`scheduledTrigger '${t.key}': interval must be one of ${Object.keys(SCHEDULED_INTERVAL_SECONDS).join(', ')}`);
+    if (!functions.has(t.function)) throw new Error(`scheduledTrigger '${t.key}': no function '${t.function}'`);
+    scheduledTriggers.set(t.key, { key: t.key, function: t.function, interval: t.interval });
+  }
+  if (scheduledTriggers.size > MAX_SCHEDULED_TRIGGERS) throw new Error(`At most ${MAX_SCHEDULED_TRIGGERS} scheduledTrigger modules are allowed (found ${scheduledTriggers.size}).`);
   return {
     appId: doc.app?.id ?? '',
     runtime: doc.app?.runtime?.name ?? '',
@@ -63,9 +96,13 @@ export function loadManifest(dir: string): AppManifest {
     resources,
     uiModules,
     webTriggers,
+    scheduledTriggers,
     permissions: { scopes: doc.permissions?.scopes ?? [], content: doc.permissions?.content, external: doc.permissions?.external },
     dir,
   };
 }
+
+/** The app's id as product URLs carry it: the UUID at the end of `ari:cloud:ecosystem::app/<uuid>`. */
+export const appUuid = (m: AppManifest): string => m.appId.split('/').pop() ?? '';
 
 export const egressAddress = (e: Egress): string => (typeof e === 'string' ? e : e.address);

@@ -3,6 +3,8 @@ import type { PlatformRequest } from './runtime/runner';
 import type { AppManifest } from './manifest';
 import { productRest, type Principal } from './products/rest';
 import type { SiteDirectory } from './products/site';
+import type { AccountStates } from './products/accounts';
+import { REPORT_ACCOUNTS_PATH, reportAccounts } from './privacy';
 
 const proxyError = (status: number, reason: string) =>
   new Response(JSON.stringify({ message: reason }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': reason } });
@@ -10,10 +12,11 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 
 /**
  * What sits behind `__forge_fetch__` in production: the KVS service, the product REST proxy
- * (asApp / asUser), and the platform's GraphQL (web trigger URLs).
+ * (asApp / asUser), and the Atlassian API behind the `stargate` remote (GraphQL for web trigger
+ * URLs, the personal data reporting API).
  */
-export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; manifest: AppManifest; webTriggerUrl: (key: string) => string }) {
-  const rest = productRest(deps.site);
+export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggerUrl: (key: string) => string; countPrivacyReport?: () => void }) {
+  const rest = productRest(deps.site, deps.accounts);
 
   function principalFor(req: PlatformRequest): Principal | Response {
     const provider = req.meta.provider;
@@ -63,7 +66,12 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; manife
     const url = new URL(req.path, 'http://product.invalid');
     switch (req.meta.remote) {
       case 'stargate':
-        return url.pathname === '/graphql' ? graphql(req.body) : proxyError(404, 'PROXY_ERR');
+        if (url.pathname === '/graphql') return graphql(req.body);
+        if (url.pathname.replace(/\/$/, '') === REPORT_ACCOUNTS_PATH) {
+          deps.countPrivacyReport?.();
+          return reportAccounts(deps.accounts, req.method, req.body);
+        }
+        return proxyError(404, 'PROXY_ERR');
       case 'jira':
         return rest.jira(principal, req.method, url);
       case 'confluence':

@@ -1,23 +1,30 @@
-import { Hono, type Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { join, resolve, normalize, sep } from 'node:path';
+import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifest, type AppManifest } from './manifest';
+import { loadManifest, appUuid, type AppManifest } from './manifest';
 import { localAliases, mapEgress } from './egress';
-import { customUiCsp } from './csp';
 import { bundleApp } from './runtime/bundle';
 import { createRunner, type Runner } from './runtime/runner';
 import { forgePlatform } from './platform';
-import { siteDirectory, type AtlassianFixture, type AtlassianUser } from './products/site';
-import { confluencePage, indexPage, jiraIssuePage } from './pages/products';
-import { toHttpResponse, webTriggerEvent } from './web-trigger';
+import { siteDirectory, type AtlassianFixture } from './products/site';
+import { accountStates, type AccountStates } from './products/accounts';
 import { createKvsStore, type KvsStore } from './kvs/index';
-import { createMicrosoftEmulator, type MicrosoftEmulator } from '../emulator/microsoft/index';
-import { localVariables, LOCAL_ENTRA_APP } from './local-app';
+import type { MicrosoftEmulator } from '../emulator/microsoft/index';
+import { localVariables } from './local-app';
 import { pageStore } from './products/page-store';
-import { controlApi } from './control';
+import { controlApi, type HostStats } from './control';
+import { createClock, type HostClock } from './clock';
+import { createScheduler, type ScheduledRun } from './scheduler';
+import { LOCAL_ENVIRONMENT } from './installation';
+import { productSession } from './session';
+import { productRoutes } from './routes/products';
+import { bridgeRoutes } from './routes/bridge';
+import { cdnRoutes } from './routes/cdn';
+import { webTriggerRoutes } from './routes/web-triggers';
+import { microsoftService } from './services/microsoft';
+import type { LocalService } from './services/service';
 
 export interface HostOptions {
   /** 0 picks a free port (tests). */
@@ -29,6 +36,8 @@ export interface HostOptions {
   resolverTimeoutMs?: number;
   webTriggerTimeoutMs?: number;
   accessTokenLifetimeSeconds?: number;
+  /** Also run scheduled triggers as real time passes (`npm start`). Off: only the clock and the control API run them. */
+  scheduledTriggersOnRealTime?: boolean;
   log?: (line: string) => void;
 }
 
@@ -39,16 +48,20 @@ export interface Host {
   kvs: KvsStore;
   microsoft: MicrosoftEmulator;
   runner: Runner;
+  /** The one clock behind tokens, KVS TTLs and scheduled triggers. */
+  clock: HostClock;
+  /** Closed accounts and profile changes, as the personal data reporting API answers them. */
+  accounts: AccountStates;
+  services: LocalService[];
+  /** Runs a scheduledTrigger module now, as `POST /__emulator/scheduled/run` does. */
+  runScheduled(key: string): Promise<ScheduledRun>;
   close(): Promise<void>;
 }
 
-const ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
-const USER_COOKIE = 'forge_local_as';
-
 /**
  * The local Forge host: product pages with Custom UI iframes, the resolver bridge, web triggers,
- * KVS, product REST, and the Microsoft 365 emulator — one origin for products, another (127.0.0.1)
- * for the Custom UI "CDN", so the iframes are cross-origin as in production.
+ * scheduled triggers, KVS, product REST, and the emulated outside services — one origin for
+ * products, another (127.0.0.1) for the Custom UI "CDN", so the iframes are cross-origin as in production.
  */
 export async function startHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -69,20 +82,24 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const fixture = JSON.parse(readFileSync(opts.fixtureFile, 'utf8')) as { atlassian: AtlassianFixture; microsoft: any };
   fixture.atlassian.siteUrl = origin;
+  const cloudId = fixture.atlassian.cloudId;
   const site = siteDirectory(fixture.atlassian);
   const webTriggerUrl = (key: string) => `${origin}/x1/${encodeURIComponent(key)}`;
   const aliases = localAliases(origin);
+  const installContext = `ari:cloud:confluence::site/${cloudId}`;
 
-  const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json') });
-  // The emulator's clock can be moved forward (control API) to expire tokens without waiting.
-  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
-  const microsoft = createMicrosoftEmulator({
+  const clock = createClock();
+  const accounts = accountStates(site, clock.now);
+  const hostStats: HostStats = { resolverInvocations: 0, webTriggerInvocations: 0, scheduledRuns: 0, privacyReports: 0 };
+  const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json'), now: clock.now });
+  const microsoft = microsoftService({
     fixture: fixture.microsoft,
     origin,
     now: clock.now,
-    app: { clientId: LOCAL_ENTRA_APP.clientId, clientSecret: LOCAL_ENTRA_APP.clientSecret, redirectUris: () => [webTriggerUrl('ms-oauth-callback')] },
+    redirectUris: () => [webTriggerUrl('ms-oauth-callback')],
     ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
   });
+  const services: LocalService[] = [microsoft];
 
   const buildDir = join(opts.dataDir, 'build');
   await bundleApp(manifest, buildDir);
@@ -93,167 +110,76 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     variables: localVariables(origin, fixture.microsoft),
     runtimeInit: (invocationId, identity) => ({
       appContext: {
-        appId: manifest.appId.split('/').pop(),
-        environmentId: 'local-development',
-        environmentType: 'DEVELOPMENT',
+        appId: appUuid(manifest),
+        environmentId: LOCAL_ENVIRONMENT.id,
+        environmentType: LOCAL_ENVIRONMENT.type,
         invocationId,
-        installationId: `local-${fixture.atlassian.cloudId}`,
+        installationId: `local-${cloudId}`,
         moduleKey: identity.moduleKey,
         permissions: manifest.permissions,
       },
-      contextAri: `ari:cloud:jira::site/${fixture.atlassian.cloudId}`,
+      contextAri: `ari:cloud:jira::site/${cloudId}`,
       proxy: { token: 'local', url: origin },
       tracing: { traceId: invocationId.replaceAll('-', ''), spanId: invocationId.slice(0, 16).replaceAll('-', '') },
       externalAuth: [],
     }),
-    platform: forgePlatform({ kvs, site, manifest, webTriggerUrl }),
+    clockOffsetMs: () => clock.offsetSeconds() * 1000,
+    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggerUrl, countPrivacyReport: () => void hostStats.privacyReports++ }),
     log,
   });
 
-  const resolverTimeoutMs = opts.resolverTimeoutMs ?? 25_000;
-  const webTriggerTimeoutMs = opts.webTriggerTimeoutMs ?? 55_000;
-  const installContext = `ari:cloud:confluence::site/${fixture.atlassian.cloudId}`;
+  const scheduler = createScheduler({
+    manifest,
+    clock,
+    invoke: (req) => {
+      hostStats.scheduledRuns++;
+      return runner.invoke(req);
+    },
+    cloudId,
+    installContext,
+    log,
+  });
+  if (opts.scheduledTriggersOnRealTime) scheduler.startRealTime();
 
-  function currentUser(c: Context, allowSwitch: boolean): AtlassianUser | undefined {
-    const requested = allowSwitch ? c.req.query('as') : undefined;
-    if (requested !== undefined) {
-      const user = site.userByKey(requested);
-      setCookie(c, USER_COOKIE, user ? user.key : 'anonymous', { path: '/', sameSite: 'Lax', httpOnly: true });
-      return user;
-    }
-    const fromCookie = getCookie(c, USER_COOKIE);
-    if (fromCookie === 'anonymous') return undefined;
-    return (fromCookie && site.userByKey(fromCookie)) || fixture.atlassian.users.find((u) => u.admin);
-  }
-
+  const currentUser = productSession(site, accounts);
   const pages = pageStore(join(opts.dataDir, 'pages.json'));
-  const pageDeps = { manifest, site, cdnOrigin, pages };
-  const hostStats = { resolverInvocations: 0, webTriggerInvocations: 0 };
   const app = new Hono();
-  const isCdnHost = (c: Context) => new URL(c.req.url).host === `127.0.0.1:${port}`;
-
-  app.get('/', (c) => c.html(indexPage(pageDeps, currentUser(c, true))));
-  app.get('/wiki/spaces/:space/pages/:id/:slug{.+}', (c) => c.redirect(`/wiki/spaces/${c.req.param('space')}/pages/${c.req.param('id')}`));
-  app.get('/wiki/spaces/:space/pages/:id', (c) => {
-    const user = currentUser(c, true);
-    const page = confluencePage(pageDeps, user, c.req.param('id'), c.req.query('mode') === 'edit' && !!user);
-    return page ? c.html(page) : c.html('<h1>Page not found</h1>', 404);
-  });
-  // The editor's saves: only a logged-in user may change a page, and only with macros the app declares.
-  app.post('/__host/pages/:id/macros', async (c) => {
-    if (!currentUser(c, false)) return c.json({ error: 'Log in to edit this page.' }, 401);
-    if (!site.page(c.req.param('id'))) return c.json({ error: 'Page not found.' }, 404);
-    const body = (await c.req.json().catch(() => null)) as { moduleKey?: unknown; localId?: unknown; config?: unknown } | null;
-    const mod = typeof body?.moduleKey === 'string' ? manifest.uiModules.get(body.moduleKey) : undefined;
-    if (!body || mod?.type !== 'macro' || typeof body.localId !== 'string') return c.json({ error: 'Unknown macro.' }, 400);
-    const error = pages.put(c.req.param('id'), { moduleKey: mod.key, localId: body.localId, config: body.config as Record<string, unknown> });
-    return error ? c.json({ error }, 400) : c.json({ ok: true });
-  });
-  app.delete('/__host/pages/:id/macros/:localId', (c) => {
-    if (!currentUser(c, false)) return c.json({ error: 'Log in to edit this page.' }, 401);
-    pages.remove(c.req.param('id'), c.req.param('localId'));
-    return c.json({ ok: true });
-  });
-  app.get('/browse/:key', (c) => {
-    const page = jiraIssuePage(pageDeps, currentUser(c, true), c.req.param('key'));
-    return page ? c.html(page) : c.html('<h1>Issue does not exist</h1>', 404);
-  });
-
-  app.get('/__host/assets/:file', (c) => {
-    const file = c.req.param('file');
-    if (!/^[a-z-]+\.(js|css)$/.test(file)) return c.notFound();
-    const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
-    return c.body(readFileSync(join(ASSETS, file)), 200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
-  });
-
-  app.post('/__host/invoke', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { moduleKey?: unknown; localId?: unknown; extension?: unknown; functionKey?: unknown; payload?: unknown } | null;
-    const mod = typeof body?.moduleKey === 'string' ? manifest.uiModules.get(body.moduleKey) : undefined;
-    const fn = mod?.resolverFunction ? manifest.functions.get(mod.resolverFunction) : undefined;
-    if (!body || !mod || !fn || typeof body.functionKey !== 'string') return c.json({ ok: false, error: { name: 'BAD_REQUEST', message: 'Unknown module or function key.' } }, 400);
-    const user = currentUser(c, false);
-    hostStats.resolverInvocations++;
-    const outcome = await runner.invoke({
-      handler: fn.handler,
-      event: {
-        call: { functionKey: body.functionKey, payload: body.payload ?? {} },
-        context: { localId: body.localId, cloudId: fixture.atlassian.cloudId, moduleKey: mod.key, siteUrl: origin, extension: body.extension ?? {}, environmentType: 'DEVELOPMENT', environmentId: 'local-development' },
-      },
-      context: { principal: user ? { accountId: user.accountId } : undefined, installContext, license: undefined },
-      identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
-      timeoutMs: resolverTimeoutMs,
-    });
-    if (outcome.ok) return c.json({ ok: true, value: outcome.value });
-    log(`[host] resolver ${mod.key}/${body.functionKey} failed: ${outcome.error.name}: ${outcome.error.message}`);
-    return c.json({ ok: false, error: { name: outcome.error.name, message: `There was an error invoking the function - ${outcome.error.message}` } });
-  });
-
-  app.get('/__cdn/__bridge.js', (c) =>
-    c.body(readFileSync(join(ASSETS, 'bridge-shim.js'), 'utf8').replace('__PARENT_ORIGIN__', origin), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }),
-  );
-  app.get('/__cdn/:resource/*', (c) => {
-    if (!isCdnHost(c)) return c.notFound();
-    const res = manifest.resources.get(c.req.param('resource'));
-    if (!res) return c.notFound();
-    const base = resolve(opts.appDir, res.path);
-    const rel = decodeURIComponent(new URL(c.req.url).pathname.split('/').slice(3).join('/')) || 'index.html';
-    const file = normalize(join(base, rel));
-    if (!file.startsWith(base + sep) || !existsSync(file)) return c.notFound();
-    if (file.endsWith('.html')) {
-      const page = readFileSync(file, 'utf8').replace(/<head>/i, '<head><script src="/__cdn/__bridge.js"></script>');
-      return c.body(page, 200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': customUiCsp(page, manifest.permissions, aliases, origin), 'cache-control': 'no-store' });
-    }
-    return c.body(readFileSync(file), 200, { 'content-type': contentType(file) });
-  });
-
-  const runWebTrigger = async (c: Context) => {
-    const key = c.req.param('key') ?? '';
-    const trigger = manifest.webTriggers.get(key);
-    const fn = trigger ? manifest.functions.get(trigger.function) : undefined;
-    if (!fn) return c.json({ message: 'Web trigger not found' }, 404);
-    const userPath = new URL(c.req.url).pathname.split('/').slice(3).join('/');
-    hostStats.webTriggerInvocations++;
-    const outcome = await runner.invoke({
-      handler: fn.handler,
-      event: webTriggerEvent(c.req.raw, userPath, await c.req.text()),
-      context: { installContext, principal: undefined },
-      identity: { moduleKey: key },
-      timeoutMs: webTriggerTimeoutMs,
-    });
-    if (outcome.ok) {
-      const res = toHttpResponse(outcome.value);
-      if (res) return res;
-      log(`[host] web trigger ${key} returned an invalid response; the platform answers 500`);
-    } else {
-      log(`[host] web trigger ${key} failed: ${outcome.error.name}: ${outcome.error.message}`);
-    }
-    return c.json({ message: 'Internal Server Error' }, 500);
-  };
-  app.all('/x1/:key', runWebTrigger);
-  app.all('/x1/:key/*', runWebTrigger);
-
-  app.route('/__emulator', controlApi({ kvs, microsoft, manifest, runner, clock, pages, hostStats }));
-  app.route('/', microsoft.app);
+  app.route('/', productRoutes({ manifest, site, accounts, cdnOrigin, pages, currentUser }));
+  app.route('/', bridgeRoutes({
+    manifest, runner, currentUser, cloudId, siteUrl: origin, installContext,
+    resolverTimeoutMs: opts.resolverTimeoutMs ?? 25_000, log,
+    countInvocation: () => void hostStats.resolverInvocations++,
+  }));
+  app.route('/', cdnRoutes({ manifest, appDir: opts.appDir, origin, cdnHost: `127.0.0.1:${port}`, aliases }));
+  app.route('/', webTriggerRoutes({
+    manifest, runner, installContext, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
+    countInvocation: () => void hostStats.webTriggerInvocations++,
+  }));
+  app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats }));
+  for (const s of services) app.route('/', s.app);
 
   handler = (req) => app.fetch(req);
-  log(`[host] ${manifest.uiModules.size} UI modules, ${manifest.functions.size} functions, ${manifest.webTriggers.size} web triggers loaded`);
+  log(`[host] ${manifest.uiModules.size} UI modules, ${manifest.functions.size} functions, ${manifest.webTriggers.size} web triggers, ${manifest.scheduledTriggers.size} scheduled triggers loaded`);
 
   return {
     origin,
     cdnOrigin,
     manifest,
     kvs,
-    microsoft,
+    microsoft: microsoft.emulator,
     runner,
+    clock,
+    accounts,
+    services,
+    runScheduled(key) {
+      const run = scheduler.runNow(key);
+      return run ?? Promise.reject(new Error(`No scheduledTrigger module '${key}'`));
+    },
     async close() {
+      scheduler.stop();
       await runner.close();
       await kvs.flush();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-function contentType(file: string): string {
-  const ext = file.slice(file.lastIndexOf('.') + 1);
-  return ({ js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png', json: 'application/json', woff2: 'font/woff2' } as Record<string, string>)[ext] ?? 'application/octet-stream';
 }

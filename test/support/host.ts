@@ -6,7 +6,14 @@ import { startHost, type Host, type HostOptions } from '../../dev/host/server';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-export type TestHost = Host & { logs: string[]; stop(): Promise<void>; asUser(userKey: string): { invoke(moduleKey: string, functionKey: string, payload?: unknown): Promise<any> } };
+export type TestHost = Host & {
+  logs: string[];
+  stop(): Promise<void>;
+  asUser(userKey: string): { invoke(moduleKey: string, functionKey: string, payload?: unknown): Promise<any> };
+  /** POST to the control API (`/__emulator/<path>`); the JSON answer and its status. */
+  control(path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  state(): Promise<any>;
+};
 
 /** The real local host on a free port with its own empty storage. */
 export async function startTestHost(opts: Partial<HostOptions> = {}): Promise<TestHost> {
@@ -30,6 +37,13 @@ export async function startTestHost(opts: Partial<HostOptions> = {}): Promise<Te
           return res.json();
         },
       };
+    },
+    async control(path: string, body: unknown = {}) {
+      const res = await fetch(`${host.origin}/__emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    },
+    async state() {
+      return (await fetch(`${host.origin}/__emulator/state`)).json();
     },
   });
 }

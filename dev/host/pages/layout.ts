@@ -5,8 +5,11 @@ export interface Chrome {
   product: 'Confluence' | 'Jira' | 'Local Forge host';
   title: string;
   user: AtlassianUser | undefined;
-  users: AtlassianUser[];
+  /** Everyone the switcher offers; a closed account is listed but cannot be chosen. */
+  users: Array<AtlassianUser & { closed?: boolean }>;
   cdnOrigin: string;
+  /** The app's settings page, linked from the top bar for site admins. */
+  settingsUrl?: string | undefined;
   /** The product's part of every extension's context (accountId, cloudId, siteUrl). */
   context: Record<string, unknown>;
 }
@@ -14,13 +17,13 @@ export interface Chrome {
 /** Product chrome: a top bar with the user switcher (`?as=`), then the page. */
 export function layout(c: Chrome, body: Html): string {
   const options = [
-    ...c.users.map((u) => html`<option value="${u.key}" ${c.user?.key === u.key ? 'selected' : ''}>${u.displayName}${u.admin ? ' (admin)' : ''}</option>`),
+    ...c.users.map((u) => html`<option value="${u.key}" ${c.user?.key === u.key ? 'selected' : ''} ${u.closed ? 'disabled' : ''}>${u.displayName}${u.admin ? ' (admin)' : ''}${u.closed ? ' (account closed)' : ''}</option>`),
     html`<option value="anonymous" ${c.user ? '' : 'selected'}>Anonymous visitor</option>`,
   ];
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${c.title} – ${c.product} (local)</title><link rel="stylesheet" href="/__host/assets/host.css"></head>
 <body data-cdn-origin="${c.cdnOrigin}" data-context="${JSON.stringify(c.context)}">
-<header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>
+<header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>${c.settingsUrl ? html`<a class="settings-link" href="${c.settingsUrl}">Apps settings</a>` : ''}
 <form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>
 <main>${body}</main>
 <script src="/__host/assets/host-bridge.js"></script></body></html>`}`;

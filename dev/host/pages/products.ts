@@ -1,12 +1,15 @@
-import type { AppManifest, UiModule } from '../manifest';
+import { appUuid, type AppManifest, type UiModule } from '../manifest';
+import { LOCAL_ENVIRONMENT } from '../installation';
+import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
 import type { AtlassianUser, SiteDirectory } from '../products/site';
-import { html, raw } from './html';
-import { extensionFrame, layout } from './layout';
+import { html, raw, type Html } from './html';
+import { extensionFrame, layout, type Chrome } from './layout';
 
 interface PageDeps {
   manifest: AppManifest;
   site: SiteDirectory;
+  accounts: AccountStates;
   cdnOrigin: string;
   pages: PageStore;
 }
@@ -14,22 +17,91 @@ interface PageDeps {
 const productContext = (d: PageDeps, user: AtlassianUser | undefined) => ({
   cloudId: d.site.fixture.cloudId,
   siteUrl: d.site.fixture.siteUrl,
-  environmentType: 'DEVELOPMENT',
+  environmentType: LOCAL_ENVIRONMENT.type,
   ...(user ? { accountId: user.accountId } : {}),
 });
 
 const modulesOf = (m: AppManifest, type: string) => [...m.uiModules.values()].filter((u) => u.type === type);
 
+/** A page that only some users may open, at the URL its product gives it. */
+export interface SettingsPage {
+  module: UiModule;
+  product: 'Jira' | 'Confluence';
+  url: string;
+  /** Who the product shows the page to. */
+  audience: 'site-admins' | 'logged-in';
+}
+
+/**
+ * The settings pages the app's modules add, at their documented product URLs:
+ * jira:adminPage `/jira/settings/apps/{appId}/{envId}`, or `/jira/settings/apps/configure/{appId}/{envId}`
+ * with `useAsConfig`; jira:personalSettingsPage `/jira/settings/personal/apps/{appId}/{envId}`;
+ * confluence:globalSettings `/wiki/admin/forge/apps/{appId}/{envId}/{moduleKey}` (see dev/host/README.md).
+ */
+export function settingsPages(m: AppManifest): SettingsPage[] {
+  const ids = `${appUuid(m)}/${LOCAL_ENVIRONMENT.id}`;
+  const jiraAdmin = modulesOf(m, 'jira:adminPage');
+  const configure = jiraAdmin.find((u) => u.raw.useAsConfig === true);
+  const sidebar = jiraAdmin.find((u) => u.raw.useAsConfig !== true);
+  return [
+    ...(configure ? [{ module: configure, product: 'Jira' as const, url: `/jira/settings/apps/configure/${ids}`, audience: 'site-admins' as const }] : []),
+    ...(sidebar ? [{ module: sidebar, product: 'Jira' as const, url: `/jira/settings/apps/${ids}`, audience: 'site-admins' as const }] : []),
+    ...modulesOf(m, 'confluence:globalSettings').map((u) => ({ module: u, product: 'Confluence' as const, url: `/wiki/admin/forge/apps/${ids}/${u.key}`, audience: 'site-admins' as const })),
+    ...modulesOf(m, 'jira:personalSettingsPage').slice(0, 1).map((u) => ({ module: u, product: 'Jira' as const, url: `/jira/settings/personal/apps/${ids}`, audience: 'logged-in' as const })),
+  ];
+}
+
+/** jira:projectSettingsPage: `/jira/software/projects/{projectKey}/settings/apps/{appId}/{envId}`. */
+export const projectSettingsUrl = (m: AppManifest, projectKey: string) => `/jira/software/projects/${encodeURIComponent(projectKey)}/settings/apps/${appUuid(m)}/${LOCAL_ENVIRONMENT.id}`;
+
+const mayOpen = (audience: SettingsPage['audience'], user: AtlassianUser | undefined) => (audience === 'site-admins' ? !!user?.admin : !!user);
+
+function chrome(d: PageDeps, user: AtlassianUser | undefined, product: Chrome['product'], title: string): Chrome {
+  const adminPage = settingsPages(d.manifest).find((p) => p.audience === 'site-admins');
+  return {
+    product,
+    title,
+    user,
+    users: d.site.fixture.users.map((u) => ({ ...u, closed: d.accounts.isClosed(u.accountId) })),
+    cdnOrigin: d.cdnOrigin,
+    context: productContext(d, user),
+    settingsUrl: user?.admin && adminPage ? adminPage.url : undefined,
+  };
+}
+
 export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string {
   const fx = d.site.fixture;
+  const settings = settingsPages(d.manifest).filter((p) => mayOpen(p.audience, user));
+  const projectSettings = user?.admin && modulesOf(d.manifest, 'jira:projectSettingsPage').length ? fx.jira.projects : [];
+  const appsSettings = settings.length || projectSettings.length
+    ? html`<h2>Apps settings</h2><ul>${settings.map((p) => html`<li><a href="${p.url}">${p.product}: ${p.module.title}</a></li>`)}${projectSettings.map((p) => html`<li><a href="${projectSettingsUrl(d.manifest, p.key)}">Jira project ${p.key}: settings</a></li>`)}</ul>`
+    : '';
   return layout(
-    { product: 'Local Forge host', title: 'Demo tenant', user, users: fx.users, cdnOrigin: d.cdnOrigin, context: productContext(d, user) },
+    chrome(d, user, 'Local Forge host', 'Demo tenant'),
     html`<h1>Microsoft 365 for Jira and Confluence — local demo</h1>
 <p>The app runs here unmodified, against an emulated Atlassian site and Microsoft 365 tenant. Pick a user at the top right, then open a page.</p>
 <h2>Confluence</h2><ul>${fx.confluence.pages.map((p) => html`<li><a href="/wiki/spaces/${p.spaceKey}/pages/${p.id}">${p.title}</a></li>`)}</ul>
 <h2>Jira</h2><ul>${fx.jira.issues.map((i) => html`<li><a href="/browse/${i.key}">${i.key}: ${i.summary}</a></li>`)}</ul>
+${appsSettings}
 <h2>Microsoft 365 demo accounts</h2><p>Sign in with any of the demo tenant's accounts on the emulated Microsoft sign-in page; no password is asked.</p>`,
   );
+}
+
+/**
+ * A settings page's product frame, or the product's refusal: the page is only rendered — iframe
+ * and all — for users the product shows it to.
+ */
+export function settingsPage(d: PageDeps, user: AtlassianUser | undefined, page: { module: UiModule; product: 'Jira' | 'Confluence'; audience: SettingsPage['audience']; crumbs: string; extension: Record<string, unknown> }): { status: 200 | 403; html: string } {
+  const m = page.module;
+  if (!mayOpen(page.audience, user)) {
+    const why = page.audience === 'site-admins' ? 'Only site administrators can open this page.' : 'Log in to open this page.';
+    return { status: 403, html: layout(chrome(d, user, page.product, 'No permission'), html`<article class="no-permission"><h1>You don't have permission to view this page</h1><p>${why}</p></article>`) };
+  }
+  const frame: Html = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: m.key, extension: page.extension }, d.cdnOrigin);
+  return {
+    status: 200,
+    html: layout(chrome(d, user, page.product, m.title), html`<article class="settings-page"><nav class="crumbs">${page.crumbs}</nav><h1>${m.title}</h1>${frame}</article>`),
+  };
 }
 
 export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pageId: string, editing: boolean): string | undefined {
@@ -59,7 +131,7 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
       ? html`<a class="button edit-page" href="/wiki/spaces/${page.spaceKey}/pages/${page.id}?mode=edit">Edit</a>`
       : '';
   return layout(
-    { product: 'Confluence', title: page.title, user, users: d.site.fixture.users, cdnOrigin: d.cdnOrigin, context: productContext(d, user) },
+    chrome(d, user, 'Confluence', page.title),
     html`<article class="confluence-page${editing ? ' editing' : ''}" data-page-id="${page.id}"><nav class="crumbs">Spaces / ${page.spaceKey}</nav>${toolbar}<h1>${page.title}</h1>
 <div class="byline">Owned by ${d.site.fixture.users[0]?.displayName ?? ''} ${bylines}</div>
 <div class="page-body">${raw(page.body)}${placed}</div></article>
@@ -78,7 +150,7 @@ export function jiraIssuePage(d: PageDeps, user: AtlassianUser | undefined, issu
   );
   const person = (k?: string) => (k ? d.site.userByKey(k)?.displayName ?? k : 'Unassigned');
   return layout(
-    { product: 'Jira', title: `${issue.key}: ${issue.summary}`, user, users: d.site.fixture.users, cdnOrigin: d.cdnOrigin, context: productContext(d, user) },
+    chrome(d, user, 'Jira', `${issue.key}: ${issue.summary}`),
     html`<article class="jira-issue"><nav class="crumbs">Projects / ${issue.projectKey} / ${issue.key}</nav><h1>${issue.summary}</h1>
 <div class="issue-grid"><div><h2>Description</h2><p>${issue.description}</p>${panels}</div>
 <aside><dl><dt>Status</dt><dd>${issue.status}</dd><dt>Assignee</dt><dd>${person(issue.assignee)}</dd><dt>Reporter</dt><dd>${person(issue.reporter)}</dd></dl></aside></div></article>`,

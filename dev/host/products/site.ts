@@ -4,8 +4,11 @@ export interface AtlassianUser {
   accountId: string;
   displayName: string;
   email: string;
+  /** Site admin: Jira's Administer Jira and Confluence's administer-application permission. */
   admin: boolean;
   groups: string[];
+  /** When the Atlassian profile last changed (ISO-8601); see products/accounts.ts for the default. */
+  profileUpdatedAt?: string;
 }
 
 export interface AtlassianFixture {

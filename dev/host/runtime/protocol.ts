@@ -6,7 +6,7 @@ export interface InvocationIdentity {
 }
 
 export type HostToWorker =
-  | { type: 'invoke'; id: string; handler: string; event: unknown; context: unknown; runtime: RuntimeInit; identity: InvocationIdentity; timeoutMs: number }
+  | { type: 'invoke'; id: string; handler: string; event: unknown; context: unknown; runtime: RuntimeInit; identity: InvocationIdentity; timeoutMs: number; clockOffsetMs: number }
   | { type: 'fetchResult'; id: number; status: number; headers: Array<[string, string]>; body: string };
 
 export type WorkerToHost =

@@ -25,6 +25,8 @@ export interface RunnerOptions {
   runtimeInit: (invocationId: string, identity: InvocationIdentity) => RuntimeInit;
   /** Serves the worker's `__forge_fetch__` calls (KVS, product REST, platform GraphQL). */
   platform: (req: PlatformRequest) => Promise<Response>;
+  /** How far the host clock is ahead of real time; the function's `Date` follows it. */
+  clockOffsetMs?: () => number;
   log?: (line: string) => void;
 }
 
@@ -131,7 +133,7 @@ export function createRunner(opts: RunnerOptions) {
         restart();
       }, req.timeoutMs);
       pending.set(id, { resolve, timer, identity: req.identity });
-      const msg: HostToWorker = { type: 'invoke', id, handler: req.handler, event: req.event, context: req.context, identity: req.identity, timeoutMs: req.timeoutMs, runtime: opts.runtimeInit(id, req.identity) };
+      const msg: HostToWorker = { type: 'invoke', id, handler: req.handler, event: req.event, context: req.context, identity: req.identity, timeoutMs: req.timeoutMs, clockOffsetMs: opts.clockOffsetMs?.() ?? 0, runtime: opts.runtimeInit(id, req.identity) };
       proc.send(msg);
     });
   }

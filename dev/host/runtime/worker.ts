@@ -33,6 +33,17 @@ Object.defineProperty(globalThis, '__forge_runtime__', { get: () => als.getStore
   return new Response(reply.status === 204 || reply.status === 304 ? null : reply.body, { status: reply.status, headers: reply.headers });
 };
 
+// --- clock: the function sees the host clock (moved by /__emulator/clock), as the KVS and Microsoft do ---
+// The offset comes with each invocation; a Proxy keeps \`instanceof Date\`, \`Date()\` and \`Date.parse\` intact.
+const RealDate = Date;
+let clockOffsetMs = 0;
+const hostNow = () => RealDate.now() + clockOffsetMs;
+globalThis.Date = new Proxy(RealDate, {
+  construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [hostNow()] : args, newTarget),
+  apply: () => new RealDate(hostNow()).toString(),
+  get: (target, prop, receiver) => (prop === 'now' ? hostNow : Reflect.get(target, prop, receiver)),
+});
+
 // --- egress: installed before the app (and @forge/api, which captures global fetch) loads -------
 const allowed: string[] = JSON.parse(process.env.FORGE_LOCAL_EGRESS ?? '[]');
 const { EgressFilteringService } = require('@forge/egress') as typeof import('@forge/egress');
@@ -67,7 +78,7 @@ function runtimeFor(init: RuntimeInit, deadline: number): Record<string, unknown
   const noop = { incr: () => {}, decr: () => {} };
   return {
     ...init,
-    lambdaContext: { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) },
+    lambdaContext: { getRemainingTimeInMillis: () => Math.max(0, deadline - RealDate.now()) },
     metrics: { counter: () => noop, timing: () => ({ measure: () => ({ stop: () => {} }) }) },
   };
 }
@@ -84,7 +95,8 @@ process.on('message', (m: HostToWorker) => {
     return;
   }
   if (m.type !== 'invoke') return;
-  const runtime = runtimeFor(m.runtime, Date.now() + m.timeoutMs);
+  clockOffsetMs = m.clockOffsetMs;
+  const runtime = runtimeFor(m.runtime, RealDate.now() + m.timeoutMs);
   void als.run({ id: m.id, runtime }, async () => {
     try {
       const value = await resolveHandler(m.handler)(m.event, m.context);

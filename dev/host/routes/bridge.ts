@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppManifest } from '../manifest';
+import { LOCAL_ENVIRONMENT } from '../installation';
+import type { Runner } from '../runtime/runner';
+import type { CurrentUser } from '../session';
+
+export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
+
+export interface BridgeRoutesDeps {
+  manifest: AppManifest;
+  runner: Pick<Runner, 'invoke'>;
+  currentUser: CurrentUser;
+  cloudId: string;
+  siteUrl: string;
+  installContext: string;
+  resolverTimeoutMs: number;
+  log: (line: string) => void;
+  countInvocation: () => void;
+}
+
+/**
+ * The product page's half of the Custom UI bridge: its scripts, and `invoke`, which runs the
+ * module's resolver as the user logged in to the product — never as anyone the payload names.
+ */
+export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
+  const app = new Hono();
+  app.get('/__host/assets/:file', (c) => {
+    const file = c.req.param('file');
+    if (!/^[a-z-]+\.(js|css)$/.test(file)) return c.notFound();
+    const type = file.endsWith('.js') ? 'text/javascript' : 'text/css';
+    return c.body(readFileSync(join(ASSETS, file)), 200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+  });
+
+  app.post('/__host/invoke', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { moduleKey?: unknown; localId?: unknown; extension?: unknown; functionKey?: unknown; payload?: unknown } | null;
+    const mod = typeof body?.moduleKey === 'string' ? d.manifest.uiModules.get(body.moduleKey) : undefined;
+    const fn = mod?.resolverFunction ? d.manifest.functions.get(mod.resolverFunction) : undefined;
+    if (!body || !mod || !fn || typeof body.functionKey !== 'string') return c.json({ ok: false, error: { name: 'BAD_REQUEST', message: 'Unknown module or function key.' } }, 400);
+    const user = d.currentUser(c, false);
+    d.countInvocation();
+    const outcome = await d.runner.invoke({
+      handler: fn.handler,
+      event: {
+        call: { functionKey: body.functionKey, payload: body.payload ?? {} },
+        context: { localId: body.localId, cloudId: d.cloudId, moduleKey: mod.key, siteUrl: d.siteUrl, extension: body.extension ?? {}, environmentType: LOCAL_ENVIRONMENT.type, environmentId: LOCAL_ENVIRONMENT.id },
+      },
+      context: { principal: user ? { accountId: user.accountId } : undefined, installContext: d.installContext, license: undefined },
+      identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
+      timeoutMs: d.resolverTimeoutMs,
+    });
+    if (outcome.ok) return c.json({ ok: true, value: outcome.value });
+    d.log(`[host] resolver ${mod.key}/${body.functionKey} failed: ${outcome.error.name}: ${outcome.error.message}`);
+    return c.json({ ok: false, error: { name: outcome.error.name, message: `There was an error invoking the function - ${outcome.error.message}` } });
+  });
+  return app;
+}

@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { createMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftFixture } from '../../emulator/microsoft/index';
+import { LOCAL_ENTRA_APP } from '../local-app';
+import type { LocalService } from './service';
+
+/** The Microsoft 365 emulator as a host service: Entra and Graph on the host's origin, on the host's clock. */
+export function microsoftService(opts: { fixture: MicrosoftFixture; origin: string; now: () => number; redirectUris: () => string[]; accessTokenLifetimeSeconds?: number }): LocalService & { emulator: MicrosoftEmulator } {
+  const emulator = createMicrosoftEmulator({
+    fixture: opts.fixture,
+    origin: opts.origin,
+    now: opts.now,
+    app: { clientId: LOCAL_ENTRA_APP.clientId, clientSecret: LOCAL_ENTRA_APP.clientSecret, redirectUris: opts.redirectUris },
+    ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
+  });
+  const control = new Hono();
+  /** Later refresh_token grants for that person fail with invalid_grant, as after a password reset. */
+  control.post('/revoke', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { user?: unknown };
+    if (typeof body.user !== 'string') return c.json({ error: 'user (UPN or mail) required' }, 400);
+    emulator.revokeRefreshTokens(body.user);
+    return c.json({ ok: true });
+  });
+  return {
+    name: 'microsoft',
+    app: emulator.app,
+    reset: () => emulator.reset(),
+    stats: () => emulator.stats(),
+    faults: { key: 'graph', get: () => emulator.faults.get(), set: (patch) => emulator.faults.set(patch) },
+    control,
+    emulator,
+  };
+}
