@@ -18,7 +18,10 @@ const DAMAGED_LABEL: Record<string, string> = {
   registration: 'Microsoft app registration',
 };
 
-/** The app's settings page: Jira's admin page and Confluence's global settings, site admins only. */
+/**
+ * The app's settings page: Jira's admin page and Confluence's global settings, site admins only.
+ * The product shows the module's title above the iframe, so the page starts at the section headings.
+ */
 function AdminPage() {
   const [page, setPage] = useState<Page>({ kind: 'loading' });
   const load = useCallback(async () => {
@@ -36,7 +39,6 @@ function AdminPage() {
   if (page.kind === 'error') {
     return (
       <main class="admin">
-        <h1>Microsoft 365 settings</h1>
         <p class="error" role="alert">{page.message}</p>
         <button type="button" onClick={() => { setPage({ kind: 'loading' }); void load(); }}>Try again</button>
       </main>
@@ -45,14 +47,13 @@ function AdminPage() {
   const { view } = page;
   return (
     <main class="admin">
-      <h1>Microsoft 365 settings</h1>
       <p class="lead">Connect the app to your organisation’s Microsoft 365 and choose what it may do. Only site admins see this page.</p>
       {view.damaged.length > 0 && (
         <p class="banner danger" role="alert">
           Some saved settings could not be read and were set back to their defaults: {view.damaged.map((d) => DAMAGED_LABEL[d] ?? d).join(', ')}. Check them below and save.
         </p>
       )}
-      <Registration view={view} onView={onView} />
+      <Registration view={view} onView={onView} refresh={load} />
       <Features view={view} onView={onView} refresh={load} />
       <SharePointSites view={view} onView={onView} />
       <SharingDefaults view={view} onView={onView} />

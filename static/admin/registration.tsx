@@ -11,7 +11,7 @@ type TestState = { kind: 'idle' } | { kind: 'testing' } | { kind: 'done'; outcom
 const same = (a: string, b: string | undefined) => a.trim().toLowerCase() === (b ?? '').trim().toLowerCase();
 
 /** Which Microsoft Entra app registration the app signs users in with, and the addresses to register. */
-export function Registration({ view, onView }: SectionProps) {
+export function Registration({ view, onView, refresh }: SectionProps & { refresh: () => Promise<void> }) {
   const reg = view.registration;
   const pageSet = reg.source === 'settings';
   const [tenant, setTenant] = useState(reg.tenant ?? '');
@@ -66,15 +66,23 @@ export function Registration({ view, onView }: SectionProps) {
     else void doSave(false);
   }
 
-  async function doSave(confirmEndConnections: boolean) {
-    const ok = await save.run(() => call('admin/registration/save', { tenant, clientId, ...(secret ? { clientSecret: secret } : {}), ...(confirmEndConnections ? { confirmEndConnections } : {}) }));
-    setConfirm(undefined);
-    if (ok) setSecret('');
+  /** Someone connected since the page was loaded: the server asks for the confirmation after all. */
+  async function confirmAfterAll(what: 'save' | 'remove', res: { ok: boolean; error?: { reason?: string } }, confirmed: boolean) {
+    if (res.ok || confirmed || res.error?.reason !== 'confirm_end_connections') return setConfirm(undefined);
+    await refresh();
+    save.reset();
+    setConfirm(what);
   }
 
-  async function doRemove() {
-    await save.run(() => call('admin/registration/clear', endsConnections ? { confirmEndConnections: true } : {}));
-    setConfirm(undefined);
+  async function doSave(confirmEndConnections: boolean) {
+    const res = await save.run(() => call('admin/registration/save', { tenant, clientId, ...(secret ? { clientSecret: secret } : {}), ...(confirmEndConnections ? { confirmEndConnections } : {}) }));
+    if (res.ok) setSecret('');
+    await confirmAfterAll('save', res, confirmEndConnections);
+  }
+
+  async function doRemove(confirmEndConnections: boolean) {
+    const res = await save.run(() => call('admin/registration/clear', confirmEndConnections ? { confirmEndConnections } : {}));
+    await confirmAfterAll('remove', res, confirmEndConnections);
   }
 
   const secretHelpId = 'reg-secret-help';
@@ -136,7 +144,7 @@ export function Registration({ view, onView }: SectionProps) {
         </ConfirmDialog>
       )}
       {confirm === 'remove' && (
-        <ConfirmDialog title="Remove the app registration?" confirmLabel="Remove" tone="danger" busy={save.busy} onConfirm={() => void doRemove()} onCancel={() => setConfirm(undefined)}>
+        <ConfirmDialog title="Remove the app registration?" confirmLabel="Remove" tone="danger" busy={save.busy} onConfirm={() => void doRemove(endsConnections)} onCancel={() => setConfirm(undefined)}>
           <p>{reg.variablesAvailable ? 'The app goes back to the registration in the Forge variables.' : 'Nobody can connect Microsoft 365 until an app registration is set again.'}</p>
           {endsConnections && <p>{people(view.storedConnections)} will have to connect Microsoft 365 again.</p>}
         </ConfirmDialog>

@@ -55,10 +55,12 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
                   id={id} class="switch" type="checkbox" role="switch" checked={on[f.key] === true} disabled={!f.built || save.busy}
                   aria-describedby={`${id}-desc`} onChange={(e) => { setOn({ ...on, [f.key]: e.currentTarget.checked }); save.reset(); }}
                 />
-                <label for={id}>{f.label}</label>
+                <span>
+                  <label for={id}>{f.label}</label>
+                  {!f.built && <span class="lozenge">Not available in this version yet</span>}
+                </span>
                 <div class="more" id={`${id}-desc`}>
                   <p class="subtle">{f.description}</p>
-                  {!f.built && <p class="small">Not available in this version yet.</p>}
                   {f.built && f.scopes.length > 0 && (
                     <p class="scopes small">Microsoft permissions it asks each person for: {f.scopes.map((s) => <code key={s}>{s}</code>)}</p>
                   )}
@@ -274,7 +276,7 @@ export function Storage() {
                     {k.storage === 'secret' && <span class="small"> Stored as an encrypted Forge secret.</span>}
                     {k.personal && <span class="small"> Personal data: each person can see, download and delete their own.</span>}
                   </td>
-                  <td><ul>{k.fields.map((f) => <li key={f}>{f}</li>)}</ul></td>
+                  <td>{k.fields.join('; ')}</td>
                   <td>{k.kept}</td>
                   <td class="count">{k.count === undefined ? <span title="Not counted">—</span> : k.count}</td>
                 </tr>

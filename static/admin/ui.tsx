@@ -33,14 +33,14 @@ export function StatusLine({ state }: { state: SaveState }) {
 /** Save for one section: shows Saving…/Saved/the error's message and hands the new view to the page. */
 export function useSave(onView: (v: AdminView) => void) {
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
-  async function run(save: () => Promise<Result<AdminView>>) {
+  async function run(save: () => Promise<Result<AdminView>>): Promise<Result<AdminView>> {
     setState({ kind: 'saving' });
     const res = await save();
     if (res.ok) {
       onView(res.value);
       setState({ kind: 'saved' });
     } else setState({ kind: 'error', message: res.error.message });
-    return res.ok;
+    return res;
   }
   return { state, run, busy: state.kind === 'saving', reset: () => setState({ kind: 'idle' }) };
 }
