@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionToken } from '../../src/core/account/service';
-import { fail, ok, type Result } from '../../src/core/result';
+import { fail, failWith, ok, type Result } from '../../src/core/result';
 import type { GraphFetch } from '../../src/adapters/graph/middleware';
 import { CLIENT_ID, CLIENT_SECRET, signIn, tokenRequest, type AuthorizeParams, type Running, type Tokens } from '../emulator/support';
 
@@ -31,9 +31,9 @@ export async function connectedAccount(run: Running, email: string, p: Authorize
         grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: account.tokens.refresh_token ?? '',
       });
       const body = (await res.json()) as Partial<Tokens> & { error?: string };
-      if (body.error === 'invalid_grant') return fail('MS_SIGN_IN_REQUIRED', 'Your Microsoft 365 sign-in has expired or was revoked. Connect again to continue.', { reason: 'revoked' });
-      if (!res.ok || !body.access_token) return fail('MS_UNAVAILABLE', 'Microsoft sign-in is not answering right now.', { reason: 'unexpected' });
-      account.tokens = { ...account.tokens, ...body } as Tokens;
+      if (body.error === 'invalid_grant') return failWith('MS_SIGN_IN_REQUIRED', 'revoked');
+      if (!res.ok || !body.access_token) return fail('MS_UNAVAILABLE', `token endpoint: ${String(res.status)}`, { reason: 'unexpected' });
+      account.tokens = { ...account.tokens, ...body };
       return ok(session(account.tokens));
     },
   };
@@ -68,14 +68,18 @@ export async function startForeignHost(): Promise<{ origin: string; connections:
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":[]}');
   });
   // Counts TCP connections too: a TLS attempt against this plain-http server never becomes a request.
-  server.on('connection', () => void seen.connections++);
+  server.on('connection', () => {
+    seen.connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
   return {
     origin,
     get connections() { return seen.connections; },
     get requests() { return seen.requests; },
     get authorizations() { return seen.authorizations; },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => {
+      server.close(() => { resolve(); });
+    }),
   };
 }

@@ -121,22 +121,24 @@ export function graphClient(deps: GraphClientDeps) {
 
   /**
    * Follows `@odata.nextLink` itself (the SDK's PageIterator mis-joins http links) for at most
-   * `maxPages` pages. A nextLink outside the configured base is refused before anything is sent.
+   * `maxPages` pages (one at least). A nextLink outside the configured base is refused before anything is sent.
    */
   async function pages<T>(path: string, opts: RequestOptions & { maxPages: number }): Promise<Result<Page<T>>> {
     const items: T[] = [];
-    let next: string | undefined = path;
-    for (let n = 0; n < opts.maxPages && next !== undefined; n++) {
-      const r: Result<{ value?: unknown; '@odata.nextLink'?: unknown }> = await send('GET', next, n === 0 ? opts : { ...(opts.headers ? { headers: opts.headers } : {}) });
+    let current = path;
+    for (let n = 1; ; n++) {
+      const r = await send<{ value?: unknown; '@odata.nextLink'?: unknown } | undefined>('GET', current, n === 1 ? opts : { ...(opts.headers ? { headers: opts.headers } : {}) });
       if (!r.ok) return r;
-      if (!Array.isArray(r.value?.value)) return failed({ kind: 'bad_body', status: 200 });
-      items.push(...(r.value.value as T[]));
-      const link: unknown = r.value['@odata.nextLink'];
+      const page = r.value?.value;
+      if (!Array.isArray(page)) return failed({ kind: 'bad_body', status: 200 });
+      items.push(...(page as T[]));
+      const link = r.value?.['@odata.nextLink'];
       if (link === undefined) return ok({ items });
-      next = typeof link === 'string' ? base.relative(link) : undefined;
+      const next = typeof link === 'string' ? base.relative(link) : undefined;
       if (next === undefined) return failed({ kind: 'foreign_url' });
+      if (n >= opts.maxPages) return ok({ items, next });
+      current = next;
     }
-    return ok({ items, ...(next !== undefined ? { next } : {}) });
   }
 
   /**
@@ -146,7 +148,7 @@ export function graphClient(deps: GraphClientDeps) {
    */
   async function batch<T extends Record<string, unknown>>(parts: { [K in keyof T & string]: BatchPart }): Promise<Result<{ [K in keyof T]: Result<T[K]> }>> {
     const ids = Object.keys(parts) as Array<keyof T & string>;
-    if (ids.length > MAX_BATCH_PARTS) throw new RangeError(`A Graph $batch holds at most ${MAX_BATCH_PARTS} requests, not ${ids.length}`);
+    if (ids.length > MAX_BATCH_PARTS) throw new RangeError(`A Graph $batch holds at most ${String(MAX_BATCH_PARTS)} requests, not ${String(ids.length)}`);
     const out = {} as { [K in keyof T]: Result<T[K]> };
     if (ids.length === 0) return ok(out);
     const requests = ids.map((id) => {
@@ -161,7 +163,7 @@ export function graphClient(deps: GraphClientDeps) {
         ...(p.dependsOn ? { dependsOn: p.dependsOn } : {}),
       };
     });
-    const r = await send<BatchAnswer>('POST', '/$batch', { body: { requests } });
+    const r = await send<BatchAnswer | undefined>('POST', '/$batch', { body: { requests } });
     if (!r.ok) return r;
     const answers = Array.isArray(r.value?.responses) ? r.value.responses : [];
     for (const id of ids) {

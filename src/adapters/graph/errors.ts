@@ -99,7 +99,7 @@ export function graphFailure(input: GraphFailureInput, now: () => number = Date.
   if (status === 404) return appError('NOT_FOUND', err.code ?? 'itemNotFound', {}, cause);
   if (THROTTLING_STATUSES.has(status)) {
     const wait = retryAfterSeconds(input.retryAfter, now());
-    return appError('THROTTLED', err.code ?? `http_${status}`, wait === undefined ? {} : { retryAfterSeconds: wait }, cause);
+    return appError('THROTTLED', err.code ?? `http_${String(status)}`, wait === undefined ? {} : { retryAfterSeconds: wait }, cause);
   }
-  return appError('MS_UNAVAILABLE', err.code ?? `http_${status}`, {}, cause);
+  return appError('MS_UNAVAILABLE', err.code ?? `http_${String(status)}`, {}, cause);
 }

@@ -44,13 +44,17 @@ export class GraphCall implements MiddlewareOptions {
 }
 
 const callOf = (context: Context): GraphCall => {
-  const call = context.middlewareControl?.getMiddlewareOptions(GraphCall) as GraphCall | undefined;
+  const call = context.middlewareControl?.getMiddlewareOptions(GraphCall);
   // Every request is built by the facade with a GraphCall; a chain used without one is a bug.
-  if (!call) throw new Error('Graph request sent without a GraphCall');
+  if (!(call instanceof GraphCall)) throw new Error('Graph request sent without a GraphCall');
   return call;
 };
 
-const urlOf = (context: Context): string => (typeof context.request === 'string' ? context.request : context.request.url);
+// The SDK types `request` as DOM's RequestInfo; its GraphRequest always passes the URL string.
+const urlOf = (context: Context): string => {
+  const request: unknown = context.request;
+  return typeof request === 'string' ? request : (request as { url: string }).url;
+};
 
 const stop = (call: GraphCall, failure: AppErrorBody): never => {
   call.failure = failure;
@@ -124,7 +128,7 @@ export class AuthMiddleware implements Middleware {
 
     const second = await this.tokens.renewed(first.value.accessToken);
     if (!second.ok) return stop(call, second.error);
-    await discard(context.response as GraphResponse);
+    await discard(context.response);
     withAuthorization(context, second.value.accessToken);
     await this.forward(context);
   }
@@ -164,7 +168,7 @@ export class RetryMiddleware implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     for (let attempt = 0; ; attempt++) {
       await this.next.execute(context);
-      const res = context.response as GraphResponse | undefined;
+      const res: GraphResponse | undefined = context.response;
       if (!res || !THROTTLING_STATUSES.has(res.status)) return;
       if (res.status === 504 && !IDEMPOTENT.has(method)) return;
       if (attempt >= this.d.policy.maxRetries) return;
