@@ -4,13 +4,14 @@ import { parseDocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
+import { viewerState } from '../../src/core/sharepoint/states';
 import { parseSharePointUrl } from '../../src/core/sharepoint/url';
 import { AccountControl } from '../shared/account-control';
 import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
-import { documentGraph } from '../shared/sharepoint-document/graph-call';
+import { createGraphSender } from '../shared/sharepoint/graph-send';
 import { useMicrosoftAccount } from '../shared/use-account';
 
 const POLICY = DEFAULT_HOST_POLICY;
@@ -42,10 +43,13 @@ function Settings({ ctx }: { ctx: ViewContext }) {
       return;
     }
     setStep({ kind: 'finding' });
-    const r = await resolveDocument(location.value, documentGraph(account.session, (s) => setStep({ kind: 'finding', retrying: s.message })).graphCall, POLICY);
+    const target = { kind: 'document' } as const;
+    const graph = createGraphSender({ session: account.session, onRetry: (e) => setStep({ kind: 'finding', retrying: viewerState(e, target).message }) });
+    const r = await resolveDocument(location.value, (req) => graph.send(req), POLICY);
     if (!r.ok) {
-      setStep({ kind: 'refused', message: r.error.message });
-      if (r.error.code === 'SIGN_IN_REQUIRED') void account.reload();
+      // Words naming the step that failed come from the resolver; sign-in and the like from the state table.
+      setStep({ kind: 'refused', message: r.error.code === 'MS_SIGN_IN_REQUIRED' ? viewerState(r.error, target).message : r.error.message });
+      if (r.error.code === 'MS_SIGN_IN_REQUIRED') void account.reload();
       return;
     }
     const card = documentCard(r.value.item, createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' }), POLICY);

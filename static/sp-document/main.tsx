@@ -5,13 +5,13 @@ import { documentCard, type DocumentCard } from '../../src/core/sharepoint/docum
 import { thumbnailUrl } from '../../src/core/sharepoint/embed';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
 import { documentItemRequest, previewRequest, readPreviewUrl } from '../../src/core/sharepoint/requests';
-import { decideOnFailure, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
+import { viewerState, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
 import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
-import { documentGraph } from '../shared/sharepoint-document/graph-call';
 import type { Session } from '../shared/session';
+import { createGraphSender } from '../shared/sharepoint/graph-send';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
 
@@ -24,8 +24,6 @@ type Load =
   | { kind: 'retrying'; state: ViewerState }
   | { kind: 'failed'; state: ViewerState }
   | { kind: 'shown'; card: DocumentCard; preview: Preview };
-
-const messageFor = (d: ReturnType<typeof decideOnFailure>): string => (d.action === 'show' || d.action === 'retry' ? d.state.message : '');
 
 /**
  * The configured document, fetched with the viewer's own token: SharePoint answers only if this
@@ -40,31 +38,32 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     const session = account.session;
     let live = true;
     const target: FailureTarget = { kind: 'document', name: config.name };
-    const graph = documentGraph(session, (state: ViewerState) => live && setLoad({ kind: 'retrying', state }));
+    const graph = createGraphSender({ session, onRetry: (e) => live && setLoad({ kind: 'retrying', state: viewerState(e, target) }) });
     void (async () => {
       setLoad({ kind: 'loading' });
-      const [item, preview, token] = await Promise.all([graph.send(documentItemRequest(config), target), graph.send(previewRequest(config), target), session.token()]);
+      const [item, preview, token] = await Promise.all([graph.send(documentItemRequest(config)), graph.send(previewRequest(config)), session.token()]);
       if (!live) return;
       if (!item.ok) {
-        setLoad({ kind: 'failed', state: item.state });
+        const state = viewerState(item.error, target);
+        setLoad({ kind: 'failed', state });
         // The session ended for good (a 401 after the silent refresh): let the account control take over.
-        if (item.state.code === 'SIGN_IN_REQUIRED') account.retry();
+        if (state.code === 'MS_SIGN_IN_REQUIRED') account.retry();
         return;
       }
       const fmt = createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' });
-      const card = documentCard(item.body, fmt, POLICY);
+      const card = documentCard(item.value, fmt, POLICY);
       if (!card.ok) {
-        setLoad({ kind: 'failed', state: { code: 'UNAVAILABLE', message: card.error.message, action: 'retry' } });
+        setLoad({ kind: 'failed', state: viewerState(card.error, target) });
         return;
       }
       // Frames and images only from SharePoint, or from the Graph origin this session was given
       // (the local emulator; graph.microsoft.com in production, which serves no such pages).
       const embed = token.ok ? { ...POLICY, graphBaseUrl: token.value.graphBaseUrl } : POLICY;
       let shown: Preview = { kind: 'none' };
-      const url = preview.ok ? readPreviewUrl(preview.body, embed) : undefined;
+      const url = preview.ok ? readPreviewUrl(preview.value, embed) : undefined;
       if (url?.ok) shown = { kind: 'frame', url: url.value };
       else {
-        const thumb = thumbnailUrl(item.body, embed);
+        const thumb = thumbnailUrl(item.value, embed);
         if (thumb !== undefined) shown = { kind: 'image', url: thumb };
       }
       setLoad({ kind: 'shown', card: card.value, preview: shown });
@@ -82,7 +81,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     case 'failed':
       return (
         <section class="doc-state">
-          <p class={load.state.code === 'NO_ACCESS' || load.state.code === 'NOT_FOUND' ? 'notice' : 'error'} role="alert">
+          <p class={load.state.code === 'FORBIDDEN' || load.state.code === 'NOT_FOUND' ? 'notice' : 'error'} role="alert">
             {load.state.message}
           </p>
           {load.state.action === 'retry' && <button type="button" onClick={() => setAttempt((a) => a + 1)}>Try again</button>}
@@ -118,7 +117,7 @@ function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacr
   const target: FailureTarget = { kind: 'document', name: config.name };
   return (
     <section class="doc-state" aria-label="SharePoint document">
-      {state.kind === 'disconnected' && !state.message && <p>{messageFor(decideOnFailure({ kind: 'noSession' }, { target, refreshed: false }))}</p>}
+      {state.kind === 'disconnected' && !state.message && <p>{viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message}</p>}
       <AccountControl state={state} onConnect={conn.connect} onSignOut={() => undefined} />
     </section>
   );

@@ -15,12 +15,15 @@ import {
   type PageSize,
   type SiteCandidate,
   type SortDirection,
+  viewerState,
+  type FailureTarget,
 } from '../../src/core/sharepoint';
+import type { AppErrorBody, Result } from '../../src/contract';
 import { AccountControl } from '../shared/account-control';
 import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
-import { createSharePointGateway, type GraphAnswer, type ListInfo, type SharePointGateway, type SiteInfo } from '../shared/sharepoint/gateway';
+import { createSharePointGateway, type ListInfo, type SharePointGateway, type SiteInfo } from '../shared/sharepoint/gateway';
 import { useMicrosoftAccount } from '../shared/use-account';
 import './config.css';
 
@@ -45,7 +48,8 @@ interface ListChoice {
   folder?: FolderRef;
 }
 
-const answerError = <T,>(a: GraphAnswer<T>): string | undefined => (a.ok ? undefined : a.stop.action === 'show' ? a.stop.state.message : 'SharePoint refused the request.');
+/** The editor's words for a failed step, naming what it was about. */
+const answerError = (a: { ok: false; error: AppErrorBody }, target: FailureTarget): string => viewerState(a.error, target).message;
 
 function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined }) {
   const [url, setUrl] = useState(initial?.siteWebUrl ?? '');
@@ -60,13 +64,13 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
   async function chooseList(p: Picked, list: ListInfo, keep?: ListMacroConfig) {
     setChoice(undefined);
     setStep({ kind: 'busy', what: `Reading the columns of ${list.displayName}…` });
-    const target = { kind: list.kind, name: list.displayName };
+    const target: FailureTarget = { kind: list.kind, name: list.displayName };
     const [cols, drive] = await Promise.all([
-      gateway.columns(p.site.id, list.id, target),
-      list.kind === 'library' ? gateway.driveId(p.site.id, list.id, target) : Promise.resolve<GraphAnswer<string | undefined>>({ ok: true, value: undefined }),
+      gateway.columns(p.site.id, list.id),
+      list.kind === 'library' ? gateway.driveId(p.site.id, list.id) : Promise.resolve<Result<string | undefined>>({ ok: true, value: undefined }),
     ]);
-    if (!cols.ok) return setStep({ kind: 'error', message: answerError(cols) ?? '' });
-    if (!drive.ok) return setStep({ kind: 'error', message: answerError(drive) ?? '' });
+    if (!cols.ok) return setStep({ kind: 'error', message: answerError(cols, target) });
+    if (!drive.ok) return setStep({ kind: 'error', message: answerError(drive, target) });
     const pickable = pickableColumns(cols.value, list.kind);
     const defaults = defaultColumns(pickable, list.kind);
     const stored = keep?.listId === list.id ? keep.columns : undefined;
@@ -85,7 +89,7 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
   async function openSite(site: SiteInfo, candidate: SiteCandidate | undefined, keep?: ListMacroConfig) {
     setStep({ kind: 'busy', what: `Reading the lists of ${site.displayName}…` });
     const lists = await gateway.lists(site.id);
-    if (!lists.ok) return setStep({ kind: 'error', message: answerError(lists) ?? '' });
+    if (!lists.ok) return setStep({ kind: 'error', message: answerError(lists, { kind: 'site', name: site.displayName }) });
     const p: Picked = { site, lists: lists.value, ...(candidate ? { candidate } : {}) };
     setPicked(p);
     const pre = keep ? lists.value.find((l) => l.id === keep.listId) : candidate ? findHintedList(lists.value, candidate) : undefined;
@@ -113,7 +117,8 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
     setUrlError(undefined);
     setStep({ kind: 'busy', what: 'Finding the site…' });
     const res = await gateway.resolveSite(parsed.value);
-    if (!res.ok) return setStep({ kind: 'error', message: answerError(res) ?? '' });
+    // The core's own refusals (a sharing link, no site at that address) say it in their own words.
+    if (!res.ok) return setStep({ kind: 'error', message: res.error.reason === 'sharing_link' || res.error.reason === 'no_site' ? res.error.message : answerError(res, { kind: 'site' }) });
     await openSite(res.value.site, res.value.candidate);
   }
 

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { decideOnFailure, parseListMacroConfig, type ListMacroConfig, type ViewerState } from '../../src/core/sharepoint';
+import { parseListMacroConfig, viewerState, type ListMacroConfig, type ViewerState } from '../../src/core/sharepoint';
 import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
@@ -26,8 +26,7 @@ function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListM
       />
     );
   }
-  const prompt = decideOnFailure({ kind: 'noSession' }, { target: { kind: config.kind, name: config.listName }, refreshed: false });
-  const ask = prompt.action === 'show' ? prompt.state.message : '';
+  const ask = viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, { kind: config.kind, name: config.listName }).message;
   return (
     <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
       {!expired && (s.kind === 'disconnected' || s.kind === 'error') ? <p>{ask}</p> : null}

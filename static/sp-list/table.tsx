@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   createFormatContext,
+  GRAPH_REASONS,
   DEFAULT_HOST_POLICY,
   initTable,
   openLinks,
@@ -14,11 +15,12 @@ import {
   type TableRowView,
   type TableState,
   type ViewerState,
+  viewerState,
 } from '../../src/core/sharepoint';
-import type { SessionToken } from '../../src/contract';
+import type { AppErrorBody, SessionToken } from '../../src/contract';
 import { router } from '../shared/bridge';
 import { FileIcon } from '../shared/sharepoint/file-icon';
-import { createSharePointGateway, type GraphStop, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
+import { createSharePointGateway, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
 
 const SEARCH_DELAY_MS = 400;
 
@@ -71,7 +73,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const [list, setList] = useState<ListInfo | undefined>();
   const [fatal, setFatal] = useState<ViewerState | undefined>();
   const [problem, setProblem] = useState<ViewerState | undefined>();
-  const [retrying, setRetrying] = useState<ViewerState | undefined>();
+  const [retrying, setRetrying] = useState<AppErrorBody | undefined>();
   const [painted, setPainted] = useState(false);
   const [searchText, setSearchText] = useState('');
   const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying }), [session]);
@@ -79,22 +81,22 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const target: FailureTarget = { kind: config.kind, name: list?.displayName ?? config.listName };
 
-  const stopped = (stop: GraphStop): ViewerState | undefined => {
-    if (stop.action !== 'show') return undefined;
-    if (stop.state.code === 'SIGN_IN_REQUIRED') {
-      onSignInRequired(stop.state);
+  const stopped = (error: AppErrorBody, on: FailureTarget = target): ViewerState | undefined => {
+    const state = viewerState(error, on);
+    if (state.action === 'signIn') {
+      onSignInRequired(state);
       return undefined;
     }
-    return stop.state;
+    return state;
   };
 
   // Layout effect: the first request starts right after render, not after an animation frame.
   useLayoutEffect(() => {
-    void gateway.firstPaint(table, { target }).then((r) => {
+    void gateway.firstPaint(table).then((r) => {
       setRetrying(undefined);
       setTable(r.state);
       if (r.list) setList(r.list);
-      if (r.stop) setFatal(stopped(r.stop));
+      if (r.error) setFatal(stopped(r.error));
       setPainted(true);
     });
     // The first paint runs once per mount; later requests go through the effect below.
@@ -106,17 +108,17 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     if (!painted || pending === null) return;
     const { seq, request } = pending;
     const folder = table.crumbs.length > 1 ? table.crumbs[table.crumbs.length - 1] : undefined;
-    const opts = folder ? { target: { kind: 'folder' as const, name: folder.name }, seenMomentsAgo: true } : { target };
-    void gateway.send(request, opts).then((res) => {
+    const on: FailureTarget = folder ? { kind: 'folder', name: folder.name } : target;
+    void gateway.send(request, { seenMomentsAgo: folder !== undefined }).then((res) => {
       setRetrying(undefined);
       if (res.ok) {
         setProblem(undefined);
         setTable((cur) => reduceTable(cur, { type: 'loaded', seq, body: res.value }));
-      } else if (res.stop.action === 'degradeQuery') {
+      } else if (res.error.reason === GRAPH_REASONS.queryRefused) {
         setTable((cur) => reduceTable(cur, { type: 'serverQueryRejected', seq }));
       } else {
         setTable((cur) => reduceTable(cur, { type: 'failed', seq }));
-        setProblem(stopped(res.stop));
+        setProblem(stopped(res.error, on));
       }
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -128,7 +130,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   if (fatal) {
     return (
       <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
-        <p class={fatal.code === 'THROTTLED' || fatal.code === 'UNAVAILABLE' ? 'notice' : 'error'} role="alert">{fatal.message}</p>
+        <p class={fatal.code === 'THROTTLED' || fatal.code === 'MS_UNAVAILABLE' ? 'notice' : 'error'} role="alert">{fatal.message}</p>
         {fatal.action === 'retry' ? <button type="button" onClick={() => location.reload()}>Try again</button> : null}
       </section>
     );
@@ -151,7 +153,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
         <h2>{listName}</h2>
         {list?.webUrl ? <ExternalLink href={list.webUrl}>Open in SharePoint</ExternalLink> : null}
       </header>
-      {retrying ? <p class="notice" role="status">Retrying… {retrying.message}</p> : null}
+      {retrying ? <p class="notice" role="status">Retrying… {viewerState(retrying, target).message}</p> : null}
       {!painted ? (
         retrying ? null : <p class="muted" role="status">Loading {listName}…</p>
       ) : (
@@ -236,7 +238,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           {!view.loading && !view.failed && view.rows.length === 0 ? (
             <p class="muted">{view.search.text !== '' ? `Nothing matches “${view.search.text}”.` : config.kind === 'library' ? 'This folder is empty.' : 'This list has no items you can see.'}</p>
           ) : null}
-          {view.problem === 'INVALID_NEXT_LINK' ? <p class="notice">SharePoint sent a next-page link the app did not follow.</p> : null}
+          {view.problem === 'invalid_next_link' ? <p class="notice">SharePoint sent a next-page link the app did not follow.</p> : null}
           <nav aria-label="Pages" class="pager">
             <button type="button" disabled={!view.page.canPrevious} onClick={() => dispatch({ type: 'previous' })}>Previous</button>
             <span>Page {view.page.number}</span>

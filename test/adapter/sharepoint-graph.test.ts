@@ -8,10 +8,11 @@ import {
   tableView,
   type ColumnRef,
   type ListMacroConfig,
+  type FailureTarget,
   type TableState,
-  type ViewerState,
+  viewerState,
 } from '../../src/core/sharepoint';
-import type { SessionToken } from '../../src/contract';
+import type { AppErrorBody, SessionToken } from '../../src/contract';
 import { createSession } from '../../static/shared/session';
 import { createSharePointGateway, type SharePointGateway } from '../../static/shared/sharepoint/gateway';
 import { CLIENT_ID, CLIENT_SECRET, signIn, startEmulator, tokenRequest, type Running, type Tokens } from '../emulator/support';
@@ -34,7 +35,7 @@ let run: Running;
 interface Viewer {
   gateway: SharePointGateway;
   calls: { resolver: number; refreshes: number; graph: number; graphUrls: string[] };
-  retries: ViewerState[];
+  retries: AppErrorBody[];
   /** Makes the next refresh hand out an unusable token. */
   breakRefresh(): void;
   session: ReturnType<typeof createSession>;
@@ -63,7 +64,7 @@ async function viewer(who: 'alice' | 'bob' | 'carol' | 'gina', opts: { warm?: bo
     return { ok: true, value: toSession(tokens) };
   }, storage);
   if (opts.warm) storage.setItem(`m365.session.acct-${who}`, JSON.stringify(toSession(tokens)));
-  const retries: ViewerState[] = [];
+  const retries: AppErrorBody[] = [];
   const gateway = createSharePointGateway({
     session,
     fetch: (input, init) => {
@@ -114,7 +115,9 @@ const library = (driveId?: string) =>
     pageSize: 25,
   });
 
-const paint = async (v: Viewer, c: ListMacroConfig) => v.gateway.firstPaint(initTable(c, { graphBase: `${run.origin}/graph/v1.0` }), { target: { kind: c.kind, name: c.listName } });
+const paint = async (v: Viewer, c: ListMacroConfig) => v.gateway.firstPaint(initTable(c, { graphBase: `${run.origin}/graph/v1.0` }));
+/** What the viewer reads: the error in the one vocabulary, through the macros' state table. */
+const says = (error: AppErrorBody | undefined, target: FailureTarget) => (error === undefined ? undefined : viewerState(error, target));
 const rowKeys = (s: TableState) => tableView(s, fmt).rows.map((r) => r.key);
 const firstColumn = (s: TableState) => tableView(s, fmt).rows.map((r) => r.cells[0]?.text);
 
@@ -134,7 +137,7 @@ describe('first paint', () => {
     const alice = await viewer('alice', { warm: true });
     const before = run.emu.stats();
     const r = await paint(alice, tasks());
-    expect(r.stop).toBeUndefined();
+    expect(r.error).toBeUndefined();
     expect(alice.calls).toMatchObject({ resolver: 0, graph: 1 });
     expect(alice.calls.graphUrls).toEqual([`${run.origin}/graph/v1.0/$batch`]);
     expect(run.emu.stats().graphRequests - before.graphRequests).toBe(1);
@@ -181,7 +184,7 @@ describe('permission trimming: each viewer sees what SharePoint lets them see', 
   it('Documents: alice and bob see different files and folders, and inside folders too', async () => {
     const alice = await viewer('alice');
     const bob = await viewer('bob');
-    const drive = await alice.gateway.driveId(PHOENIX, DOCUMENTS, { kind: 'library' });
+    const drive = await alice.gateway.driveId(PHOENIX, DOCUMENTS);
     expect(drive.ok && drive.value).toMatch(/^b!/);
     const a = await paint(alice, library(drive.ok ? drive.value : undefined));
     const b = await paint(bob, library(drive.ok ? drive.value : undefined));
@@ -196,7 +199,7 @@ describe('permission trimming: each viewer sees what SharePoint lets them see', 
     // Folder navigation: Drafts holds a file bob may see; alice sees the folder empty or not at all.
     const drafts = tableView(b.state, fmt).rows.find((r) => r.row.name === 'Drafts');
     expect(drafts).toBeDefined();
-    const inDrafts = await bob.gateway.loadPending(reduceTable(b.state, { type: 'openFolder', key: drafts!.key }), { target: { kind: 'folder', name: 'Drafts' } });
+    const inDrafts = await bob.gateway.loadPending(reduceTable(b.state, { type: 'openFolder', key: drafts!.key }), { seenMomentsAgo: true });
     expect(firstColumn(inDrafts.state)).toEqual(['Press release.docx']);
     expect(tableView(inDrafts.state, fmt).rows[0]?.icon).toBe('word');
     expect(tableView(inDrafts.state, fmt).crumbs.map((c) => c.name)).toEqual(['Documents', 'Drafts']);
@@ -212,8 +215,8 @@ describe('paging', () => {
     let pages = 1;
     let state = r.state;
     while (tableView(state, fmt).page.canNext) {
-      const next = await bob.gateway.loadPending(reduceTable(state, { type: 'next' }), { target: { kind: 'list', name: 'Big list' } });
-      expect(next.stop).toBeUndefined();
+      const next = await bob.gateway.loadPending(reduceTable(state, { type: 'next' }));
+      expect(next.error).toBeUndefined();
       const keys = rowKeys(next.state);
       expect(keys.length).toBeLessThanOrEqual(100);
       for (const k of keys) {
@@ -239,7 +242,7 @@ describe('paging', () => {
     const bob = await viewer('bob');
     const c = config({ listId: BIG_LIST, listName: 'Big list', columns: [col('Title', 'Title', 'title'), col('Region', 'Region', 'text')], pageSize: 25, sort: { column: 'Region', direction: 'asc' } });
     const r = await paint(bob, c);
-    expect(r.stop).toBeUndefined();
+    expect(r.error).toBeUndefined();
     const view = tableView(r.state, fmt);
     expect(view.rows).toHaveLength(25);
     expect(view.sort).toMatchObject({ column: 'Region', scope: 'page' });
@@ -256,9 +259,9 @@ describe('throttling and tokens', () => {
     const r = await paint(alice, tasks());
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(alice.retries).toHaveLength(1);
-    expect(alice.retries[0]).toMatchObject({ code: 'THROTTLED', retryAfterMs: 1000 });
-    expect(alice.retries[0]?.message).toContain('trying again in 1 s');
-    expect(r.stop).toBeUndefined();
+    expect(alice.retries[0]).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 1 });
+    expect(says(alice.retries[0], { kind: 'list', name: 'Tasks' })?.message).toContain('trying again in 1 s');
+    expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows).toHaveLength(49);
     expect(alice.calls.graph).toBe(2);
   });
@@ -268,8 +271,8 @@ describe('throttling and tokens', () => {
     run.emu.faults.set({ rate429: 1, retryAfterSeconds: 1 });
     const gateway = createSharePointGateway({ session: alice.session, onRetry: () => void run.emu.faults.set({ rate429: 0 }) });
     const before = run.emu.stats();
-    const r = await gateway.firstPaint(initTable(tasks()), { target: { kind: 'list', name: 'Tasks' } });
-    expect(r.stop).toBeUndefined();
+    const r = await gateway.firstPaint(initTable(tasks()));
+    expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows).toHaveLength(49);
     expect(run.emu.stats().graphRequests - before.graphRequests).toBe(2);
     expect(run.emu.stats().graphBatchParts - before.graphBatchParts).toBe(6);
@@ -279,15 +282,16 @@ describe('throttling and tokens', () => {
     const alice = await viewer('alice', { warm: true });
     const gateway = createSharePointGateway({ session: alice.session, sleep: async () => undefined });
     run.emu.faults.set({ failNext: [1, 2, 3, 4].map(() => ({ status: 503 as const, retryAfterSeconds: 1 })) });
-    const r = await gateway.firstPaint(initTable(tasks()), { target: { kind: 'list', name: 'Tasks' } });
-    expect(r.stop).toMatchObject({ action: 'show', state: { code: 'THROTTLED', message: 'SharePoint is busy right now. Try again in a minute.' } });
+    const r = await gateway.firstPaint(initTable(tasks()));
+    expect(r.error).toMatchObject({ code: 'THROTTLED', reason: 'retries_exhausted' });
+    expect(says(r.error, { kind: 'list', name: 'Tasks' })?.message).toBe('SharePoint is busy right now. Try again in a minute.');
   });
 
   it('an access token that expired mid-render gets one silent refresh, then the rows', async () => {
     const bob = await viewer('bob', { warm: true });
     run.clock.offsetMs = 2 * 3600 * 1000; // the emulator now sees the cached token as expired
     const r = await paint(bob, tasks());
-    expect(r.stop).toBeUndefined();
+    expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows).toHaveLength(45);
     expect(bob.calls).toMatchObject({ resolver: 1, refreshes: 1, graph: 2 });
   });
@@ -297,7 +301,8 @@ describe('throttling and tokens', () => {
     run.clock.offsetMs = 12 * 3600 * 1000; // past any token bob was given in this file
     bob.breakRefresh();
     const r = await paint(bob, tasks());
-    expect(r.stop).toMatchObject({ action: 'show', state: { code: 'SIGN_IN_REQUIRED', action: 'signIn' } });
+    expect(r.error).toMatchObject({ code: 'MS_SIGN_IN_REQUIRED', reason: 'token_rejected' });
+    expect(says(r.error, { kind: 'list', name: 'Tasks' })?.action).toBe('signIn');
     expect(bob.calls).toMatchObject({ refreshes: 1, graph: 2 });
     expect(bob.session.hasToken()).toBe(false);
   });
@@ -309,23 +314,23 @@ describe('no access', () => {
     const loc = parseSharePointUrl('https://contoso.sharepoint.com/sites/partners/Lists/PartnerContacts/AllItems.aspx', { allowedHosts: [] });
     if (!loc.ok) throw new Error(loc.error.message);
     const site = await carol.gateway.resolveSite(loc.value);
-    expect(site).toMatchObject({ ok: false, stop: { action: 'show', status: 403, state: { code: 'NO_ACCESS' } } });
+    // The same Graph 403 is FORBIDDEN everywhere (it was NO_ACCESS here and FORBIDDEN in the account panel).
+    expect(site).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'accessDenied' } });
     const r = await paint(carol, config({ siteId: PARTNERS, siteName: 'Partner portal', siteWebUrl: 'https://contoso.sharepoint.com/sites/partners', listId: PARTNER_CONTACTS, listName: 'Partner contacts', columns: [col('Title', 'Title', 'title')] }));
-    expect(r.stop).toMatchObject({ action: 'show', state: { code: 'NO_ACCESS', message: 'You don’t have access to the list “Partner contacts” in SharePoint.' } });
+    expect(r.error).toMatchObject({ code: 'FORBIDDEN' });
+    expect(says(r.error, { kind: 'list', name: 'Partner contacts' })?.message).toBe('You don’t have access to the list “Partner contacts” in SharePoint.');
     expect(tableView(r.state, fmt).rows).toEqual([]);
   });
 
   it('404 on a list SharePoint hides from bob (Secret plans): no access, or deleted — named', async () => {
     const r = await paint(await viewer('bob'), config({ listId: SECRET_PLANS, listName: 'Secret plans', columns: [col('Title', 'Title', 'title')] }));
-    expect(r.stop).toMatchObject({
-      action: 'show',
-      state: { code: 'NO_ACCESS', message: 'You don’t have access to the list “Secret plans” in SharePoint, or it has been deleted or moved.' },
-    });
+    expect(r.error).toMatchObject({ code: 'FORBIDDEN', reason: 'itemNotFound' });
+    expect(says(r.error, { kind: 'list', name: 'Secret plans' })?.message).toBe('You don’t have access to the list “Secret plans” in SharePoint, or it has been deleted or moved.');
   });
 
   it('alice sees Secret plans', async () => {
     const r = await paint(await viewer('alice'), config({ listId: SECRET_PLANS, listName: 'Secret plans', columns: [col('Title', 'Title', 'title')] }));
-    expect(r.stop).toBeUndefined();
+    expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows.length).toBeGreaterThan(0);
   });
 });
@@ -334,10 +339,10 @@ describe('guest', () => {
   it('gina (Fabrikam, invited to Contoso) sees Shared with partners, and gets 403 on Project Phoenix', async () => {
     const gina = await viewer('gina');
     const shared = await paint(gina, config({ siteId: PARTNERS, siteName: 'Partner portal', siteWebUrl: 'https://contoso.sharepoint.com/sites/partners', listId: SHARED_WITH_PARTNERS, listName: 'Shared with partners', columns: [col('Title', 'Title', 'title')] }));
-    expect(shared.stop).toBeUndefined();
+    expect(shared.error).toBeUndefined();
     expect(tableView(shared.state, fmt).rows.length).toBeGreaterThan(0);
     const phoenix = await paint(gina, tasks());
-    expect(phoenix.stop).toMatchObject({ action: 'show', status: 403, state: { code: 'NO_ACCESS' } });
+    expect(phoenix.error).toMatchObject({ code: 'FORBIDDEN', reason: 'accessDenied' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDocument, type GraphCall } from '../../src/core/sharepoint/document-resolve';
+import { decideOnFailure } from '../../src/core/sharepoint/states';
 import { encodeSharingUrl, parseSharePointUrl } from '../../src/core/sharepoint/url';
 import { CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, type Tokens } from './support';
 
@@ -178,7 +179,10 @@ describe('malformed share ids', () => {
 describe('the core resolves through the emulator', () => {
   const callAs = (who: string): GraphCall => async (req) => {
     const res = await graphFetch(run, tokens[who]?.access_token ?? '', req.path, { method: req.method });
-    return res.ok ? { ok: true, body: await res.json() } : { ok: false, status: res.status };
+    if (res.ok) return { ok: true, value: await res.json() };
+    // Read as the browser's sender reads it (after its one refresh), into the one vocabulary.
+    const d = decideOnFailure({ kind: 'http', status: res.status }, { refreshed: true, attempt: 99 });
+    return d.action === 'fail' ? { ok: false, error: d.error } : { ok: false, error: { code: 'MS_UNAVAILABLE', message: `unexpected ${d.action}` } };
   };
   const policy = { allowedHosts: [] as string[] };
   const resolve = async (who: string, url: string) => {
@@ -198,8 +202,8 @@ describe('the core resolves through the emulator', () => {
     expect(viaDoc.ok && viaDoc.value.config).toMatchObject({ itemId: charter.id, name: 'Project charter.docx' });
 
     const refused = await resolve('gina', ORG_LINK);
-    expect(refused.ok ? undefined : refused.error.code).toBe('NO_ACCESS');
+    expect(refused.ok ? undefined : refused.error.code).toBe('FORBIDDEN');
     const carol = await resolve('carol', BOB_LINK);
-    expect(carol.ok ? undefined : carol.error.code).toBe('NO_ACCESS');
+    expect(carol.ok ? undefined : carol.error.code).toBe('FORBIDDEN');
   });
 });

@@ -2,7 +2,7 @@ import { COLUMN_TYPES, type CalculatedOutput, type ColumnFormat, type ColumnRef,
 import { DEFAULT_HOST_POLICY, isSharePointHttpsUrl, type HostPolicy } from './hosts';
 import { isColumnName, isDriveId, isDriveItemId, isGuid, siteIdHost } from './ids';
 import { isRecord, own } from '../guards';
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 import { checkSegment, isCleanText } from './text';
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
@@ -68,7 +68,7 @@ class Issues {
     if (this.list.length === 0) return ok(value());
     const shown = this.list.slice(0, 5).join('; ');
     const more = this.list.length > 5 ? ` (and ${this.list.length - 5} more)` : '';
-    return fail('INVALID_CONFIG', `The macro settings are not valid: ${shown}${more}. Edit the macro and choose the list again.`);
+    return refuse('invalid_config', `The macro settings are not valid: ${shown}${more}. Edit the macro and choose the list again.`);
   }
 }
 
@@ -81,18 +81,18 @@ export function parseListMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HO
   try {
     return parseList(raw, opts);
   } catch {
-    return fail('INVALID_CONFIG', 'The macro settings could not be read. Edit the macro and choose the list again.');
+    return refuse('invalid_config', 'The macro settings could not be read. Edit the macro and choose the list again.');
   }
 }
 
 function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
-  if (!isRecord(raw)) return fail('INVALID_CONFIG', 'The macro has no settings yet. Edit the macro to choose a list.');
+  if (!isRecord(raw)) return refuse('invalid_config', 'The macro has no settings yet. Edit the macro to choose a list.');
   const version = own(raw, 'version') ?? 1;
   if (version !== 1 && version !== LIST_CONFIG_VERSION) {
     if (typeof version === 'number' && Number.isInteger(version) && version > LIST_CONFIG_VERSION) {
-      return fail('UNSUPPORTED_VERSION', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
+      return refuse('unsupported_version', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
     }
-    return fail('INVALID_CONFIG', 'The macro settings have an unknown version. Edit the macro and choose the list again.');
+    return refuse('invalid_config', 'The macro settings have an unknown version. Edit the macro and choose the list again.');
   }
   const legacy = version === 1;
   const issues = new Issues();
@@ -313,13 +313,13 @@ function readPageSize(v: unknown, legacy: boolean, issues: Issues): PageSize {
  */
 export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HOST_POLICY): Result<DocumentMacroConfig> {
   try {
-    if (!isRecord(raw)) return fail('INVALID_CONFIG', 'The macro has no settings yet. Edit the macro to choose a document.');
+    if (!isRecord(raw)) return refuse('invalid_config', 'The macro has no settings yet. Edit the macro to choose a document.');
     const version = own(raw, 'version') ?? DOCUMENT_CONFIG_VERSION;
     if (version !== DOCUMENT_CONFIG_VERSION) {
       if (typeof version === 'number' && Number.isInteger(version) && version > DOCUMENT_CONFIG_VERSION) {
-        return fail('UNSUPPORTED_VERSION', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
+        return refuse('unsupported_version', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
       }
-      return fail('INVALID_CONFIG', 'The macro settings have an unknown version. Edit the macro and choose the document again.');
+      return refuse('invalid_config', 'The macro settings have an unknown version. Edit the macro and choose the document again.');
     }
     const issues = new Issues();
     const siteId = own(raw, 'siteId');
@@ -342,6 +342,6 @@ export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAUL
       webUrl: webUrl as string,
     }));
   } catch {
-    return fail('INVALID_CONFIG', 'The macro settings could not be read. Edit the macro and choose the document again.');
+    return refuse('invalid_config', 'The macro settings could not be read. Edit the macro and choose the document again.');
   }
 }

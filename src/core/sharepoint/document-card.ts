@@ -1,7 +1,7 @@
 import { formatCell, type FormatContext } from './cells';
 import { fileIconKey, formatFileSize, openLinks, type FileIconKey, type OpenLink } from './files';
 import type { HostPolicy } from './hosts';
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 import { rowFromDriveItem } from './rows';
 
 /** The Document macro's card: everything shown around the preview. */
@@ -19,7 +19,7 @@ export interface DocumentCard {
 /** Builds the card from the drive item Graph returned for the configured document. */
 export function documentCard(driveItem: unknown, ctx: FormatContext, policy: HostPolicy): Result<DocumentCard> {
   const row = rowFromDriveItem(driveItem);
-  if (row === undefined || row.name === undefined) return fail('INVALID_RESPONSE', 'SharePoint sent a document the app could not read.');
+  if (row === undefined || row.name === undefined) return refuse('invalid_response', 'SharePoint sent a document the app could not read.');
   const isFolder = row.kind === 'folder';
   const card: DocumentCard = {
     name: row.name,

@@ -1,20 +1,15 @@
 import { isRecord, nonEmptyString as str } from '../guards';
+import { fail, ok, type AppErrorBody, type Failure, type Result } from '../result';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from './config';
 import type { HostPolicy } from './hosts';
-import { encodeSegment, queryString, type GraphRequest } from './odata';
+import { encodeSegment, queryString } from './odata';
 import { DRIVE_SELECT } from './requests';
-import { fail, ok, type Result } from './result';
-import { findHintedList, pickCandidate, type SharePointLocation } from './url';
+import { resolveCandidateSite, type GraphCall } from './site-resolve';
+import { GRAPH_REASONS } from './states';
+import { findHintedList, type SharePointLocation } from './url';
 import { encodePath, type SiteCandidate } from './url-path';
 
-/**
- * One Graph call made by the editor's browser with the editor's token. `status` 0 means no answer
- * (network failure, or no Microsoft 365 session). Throttling is retried by the caller before answering.
- */
-export type GraphAnswer = { ok: true; body: unknown } | { ok: false; status: number };
-export type GraphCall = (req: GraphRequest) => Promise<GraphAnswer>;
-
-export type ResolveErrorCode = 'NOT_A_FILE' | 'NOT_FOUND' | 'NO_ACCESS' | 'SIGN_IN_REQUIRED' | 'UNAVAILABLE' | 'INVALID_RESPONSE';
+export type { GraphCall } from './site-resolve';
 
 export interface ResolvedDocument {
   /** What the macro stores: ids, name and webUrl only. */
@@ -30,19 +25,28 @@ const ITEM_QUERY = queryString([
 
 const KIND_NAMES: Record<string, string> = { site: 'a site', list: 'a list', library: 'a library', folder: 'a folder' };
 
-const notAFile = (what: string) =>
-  fail<ResolveErrorCode>(
-    'NOT_A_FILE',
-    `That address points at ${what}, not a file. Open the document in SharePoint and copy its address, or use “Copy link” on the file.`,
-  );
+const notAFile = (what: string): Failure =>
+  fail('BAD_REQUEST', `That address points at ${what}, not a file. Open the document in SharePoint and copy its address, or use “Copy link” on the file.`, { reason: 'not_a_file' });
 
-function failed(status: number, what: string): { ok: false; error: { code: ResolveErrorCode; message: string } } {
-  if (status === 401 || status === 0) {
-    return fail('SIGN_IN_REQUIRED', 'Your Microsoft 365 connection has ended or SharePoint couldn’t be reached. Connect again and retry.');
+const unreadable = (what: string): Failure => fail('MS_UNAVAILABLE', `SharePoint sent ${what} the app could not read.`, { reason: 'invalid_response' });
+
+/** The editor's words for a failed step, naming what was being looked up; code and reason stay. */
+function failed(e: AppErrorBody, what: string): Failure {
+  const keep = { ...(e.reason !== undefined ? { reason: e.reason } : {}), ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}) };
+  switch (e.code) {
+    case 'FORBIDDEN':
+      return e.reason === GRAPH_REASONS.itemNotFound
+        ? fail('FORBIDDEN', `SharePoint couldn’t find ${what}, or you can’t open it.`, keep)
+        : fail('FORBIDDEN', `You don’t have access to ${what} in SharePoint.`, keep);
+    case 'NOT_FOUND':
+      return fail('NOT_FOUND', `SharePoint couldn’t find ${what}, or you can’t open it.`, keep);
+    case 'MS_UNAVAILABLE':
+    case 'THROTTLED':
+      return fail(e.code, `SharePoint couldn’t look up ${what} right now. Try again in a moment.`, keep);
+    default:
+      // Sign-in, consent, a switched-off feature: the vocabulary's own words say what to do.
+      return { ok: false, error: e };
   }
-  if (status === 403) return fail('NO_ACCESS', `You don’t have access to ${what} in SharePoint.`);
-  if (status === 404 || status === 410) return fail('NOT_FOUND', `SharePoint couldn’t find ${what}, or you can’t open it.`);
-  return fail('UNAVAILABLE', `SharePoint couldn’t look up ${what} right now (error ${status}). Try again in a moment.`);
 }
 
 
@@ -57,7 +61,7 @@ export async function resolveDocument(
   location: SharePointLocation,
   call: GraphCall,
   policy: HostPolicy,
-): Promise<Result<ResolvedDocument, ResolveErrorCode>> {
+): Promise<Result<ResolvedDocument>> {
   if (location.type === 'sharingLink') {
     const t = location.link.itemType;
     if (t === 'folder' || t === 'list') return notAFile(t === 'folder' ? 'a folder' : 'a list');
@@ -68,20 +72,20 @@ export async function resolveDocument(
   const office = files.find((c) => c.file?.sharesPath !== undefined && c.file.path === undefined);
   if (office?.file?.sharesPath !== undefined) return viaShares(office.file.sharesPath, call, policy);
 
-  let lastFailure: { ok: false; error: { code: ResolveErrorCode; message: string } } | undefined;
+  let lastFailure: Failure | undefined;
   for (const candidate of files) {
     const r = await viaPath(location, candidate, call, policy);
     if (r === 'next') continue;
-    if (r.ok || r.error.code !== 'NOT_FOUND') return r;
+    if (r.ok || r.error.reason !== GRAPH_REASONS.itemNotFound) return r;
     lastFailure = r;
   }
-  return lastFailure ?? fail('NOT_FOUND', 'No SharePoint site at that address could be opened with your Microsoft 365 account.');
+  return lastFailure ?? fail('NOT_FOUND', 'No SharePoint site at that address could be opened with your Microsoft 365 account.', { reason: 'no_site' });
 }
 
-async function viaShares(sharesPath: string, call: GraphCall, policy: HostPolicy): Promise<Result<ResolvedDocument, ResolveErrorCode>> {
+async function viaShares(sharesPath: string, call: GraphCall, policy: HostPolicy): Promise<Result<ResolvedDocument>> {
   const item = await call({ method: 'GET', path: sharesPath + ITEM_QUERY });
-  if (!item.ok) return failed(item.status, 'the shared file (the link may have expired, or not be shared with you)');
-  return toResolved(item.body, undefined, policy);
+  if (!item.ok) return failed(item.error, 'the shared file (the link may have expired, or not be shared with you)');
+  return toResolved(item.value, undefined, policy);
 }
 
 async function viaPath(
@@ -89,38 +93,35 @@ async function viaPath(
   c: SiteCandidate,
   call: GraphCall,
   policy: HostPolicy,
-): Promise<Result<ResolvedDocument, ResolveErrorCode> | 'next'> {
+): Promise<Result<ResolvedDocument> | 'next'> {
   const filePath = c.file?.path;
   if (filePath === undefined) return 'next';
-  const site = await call({ method: 'GET', path: `${c.graphSitePath}${queryString([['$select', 'id,webUrl,displayName']])}` });
-  if (!site.ok) return site.status === 404 ? 'next' : failed(site.status, `the site ${c.sitePath}`);
-  const siteId = isRecord(site.body) ? str(site.body['id']) : undefined;
-  const webUrl = isRecord(site.body) ? str(site.body['webUrl']) : undefined;
-  if (siteId === undefined || webUrl === undefined) return fail('INVALID_RESPONSE', 'SharePoint sent a site the app could not read.');
-  // Graph may answer a deeper path with an enclosing web: then this reading was wrong.
-  if (pickCandidate(location, webUrl)?.sitePath !== c.sitePath) return 'next';
+  const site = await resolveCandidateSite(location, c, call);
+  if (site === 'next') return 'next';
+  if (!site.ok) return failed(site.error, `the site ${c.sitePath}`);
+  const siteId = site.value.id;
 
   const libraryName = c.list?.by === 'path' ? `the library “${c.list.urlName}”` : 'the library';
   const drives = await call({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/drives${queryString([['$select', 'id,name,webUrl']])}` });
-  if (!drives.ok) return failed(drives.status, libraryName);
-  const list = isRecord(drives.body) && Array.isArray(drives.body['value']) ? (drives.body['value'] as unknown[]).filter(isRecord) : [];
+  if (!drives.ok) return failed(drives.error, libraryName);
+  const list = isRecord(drives.value) && Array.isArray(drives.value['value']) ? (drives.value['value'] as unknown[]).filter(isRecord) : [];
   const drive = findHintedList(list as { id?: string | null; webUrl?: string | null }[], c);
   const driveId = str(drive?.id);
-  if (driveId === undefined) return fail('NOT_FOUND', `SharePoint couldn’t find ${libraryName} in ${c.sitePath}, or you can’t open it.`);
+  if (driveId === undefined) return fail('NOT_FOUND', `SharePoint couldn’t find ${libraryName} in ${c.sitePath}, or you can’t open it.`, { reason: GRAPH_REASONS.itemNotFound });
 
   const item = await call({ method: 'GET', path: `/drives/${encodeSegment(driveId)}/root:/${encodePath(filePath)}:${ITEM_QUERY}` });
-  if (!item.ok) return failed(item.status, `“${c.file?.name ?? filePath}” in ${libraryName}`);
-  return toResolved(item.body, siteId, policy);
+  if (!item.ok) return failed(item.error, `“${c.file?.name ?? filePath}” in ${libraryName}`);
+  return toResolved(item.value, siteId, policy);
 }
 
-function toResolved(item: unknown, siteId: string | undefined, policy: HostPolicy): Result<ResolvedDocument, ResolveErrorCode> {
-  if (!isRecord(item)) return fail('INVALID_RESPONSE', 'SharePoint sent a document the app could not read.');
+function toResolved(item: unknown, siteId: string | undefined, policy: HostPolicy): Result<ResolvedDocument> {
+  if (!isRecord(item)) return unreadable('a document');
   if (isRecord(item['folder'])) return notAFile('a folder');
   const parent = isRecord(item['parentReference']) ? item['parentReference'] : {};
   const config = parseDocumentMacroConfig(
     { version: 1, siteId: siteId ?? parent['siteId'], driveId: parent['driveId'], itemId: item['id'], name: item['name'], webUrl: item['webUrl'] },
     policy,
   );
-  if (!config.ok) return fail('INVALID_RESPONSE', 'SharePoint described this document in a way the app can’t store; choose another file.');
+  if (!config.ok) return fail('MS_UNAVAILABLE', 'SharePoint described this document in a way the app can’t store; choose another file.', { reason: 'invalid_response' });
   return ok({ config: config.value, item });
 }

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 
 /** Options every URL check needs: hosts an admin added besides `*.sharepoint.com`. */
 export interface HostPolicy {
@@ -32,27 +32,25 @@ export function normaliseAllowedHosts(hosts: readonly string[]): string[] {
 export function checkSharePointHost(hostname: string, policy: HostPolicy): Result<string> {
   const host = hostname.toLowerCase();
   if (host.startsWith('[') || host.includes(':') || IPV4.test(host)) {
-    return fail('IP_ADDRESS', 'Use the SharePoint site name (like contoso.sharepoint.com), not an IP address.');
+    return refuse('ip_address', 'Use the SharePoint site name (like contoso.sharepoint.com), not an IP address.');
   }
   if (host.endsWith('.')) {
-    return fail('HOST_NOT_ALLOWED', `“${host}” ends with a dot; remove it and paste the address again.`);
+    return refuse('host_not_allowed', `“${host}” ends with a dot; remove it and paste the address again.`);
   }
   if (normaliseAllowedHosts(policy.allowedHosts).includes(host)) return ok(host);
   if (host.split('.').some((label) => label.startsWith('xn--'))) {
-    return fail(
-      'HOST_NOT_ALLOWED',
+    return refuse('host_not_allowed',
       `“${host}” contains international characters that can imitate another address; only plain sharepoint.com addresses are accepted.`,
     );
   }
   if (host === 'sharepoint.com' || host === 'www.sharepoint.com') {
-    return fail('HOST_NOT_ALLOWED', 'That is Microsoft’s own site; paste the address of your organisation’s SharePoint, like contoso.sharepoint.com.');
+    return refuse('host_not_allowed', 'That is Microsoft’s own site; paste the address of your organisation’s SharePoint, like contoso.sharepoint.com.');
   }
   if (TENANT_HOST.test(host)) return ok(host);
   if (host.endsWith('.sharepoint.com')) {
-    return fail('HOST_NOT_ALLOWED', `“${host}” is not a SharePoint Online site address; it should look like contoso.sharepoint.com.`);
+    return refuse('host_not_allowed', `“${host}” is not a SharePoint Online site address; it should look like contoso.sharepoint.com.`);
   }
-  return fail(
-    'HOST_NOT_ALLOWED',
+  return refuse('host_not_allowed',
     `“${host}” is not a SharePoint Online address. If it is your organisation’s SharePoint, ask a Confluence admin to allow it.`,
   );
 }

@@ -14,3 +14,4 @@ export * from './requests';
 export * from './table-query';
 export * from './view-model';
 export * from './states';
+export * from './site-resolve';

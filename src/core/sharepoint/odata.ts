@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 
 export const GRAPH_BASE = 'https://graph.microsoft.com/v1.0';
 
@@ -60,14 +60,14 @@ export const encodeSegment = (v: string): string => encodeURIComponent(v).replac
  * was given (same origin and version path): a link elsewhere would send the viewer's token there.
  */
 export function nextLinkRequest(link: unknown, previous: GraphRequest, graphBase: string = GRAPH_BASE): Result<GraphRequest> {
-  if (typeof link !== 'string' || link.length > 8192) return fail('INVALID_NEXT_LINK', 'SharePoint sent a next-page link the app could not use.');
+  if (typeof link !== 'string' || link.length > 8192) return refuse('invalid_next_link', 'SharePoint sent a next-page link the app could not use.');
   let url: URL;
   let base: URL;
   try {
     url = new URL(link);
     base = new URL(graphBase);
   } catch {
-    return fail('INVALID_NEXT_LINK', 'SharePoint sent a next-page link the app could not use.');
+    return refuse('invalid_next_link', 'SharePoint sent a next-page link the app could not use.');
   }
   const basePath = base.pathname.replace(/\/+$/, '');
   if (
@@ -77,7 +77,7 @@ export function nextLinkRequest(link: unknown, previous: GraphRequest, graphBase
     !url.pathname.startsWith(basePath + '/') ||
     /[\s\\]/.test(link)
   ) {
-    return fail('INVALID_NEXT_LINK', 'SharePoint sent a next-page link to another address; it was not followed.');
+    return refuse('invalid_next_link', 'SharePoint sent a next-page link to another address; it was not followed.');
   }
   const req: GraphRequest = { method: 'GET', path: url.pathname.slice(basePath.length) + url.search };
   if (previous.headers !== undefined) req.headers = { ...previous.headers };

@@ -2,7 +2,7 @@ import type { ColumnRef } from './columns';
 import type { DocumentMacroConfig, SortDirection } from './config';
 import { isEmbeddableUrl, type EmbedPolicy } from './embed';
 import { encodeSegment, odataString, PREFER_NON_INDEXED, queryString, type GraphRequest } from './odata';
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 import { encodePath } from './url-path';
 
 /** A library's drive: by id when stored, else through its list (`/sites/{s}/lists/{l}/drive`). */
@@ -144,7 +144,7 @@ export const previewRequest = (c: DocumentMacroConfig): GraphRequest => ({
 export function readPreviewUrl(body: unknown, policy: EmbedPolicy): Result<string> {
   const url = typeof body === 'object' && body !== null ? (body as { getUrl?: unknown }).getUrl : undefined;
   if (isEmbeddableUrl(url, policy)) return ok(url);
-  return fail('INVALID_RESPONSE', 'SharePoint did not return a preview for this document.');
+  return refuse('invalid_response', 'SharePoint did not return a preview for this document.');
 }
 
 export interface BatchPart {
@@ -181,7 +181,7 @@ export interface BatchResult {
 /** Reads a `$batch` answer into parts by id. The batch is 200 even when parts fail: check each status. */
 export function parseBatchResponse(body: unknown): Result<Record<string, BatchResult>> {
   const responses = typeof body === 'object' && body !== null ? (body as { responses?: unknown }).responses : undefined;
-  if (!Array.isArray(responses)) return fail('INVALID_RESPONSE', 'SharePoint sent a batch answer the app could not read.');
+  if (!Array.isArray(responses)) return refuse('invalid_response', 'SharePoint sent a batch answer the app could not read.');
   const out: Record<string, BatchResult> = Object.create(null) as Record<string, BatchResult>;
   for (const r of responses as unknown[]) {
     if (typeof r !== 'object' || r === null) continue;

@@ -1,6 +1,6 @@
 import type { DriveItem, IdentitySet, ListItem } from '@microsoft/microsoft-graph-types';
 import { isRecord, nonEmptyString as str } from '../guards';
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 
 export interface PersonRef {
   name: string;
@@ -94,7 +94,7 @@ function assign<K extends keyof TableRow>(row: TableRow, key: K, value: TableRow
 
 /** Reads a Graph collection answer (`{ value: [...], '@odata.nextLink'? }`) into rows. */
 export function rowsFromCollection(body: unknown, source: 'list' | 'drive'): Result<{ rows: TableRow[]; nextLink?: string }> {
-  if (!isRecord(body) || !Array.isArray(body['value'])) return fail('INVALID_RESPONSE', 'SharePoint sent an answer the app could not read.');
+  if (!isRecord(body) || !Array.isArray(body['value'])) return refuse('invalid_response', 'SharePoint sent an answer the app could not read.');
   const toRow = source === 'list' ? rowFromListItem : rowFromDriveItem;
   const rows = (body['value'] as unknown[]).map(toRow).filter((r): r is TableRow => r !== undefined);
   const next = body['@odata.nextLink'];

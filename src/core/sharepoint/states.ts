@@ -1,9 +1,11 @@
-/** What the macro shows instead of content. A closed set; the UI picks a button from `action`. */
-export type ViewerStateCode = 'SIGN_IN_REQUIRED' | 'NO_ACCESS' | 'NOT_FOUND' | 'THROTTLED' | 'ANONYMOUS' | 'MISCONFIGURED' | 'UNAVAILABLE';
+import { messageFor } from '../messages';
+import type { AppErrorBody, ErrorCode } from '../result';
 
-export interface ViewerState {
-  code: ViewerStateCode;
-  message: string;
+/**
+ * What a macro shows instead of content: an error of the one vocabulary (`code`, `reason`), in words
+ * that name what the macro was showing, with the one button that helps (`action`).
+ */
+export interface ViewerState extends AppErrorBody {
   action: 'signIn' | 'logIn' | 'retry' | 'editMacro' | 'none';
   /** THROTTLED: when a retry makes sense. */
   retryAfterMs?: number;
@@ -15,15 +17,10 @@ export interface FailureTarget {
   name?: string;
 }
 
-export type GraphFailure =
-  | { kind: 'anonymous' }
-  | { kind: 'noSession' }
-  | { kind: 'invalidConfig' }
-  | { kind: 'network' }
-  | { kind: 'http'; status: number; code?: string; retryAfter?: string | null };
+/** The facts of a failed Graph call as the browser saw them, before they are read. */
+export type GraphFailure = { kind: 'network' } | { kind: 'http'; status: number; code?: string; retryAfter?: string | null };
 
 export interface FailureContext {
-  target: FailureTarget;
   /** The session token was already refreshed once for this request. */
   refreshed: boolean;
   /** Throttling retries already made for this request. */
@@ -39,15 +36,74 @@ export interface FailureContext {
   now?: number;
 }
 
+/** What the sender does next: refresh the token once, wait and send again, or stop with an error. */
 export type FailureDecision =
   | { action: 'refreshToken' }
-  | { action: 'retry'; delayMs: number; state: ViewerState }
-  | { action: 'degradeQuery' }
-  | { action: 'show'; state: ViewerState };
+  | { action: 'retry'; delayMs: number; error: AppErrorBody }
+  | { action: 'fail'; error: AppErrorBody };
+
+/** `reason`s the SharePoint views branch on (besides the message table's own). */
+export const GRAPH_REASONS = {
+  /** 403/404 on something the viewer was not just looking at: SharePoint trims what it hides, so 404 may mean either. */
+  accessDenied: 'accessDenied',
+  itemNotFound: 'itemNotFound',
+  /** A sorted or filtered list query SharePoint refused (e.g. above the list view threshold): show the page without it. */
+  queryRefused: 'query_refused',
+  /** Graph refused a request the stored settings produced (400/422): the list or its columns changed. */
+  settingsMismatch: 'settings_mismatch',
+  /** The token lacks a permission; signing in again asks for it. */
+  insufficientScope: 'insufficient_scope',
+  throttleGaveUp: 'retries_exhausted',
+  network: 'network',
+} as const;
 
 export const MAX_THROTTLE_RETRIES = 3;
 const MIN_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 120_000;
+
+const error = (code: ErrorCode, reason?: string, extra: { retryAfterSeconds?: number } = {}): AppErrorBody => ({
+  code,
+  message: messageFor(code, reason),
+  ...(reason !== undefined ? { reason } : {}),
+  ...extra,
+});
+
+/**
+ * Reads a failed Graph call into the one vocabulary and says what to do about it.
+ *
+ * What can't be told apart: SharePoint answers 404 `itemNotFound` both for a deleted or moved list/file
+ * and for one the viewer may not see (results are permission-trimmed, and a direct GET of a trimmed
+ * object is a 404, not a 403). So a 404 is `FORBIDDEN` (`itemNotFound`) unless the viewer saw the object
+ * moments ago; `NOT_FOUND` is used only for that and for 410.
+ */
+export function decideOnFailure(f: GraphFailure, ctx: FailureContext): FailureDecision {
+  const stop = (e: AppErrorBody): FailureDecision => ({ action: 'fail', error: e });
+  if (f.kind === 'network') return stop(error('MS_UNAVAILABLE', GRAPH_REASONS.network));
+  const { status } = f;
+  if (status === 401) return ctx.refreshed ? stop(error('MS_SIGN_IN_REQUIRED', 'token_rejected')) : { action: 'refreshToken' };
+  if (status === 403) {
+    // Graph's codes for a token without the needed scope; signing in again asks for consent.
+    if (f.code === 'Authorization_RequestDenied' || f.code === 'insufficientScope') return stop(error('MS_SIGN_IN_REQUIRED', GRAPH_REASONS.insufficientScope));
+    return stop(error('FORBIDDEN', GRAPH_REASONS.accessDenied));
+  }
+  if (status === 410 || (status === 404 && ctx.seenMomentsAgo === true)) return stop(error('NOT_FOUND', GRAPH_REASONS.itemNotFound));
+  if (status === 404) return stop(error('FORBIDDEN', GRAPH_REASONS.itemNotFound));
+  if (status === 400 && ctx.usedServerQuery === true) return stop(error('BAD_REQUEST', GRAPH_REASONS.queryRefused));
+  // Above the 5,000-item list view threshold SharePoint refuses a sort or filter on a non-indexed column
+  // with 500 `generalException` ("exceeds the list view threshold"), not 400: the page can still be shown.
+  if (status === 500 && ctx.usedServerQuery === true && (f.code === undefined || f.code === 'generalException')) {
+    return stop(error('BAD_REQUEST', GRAPH_REASONS.queryRefused));
+  }
+  if (status === 400 || status === 422) return stop(error('BAD_REQUEST', GRAPH_REASONS.settingsMismatch));
+  if (status === 429 || status === 503 || status === 504) {
+    const attempt = ctx.attempt ?? 0;
+    const delayMs = retryDelay(f.retryAfter, attempt, ctx.now ?? Date.now());
+    const retryAfterSeconds = Math.ceil(delayMs / 1000);
+    if (attempt < MAX_THROTTLE_RETRIES) return { action: 'retry', delayMs, error: error('THROTTLED', undefined, { retryAfterSeconds }) };
+    return stop(error('THROTTLED', GRAPH_REASONS.throttleGaveUp, { retryAfterSeconds }));
+  }
+  return stop(error('MS_UNAVAILABLE'));
+}
 
 const what = (t: FailureTarget): string => (t.name !== undefined && t.name.trim() !== '' ? `the ${t.kind} “${t.name}”` : `this ${t.kind}`);
 const What = (t: FailureTarget): string => {
@@ -55,76 +111,62 @@ const What = (t: FailureTarget): string => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/**
- * Decides what to do about a failed Graph call.
- *
- * What can't be told apart: SharePoint answers 404 `itemNotFound` both for a deleted or moved list/file
- * and for one the viewer may not see (results are permission-trimmed, and a direct GET of a trimmed
- * object is a 404, not a 403). So a 404 on the configured list or document is NO_ACCESS with wording that
- * admits both; NOT_FOUND is used only for 410 and for objects the viewer saw moments ago. 403 is always
- * NO_ACCESS (or a missing consent, which signing in again fixes).
- */
-export function decideOnFailure(f: GraphFailure, ctx: FailureContext): FailureDecision {
-  const t = ctx.target;
-  const show = (code: ViewerStateCode, message: string, action: ViewerState['action']): FailureDecision => ({
-    action: 'show',
-    state: { code, message, action },
-  });
-  switch (f.kind) {
-    case 'anonymous':
-      return show('ANONYMOUS', `Log in to Confluence to see ${what(t)} from SharePoint.`, 'logIn');
-    case 'noSession':
-      return show('SIGN_IN_REQUIRED', `Sign in to Microsoft 365 to see ${what(t)}.`, 'signIn');
-    case 'invalidConfig':
-      return show('MISCONFIGURED', 'This macro isn’t set up correctly. Ask the page’s author to edit it and choose the list or document again.', 'editMacro');
-    case 'network':
-      return show('UNAVAILABLE', 'SharePoint couldn’t be reached. Check your connection and try again.', 'retry');
-    case 'http':
-      return decideHttp(f, ctx, show);
-  }
-}
+export const FEATURE_OFF_MESSAGE = 'SharePoint macros were turned off by your admin.';
 
-function decideHttp(
-  f: { status: number; code?: string; retryAfter?: string | null },
-  ctx: FailureContext,
-  show: (code: ViewerStateCode, message: string, action: ViewerState['action']) => FailureDecision,
-): FailureDecision {
-  const t = ctx.target;
-  const { status } = f;
-  if (status === 401) {
-    if (!ctx.refreshed) return { action: 'refreshToken' };
-    return show('SIGN_IN_REQUIRED', `Your Microsoft 365 sign-in has expired. Sign in again to see ${what(t)}.`, 'signIn');
-  }
-  if (status === 403) {
-    // Graph's code for a token without the needed scope; signing in again asks for consent.
-    if (f.code === 'Authorization_RequestDenied' || f.code === 'insufficientScope') {
-      return show('SIGN_IN_REQUIRED', `The app needs your permission to read SharePoint. Sign in again to see ${what(t)}.`, 'signIn');
+/**
+ * The viewer-state table: an error of the one vocabulary (from Graph through `decideOnFailure`, or from
+ * a resolver) → what the macro says about `target` and which button it offers. Pure; the only place
+ * the macros' words for failures are chosen.
+ */
+export function viewerState(e: AppErrorBody, target: FailureTarget): ViewerState {
+  const t = target;
+  const state = (message: string, action: ViewerState['action'], extra: Partial<ViewerState> = {}): ViewerState => ({
+    code: e.code,
+    message,
+    action,
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+    ...extra,
+  });
+  switch (e.code) {
+    case 'UNAUTHENTICATED':
+      return state(`Log in to Confluence to see ${what(t)} from SharePoint.`, 'logIn');
+    case 'MS_SIGN_IN_REQUIRED':
+      if (e.reason === 'token_rejected') return state(`Your Microsoft 365 sign-in has expired. Sign in again to see ${what(t)}.`, 'signIn');
+      if (e.reason === GRAPH_REASONS.insufficientScope) return state(`The app needs your permission to read SharePoint. Sign in again to see ${what(t)}.`, 'signIn');
+      // A revoked connection or a changed app registration says why (the message table's words).
+      if (e.reason !== undefined && e.reason !== 'not_connected') return state(e.message, 'signIn');
+      return state(`Sign in to Microsoft 365 to see ${what(t)}.`, 'signIn');
+    case 'MS_SIGN_IN_FAILED':
+      return state(e.message, 'signIn');
+    case 'FEATURE_OFF':
+      return state(FEATURE_OFF_MESSAGE, 'none');
+    case 'FORBIDDEN':
+      if (e.reason === 'tenant_not_allowed') return state(e.message, 'none');
+      if (e.reason === GRAPH_REASONS.itemNotFound) return state(`You don’t have access to ${what(t)} in SharePoint, or it has been deleted or moved.`, 'none');
+      return state(`You don’t have access to ${what(t)} in SharePoint.`, 'none');
+    case 'NOT_FOUND':
+      return state(`${What(t)} was deleted or moved in SharePoint.`, 'none');
+    case 'BAD_REQUEST':
+      // A stored configuration the parser refused explains itself; Graph refusing what it produced doesn't.
+      if (e.reason === 'invalid_config' || e.reason === 'unsupported_version') return state(e.message, 'editMacro');
+      return state(`The macro’s settings no longer match ${what(t)}. Ask the page’s author to edit the macro.`, 'editMacro');
+    case 'THROTTLED': {
+      const retryAfterMs = (e.retryAfterSeconds ?? 1) * 1000;
+      if (e.reason === GRAPH_REASONS.throttleGaveUp) return state('SharePoint is busy right now. Try again in a minute.', 'retry', { retryAfterMs });
+      return state(`SharePoint is busy; trying again in ${Math.ceil(retryAfterMs / 1000)} s.`, 'retry', { retryAfterMs });
     }
-    return show('NO_ACCESS', `You don’t have access to ${what(t)} in SharePoint.`, 'none');
+    case 'MS_UNAVAILABLE':
+      if (e.reason === GRAPH_REASONS.network) return state('SharePoint couldn’t be reached. Check your connection and try again.', 'retry');
+      if (e.reason === 'invalid_response' || e.reason === 'invalid_next_link') return state(e.message, 'retry');
+      return state('SharePoint couldn’t show this right now. Try again later.', 'retry');
+    case 'MS_CONSENT_REQUIRED':
+    case 'MISCONFIGURED':
+      return state(e.message, 'none');
+    case 'STORAGE_UNAVAILABLE':
+    case 'INTERNAL':
+      return state(e.message, 'retry');
   }
-  if (status === 410 || (status === 404 && ctx.seenMomentsAgo === true)) {
-    return show('NOT_FOUND', `${What(t)} was deleted or moved in SharePoint.`, 'none');
-  }
-  if (status === 404) {
-    return show('NO_ACCESS', `You don’t have access to ${what(t)} in SharePoint, or it has been deleted or moved.`, 'none');
-  }
-  if (status === 400 && ctx.usedServerQuery === true) return { action: 'degradeQuery' };
-  // Above the 5,000-item list view threshold SharePoint refuses a sort or filter on a non-indexed column
-  // with 500 `generalException` ("exceeds the list view threshold"), not 400: the page can still be shown.
-  if (status === 500 && ctx.usedServerQuery === true && (f.code === undefined || f.code === 'generalException')) return { action: 'degradeQuery' };
-  if (status === 400 || status === 422) {
-    return show('MISCONFIGURED', `The macro’s settings no longer match ${what(t)}. Ask the page’s author to edit the macro.`, 'editMacro');
-  }
-  if (status === 429 || status === 503 || status === 504) {
-    const attempt = ctx.attempt ?? 0;
-    const delayMs = retryDelay(f.retryAfter, attempt, ctx.now ?? Date.now());
-    const state: ViewerState = { code: 'THROTTLED', message: 'SharePoint is busy right now.', action: 'retry', retryAfterMs: delayMs };
-    if (attempt < MAX_THROTTLE_RETRIES) {
-      return { action: 'retry', delayMs, state: { ...state, message: `SharePoint is busy; trying again in ${Math.ceil(delayMs / 1000)} s.` } };
-    }
-    return { action: 'show', state: { ...state, message: 'SharePoint is busy right now. Try again in a minute.' } };
-  }
-  return show('UNAVAILABLE', 'SharePoint couldn’t show this right now. Try again later.', 'retry');
 }
 
 /**

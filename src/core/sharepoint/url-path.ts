@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 import { checkSegment } from './text';
 import { encodeSharingUrl } from './url-sharing';
 
@@ -109,7 +109,7 @@ export function pathCandidates(
     candidates.push(libraryCandidate(web, below[0] as string, below.slice(1), file));
   }
   if (body.length > MAX_SUBSITE_DEPTH) notes.push(`Only the first ${MAX_SUBSITE_DEPTH} names after the site were tried as subsites.`);
-  if (candidates.length === 0) return fail('INVALID_URL', 'That address doesn’t point at a SharePoint site, list, library, folder or file.');
+  if (candidates.length === 0) return refuse('invalid_url', 'That address doesn’t point at a SharePoint site, list, library, folder or file.');
   return ok({ candidates, notes });
 }
 

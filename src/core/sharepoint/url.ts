@@ -1,5 +1,5 @@
 import { checkSharePointHost, type HostPolicy } from './hosts';
-import { fail, ok, type Result } from './result';
+import { ok, refuse, type Result } from './result';
 import { checkSegment, HIDDEN_CHARS } from './text';
 import { pathCandidates, type SiteCandidate } from './url-path';
 import { sharingLinkInfo, type SharingLink } from './url-sharing';
@@ -36,47 +36,47 @@ const OUTER_SPACE = /^[\s\uFEFF]+|[\s\uFEFF]+$/g;
  * // → ok: one candidate { kind: 'list', sitePath: '/sites/x', list: { urlName: 'Tasks', … } }
  */
 export function parseSharePointUrl(input: string, opts: HostPolicy): Result<SharePointLocation> {
-  if (typeof input !== 'string') return fail('INVALID_URL', 'Paste a SharePoint address.');
+  if (typeof input !== 'string') return refuse('invalid_url', 'Paste a SharePoint address.');
   if (input.length > MAX_URL_LENGTH) {
-    return fail('TOO_LONG', `That address is longer than ${MAX_URL_LENGTH} characters; copy it again from the browser’s address bar.`);
+    return refuse('too_long', `That address is longer than ${MAX_URL_LENGTH} characters; copy it again from the browser’s address bar.`);
   }
   const raw = input.replace(OUTER_SPACE, '');
-  if (raw === '') return fail('INVALID_URL', 'Paste a SharePoint address.');
+  if (raw === '') return refuse('invalid_url', 'Paste a SharePoint address.');
   if (HIDDEN_CHARS.test(raw)) {
-    return fail('CONTROL_CHARACTERS', 'The address contains invisible or control characters; copy it again from the browser’s address bar.');
+    return refuse('control_characters', 'The address contains invisible or control characters; copy it again from the browser’s address bar.');
   }
 
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
-  if (scheme === undefined) return fail('INVALID_URL', 'Paste the full address, starting with https://.');
-  if (scheme === 'http') return fail('NOT_HTTPS', 'Only secure addresses (https://) can be used.');
-  if (scheme !== 'https') return fail('UNSUPPORTED_SCHEME', `“${scheme}:” addresses can’t be used; paste an https:// SharePoint address.`);
+  if (scheme === undefined) return refuse('invalid_url', 'Paste the full address, starting with https://.');
+  if (scheme === 'http') return refuse('not_https', 'Only secure addresses (https://) can be used.');
+  if (scheme !== 'https') return refuse('unsupported_scheme', `“${scheme}:” addresses can’t be used; paste an https:// SharePoint address.`);
   // WHATWG URL forgives `https:host`, `https:///host` and `https:\\host`; a pasted address never needs that.
-  if (!/^https:\/\/[^/\\]/i.test(raw)) return fail('INVALID_URL', 'The address should start with https:// followed by the site name.');
+  if (!/^https:\/\/[^/\\]/i.test(raw)) return refuse('invalid_url', 'The address should start with https:// followed by the site name.');
 
   // Read the authority the way a person would (a backslash does not end it) so that
   // `https://evil.com\@contoso.sharepoint.com` is caught as the trick it is, not as a path.
   const authority = raw.slice('https://'.length).split(/[/?#]/, 1)[0] ?? '';
   if (authority.includes('@')) {
-    return fail('CREDENTIALS_IN_URL', 'The address contains a user name or “@” before the site name, which can hide the real site; paste a plain SharePoint address.');
+    return refuse('credentials_in_url', 'The address contains a user name or “@” before the site name, which can hide the real site; paste a plain SharePoint address.');
   }
   if (raw.includes('\\')) {
-    return fail('INVALID_URL', 'The address contains a backslash; browsers read it as “/”, which can change the site it opens.');
+    return refuse('invalid_url', 'The address contains a backslash; browsers read it as “/”, which can change the site it opens.');
   }
   if (/[^\x21-\x7E]/.test(authority)) {
-    return fail('HOST_NOT_ALLOWED', 'The site name contains unusual characters that can imitate another address; type it with plain letters.');
+    return refuse('host_not_allowed', 'The site name contains unusual characters that can imitate another address; type it with plain letters.');
   }
-  if (authority.includes('%')) return fail('INVALID_URL', 'The site name must not be percent-encoded.');
+  if (authority.includes('%')) return refuse('invalid_url', 'The site name must not be percent-encoded.');
 
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return fail('INVALID_URL', 'That is not a valid web address.');
+    return refuse('invalid_url', 'That is not a valid web address.');
   }
   if (url.username !== '' || url.password !== '') {
-    return fail('CREDENTIALS_IN_URL', 'The address contains a user name or password; paste it without them.');
+    return refuse('credentials_in_url', 'The address contains a user name or password; paste it without them.');
   }
-  if (url.port !== '') return fail('PORT_NOT_ALLOWED', `SharePoint Online doesn’t use port ${url.port}; remove “:${url.port}” from the address.`);
+  if (url.port !== '') return refuse('port_not_allowed', `SharePoint Online doesn’t use port ${url.port}; remove “:${url.port}” from the address.`);
 
   const host = checkSharePointHost(url.hostname, opts);
   if (!host.ok) return host;
@@ -105,10 +105,10 @@ function decodeSegments(pathname: string): Result<string[]> {
     try {
       seg = decodeURIComponent(part);
     } catch {
-      return fail('INVALID_URL', 'The address contains a broken %-escape; copy it again from the browser’s address bar.');
+      return refuse('invalid_url', 'The address contains a broken %-escape; copy it again from the browser’s address bar.');
     }
     const bad = checkSegment(seg);
-    if (bad !== undefined) return fail('INVALID_URL', bad);
+    if (bad !== undefined) return refuse('invalid_url', bad);
     out.push(seg);
   }
   return ok(out);

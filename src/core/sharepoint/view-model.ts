@@ -5,6 +5,7 @@ import type { ListMacroConfig, SortSpec } from './config';
 import { fileIconKey, type FileIconKey } from './files';
 import { GRAPH_BASE, nextLinkRequest, normaliseSearch, type GraphRequest } from './odata';
 import { batchBody, listColumnsRequest, listRequest, type BatchPart } from './requests';
+import type { SharePointReason } from './result';
 import { rowsFromCollection, type TableRow } from './rows';
 import { firstPageRequest, searchScope, sortScope, type Crumb, type TableSource } from './table-query';
 
@@ -21,7 +22,8 @@ export interface PageSlot {
   next?: GraphRequest | null;
 }
 
-export type TableProblem = 'INVALID_RESPONSE' | 'INVALID_NEXT_LINK';
+/** Why the last answer was not (fully) used; the `reason` of the refusal in the one vocabulary. */
+export type TableProblem = Extract<SharePointReason, 'invalid_response' | 'invalid_next_link'>;
 
 /**
  * The whole state of a List macro table. Pure data: the UI keeps it, dispatches events to
@@ -184,13 +186,13 @@ function loaded(s: TableState, body: unknown): TableState {
   const read = rowsFromCollection(body, source);
   const slot = s.pages[s.pageIndex];
   if (slot === undefined) return s;
-  if (!read.ok) return { ...s, pending: null, failed: { request: slot.request }, problem: 'INVALID_RESPONSE' };
+  if (!read.ok) return { ...s, pending: null, failed: { request: slot.request }, problem: 'invalid_response' };
   let next: GraphRequest | null = null;
   let problem: TableProblem | null = null;
   if (read.value.nextLink !== undefined) {
     const req = nextLinkRequest(read.value.nextLink, slot.request, s.graphBase);
     if (req.ok) next = req.value;
-    else problem = 'INVALID_NEXT_LINK';
+    else problem = 'invalid_next_link';
   }
   const pages = s.pages.map((p, i) => (i === s.pageIndex ? { request: p.request, rows: read.value.rows, next } : p));
   return { ...s, pages: evict(pages, s.pageIndex, s.maxCachedPages), pending: null, failed: null, problem };

@@ -26,7 +26,7 @@ describe('parseListMacroConfig', () => {
     ['an array', [listConfig()]],
     ['a number', 7],
   ])('refuses %s', (_label, raw) => {
-    expect(errorOf(list(raw))?.code).toBe('INVALID_CONFIG');
+    expect(errorOf(list(raw))?.reason).toBe('invalid_config');
   });
 
   it.each([
@@ -60,7 +60,7 @@ describe('parseListMacroConfig', () => {
     ['driveId on a list', { driveId: DRIVE_ID }, 'driveId'],
   ])('refuses %s', (_label, patch, mention) => {
     const e = errorOf(list({ ...listConfig(), ...patch }));
-    expect(e?.code).toBe('INVALID_CONFIG');
+    expect(e?.reason).toBe('invalid_config');
     expect(e?.message).toContain(mention);
   });
 
@@ -85,14 +85,14 @@ describe('parseListMacroConfig', () => {
   });
 
   it('refuses a configuration from a newer app version, and unknown versions', () => {
-    expect(errorOf(list({ ...listConfig(), version: 3 }))?.code).toBe('UNSUPPORTED_VERSION');
-    expect(errorOf(list({ ...listConfig(), version: 'two' }))?.code).toBe('INVALID_CONFIG');
-    expect(errorOf(list({ ...listConfig(), version: 0 }))?.code).toBe('INVALID_CONFIG');
+    expect(errorOf(list({ ...listConfig(), version: 3 }))?.reason).toBe('unsupported_version');
+    expect(errorOf(list({ ...listConfig(), version: 'two' }))?.reason).toBe('invalid_config');
+    expect(errorOf(list({ ...listConfig(), version: 0 }))?.reason).toBe('invalid_config');
   });
 
   it('never throws, even on objects whose getters throw', () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, has: () => true, getOwnPropertyDescriptor: () => { throw new Error('boom'); } });
-    expect(errorOf(list(hostile))?.code).toBe('INVALID_CONFIG');
+    expect(errorOf(list(hostile))?.reason).toBe('invalid_config');
   });
 
   it('accepts vanity hosts only when the admin allowed them', () => {
@@ -181,12 +181,12 @@ describe('parseDocumentMacroConfig', () => {
     ['siteId', { siteId: 42 }],
   ])('refuses a bad %s', (mention, patch) => {
     const e = errorOf(parseDocumentMacroConfig({ ...documentConfig(), ...patch }, policy));
-    expect(e?.code).toBe('INVALID_CONFIG');
+    expect(e?.reason).toBe('invalid_config');
     expect(e?.message).toContain(mention);
   });
 
   it('refuses newer versions and non-objects', () => {
-    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), version: 2 }, policy))?.code).toBe('UNSUPPORTED_VERSION');
-    expect(errorOf(parseDocumentMacroConfig(undefined, policy))?.code).toBe('INVALID_CONFIG');
+    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), version: 2 }, policy))?.reason).toBe('unsupported_version');
+    expect(errorOf(parseDocumentMacroConfig(undefined, policy))?.reason).toBe('invalid_config');
   });
 });

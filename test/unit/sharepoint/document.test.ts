@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDocument, type GraphAnswer } from '../../../src/core/sharepoint/document-resolve';
+import { resolveDocument } from '../../../src/core/sharepoint/document-resolve';
+import type { Result } from '../../../src/core/result';
+import { decideOnFailure } from '../../../src/core/sharepoint/states';
 import { isEmbeddableUrl, thumbnailUrl } from '../../../src/core/sharepoint/embed';
 import type { GraphRequest } from '../../../src/core/sharepoint/odata';
 import { readPreviewUrl } from '../../../src/core/sharepoint/requests';
@@ -51,13 +53,22 @@ describe('what may be framed or shown as an image', () => {
   });
 });
 
-/** A tiny Graph: answers by exact path prefix; records what was asked. */
-function fakeGraph(routes: Record<string, GraphAnswer>) {
+/** What Graph answers to one request: a body, or an HTTP status. */
+type Answer = { ok: true; body: unknown } | { ok: false; status: number };
+
+/**
+ * A tiny Graph: answers by exact path prefix; records what was asked. Failures reach the core as the
+ * browser's sender hands them over: read by `decideOnFailure` after the one refresh.
+ */
+function fakeGraph(routes: Record<string, Answer>) {
   const asked: string[] = [];
-  const call = async (req: GraphRequest): Promise<GraphAnswer> => {
+  const call = async (req: GraphRequest): Promise<Result<unknown>> => {
     asked.push(req.path);
-    const hit = Object.entries(routes).find(([p]) => req.path.startsWith(p));
-    return hit?.[1] ?? { ok: false, status: 404 };
+    const hit = Object.entries(routes).find(([p]) => req.path.startsWith(p))?.[1] ?? { ok: false, status: 404 };
+    if (hit.ok) return { ok: true, value: hit.body };
+    const d = decideOnFailure({ kind: 'http', status: hit.status }, { refreshed: true });
+    if (d.action !== 'fail') throw new Error(`unexpected ${d.action}`);
+    return { ok: false, error: d.error };
   };
   return { call, asked };
 }
@@ -152,7 +163,7 @@ describe('resolveDocument', () => {
       'https://contoso.sharepoint.com/:f:/s/x/EaBcDeFgHiJkLmN',
     ]) {
       const r = await resolveDocument(location(url), g.call, policy);
-      expect(!r.ok && r.error.code).toBe('NOT_A_FILE');
+      expect(!r.ok && r.error).toMatchObject({ code: 'BAD_REQUEST', reason: 'not_a_file' });
     }
     expect(g.asked).toEqual([]);
   });
@@ -160,7 +171,7 @@ describe('resolveDocument', () => {
   it('a folder answered by Graph is refused too', async () => {
     const g = fakeGraph({ '/shares/': { ok: true, body: fileItem({ folder: { childCount: 2 }, file: undefined }) } });
     const r = await resolveDocument(location('https://contoso.sharepoint.com/:u:/s/x/EaBcDeFgHiJkLmN'), g.call, policy);
-    expect(!r.ok && r.error.code).toBe('NOT_A_FILE');
+    expect(!r.ok && r.error).toMatchObject({ code: 'BAD_REQUEST', reason: 'not_a_file' });
   });
 
   it('says which step failed: no access to the site, a file the editor can’t see, an expired session', async () => {
@@ -169,14 +180,14 @@ describe('resolveDocument', () => {
       fakeGraph({ [SITE_PATH]: { ok: false, status: 403 } }).call,
       policy,
     );
-    expect(!denied.ok && denied.error).toMatchObject({ code: 'NO_ACCESS', message: 'You don’t have access to the site /sites/x in SharePoint.' });
+    expect(!denied.ok && denied.error).toMatchObject({ code: 'FORBIDDEN', message: 'You don’t have access to the site /sites/x in SharePoint.' });
 
     const hidden = await resolveDocument(
       location('https://contoso.sharepoint.com/sites/x/Shared Documents/Specs/Vendor contract.pdf'),
       fakeGraph({ [SITE_PATH]: site, [`/sites/${SITE_ID}/drives`]: drives }).call,
       policy,
     );
-    expect(!hidden.ok && hidden.error.code).toBe('NOT_FOUND');
+    expect(!hidden.ok && hidden.error).toMatchObject({ code: 'FORBIDDEN', reason: 'itemNotFound' });
     expect(!hidden.ok && hidden.error.message).toContain('“Vendor contract.pdf” in the library “Shared Documents”');
 
     const expired = await resolveDocument(
@@ -184,7 +195,7 @@ describe('resolveDocument', () => {
       fakeGraph({ '/shares/': { ok: false, status: 401 } }).call,
       policy,
     );
-    expect(!expired.ok && expired.error.code).toBe('SIGN_IN_REQUIRED');
+    expect(!expired.ok && expired.error).toMatchObject({ code: 'MS_SIGN_IN_REQUIRED', reason: 'token_rejected' });
   });
 
   it('never stores what Graph sent if it would not pass the stored-config check (another host, odd ids)', async () => {
@@ -195,7 +206,7 @@ describe('resolveDocument', () => {
       'nope',
     ]) {
       const r = await resolveDocument(location('https://contoso.sharepoint.com/:b:/s/x/EaBcDeFgHiJkLmN'), fakeGraph({ '/shares/': { ok: true, body: bad } }).call, policy);
-      expect(!r.ok && r.error.code).toBe('INVALID_RESPONSE');
+      expect(!r.ok && r.error).toMatchObject({ code: 'MS_UNAVAILABLE', reason: 'invalid_response' });
     }
   });
 });

@@ -1,81 +1,110 @@
 import { describe, expect, it } from 'vitest';
-import { decideOnFailure, failureFromResponse, retryDelay, type FailureContext } from '../../../src/core/sharepoint/states';
+import { decideOnFailure, failureFromResponse, retryDelay, viewerState, type FailureContext, type FailureTarget } from '../../../src/core/sharepoint/states';
+import type { AppErrorBody } from '../../../src/core/result';
 
-const tasks: FailureContext = { target: { kind: 'list', name: 'Tasks' }, refreshed: false };
+const first: FailureContext = { refreshed: false };
+const tasks: FailureTarget = { kind: 'list', name: 'Tasks' };
 const http = (status: number, code?: string, retryAfter?: string) => ({ kind: 'http' as const, status, ...(code ? { code } : {}), ...(retryAfter ? { retryAfter } : {}) });
-const shown = (d: ReturnType<typeof decideOnFailure>) => {
-  if (d.action !== 'show') throw new Error(`expected a state to show, got ${d.action}`);
-  return d.state;
+const failed = (d: ReturnType<typeof decideOnFailure>): AppErrorBody => {
+  if (d.action !== 'fail') throw new Error(`expected a failure, got ${d.action}`);
+  return d.error;
 };
+/** What the viewer of the Tasks list reads after this Graph failure. */
+const shown = (d: ReturnType<typeof decideOnFailure>, target: FailureTarget = tasks) => viewerState(failed(d), target);
 
-describe('decideOnFailure', () => {
+describe('decideOnFailure: a failed Graph call in the one vocabulary', () => {
+  it('401 refreshes the token once, then asks to sign in again', () => {
+    expect(decideOnFailure(http(401, 'InvalidAuthenticationToken'), first)).toEqual({ action: 'refreshToken' });
+    expect(failed(decideOnFailure(http(401, 'InvalidAuthenticationToken'), { refreshed: true }))).toMatchObject({ code: 'MS_SIGN_IN_REQUIRED', reason: 'token_rejected' });
+    expect(shown(decideOnFailure(http(401), { refreshed: true }))).toMatchObject({ action: 'signIn', message: expect.stringContaining('expired') });
+  });
+
+  it('403 is FORBIDDEN (accessDenied) — the same code the rest of the app uses for a Graph 403', () => {
+    expect(failed(decideOnFailure(http(403, 'accessDenied'), first))).toMatchObject({ code: 'FORBIDDEN', reason: 'accessDenied' });
+  });
+
+  it('403 for a missing permission asks to sign in again (which asks for consent)', () => {
+    expect(failed(decideOnFailure(http(403, 'Authorization_RequestDenied'), first))).toMatchObject({ code: 'MS_SIGN_IN_REQUIRED', reason: 'insufficient_scope' });
+  });
+
+  it('404 on the configured object can’t be told from trimming: FORBIDDEN, itemNotFound', () => {
+    expect(failed(decideOnFailure(http(404, 'itemNotFound'), first))).toMatchObject({ code: 'FORBIDDEN', reason: 'itemNotFound' });
+  });
+
+  it('404 on something seen moments ago, or 410, is NOT_FOUND', () => {
+    expect(failed(decideOnFailure(http(404, 'itemNotFound'), { refreshed: false, seenMomentsAgo: true })).code).toBe('NOT_FOUND');
+    expect(failed(decideOnFailure(http(410), first)).code).toBe('NOT_FOUND');
+  });
+
+  it('400 after a server sort or search is a refused query (the view falls back to the page); otherwise the settings no longer match', () => {
+    expect(failed(decideOnFailure(http(400, 'invalidRequest'), { refreshed: false, usedServerQuery: true }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'query_refused' });
+    expect(failed(decideOnFailure(http(400, 'invalidRequest'), first))).toMatchObject({ code: 'BAD_REQUEST', reason: 'settings_mismatch' });
+  });
+
+  it('list view threshold: 500 generalException after a server sort on a big list is a refused query (regression)', () => {
+    expect(failed(decideOnFailure(http(500, 'generalException'), { refreshed: false, usedServerQuery: true })).reason).toBe('query_refused');
+    expect(failed(decideOnFailure(http(500, 'generalException'), first)).code).toBe('MS_UNAVAILABLE');
+  });
+
+  it('429/503/504 are THROTTLED: wait per Retry-After, then give up with retries_exhausted', () => {
+    expect(decideOnFailure(http(429, 'TooManyRequests', '7'), first)).toMatchObject({ action: 'retry', delayMs: 7000, error: { code: 'THROTTLED', retryAfterSeconds: 7 } });
+    expect(decideOnFailure(http(503), { refreshed: false, attempt: 1 })).toMatchObject({ action: 'retry', delayMs: 2000 });
+    expect(decideOnFailure(http(504), first)).toMatchObject({ action: 'retry' });
+    expect(failed(decideOnFailure(http(429, undefined, '7'), { refreshed: false, attempt: 3 }))).toMatchObject({ code: 'THROTTLED', reason: 'retries_exhausted' });
+  });
+
+  it('a network failure and other statuses are MS_UNAVAILABLE', () => {
+    expect(failed(decideOnFailure(http(500), first)).code).toBe('MS_UNAVAILABLE');
+    expect(failed(decideOnFailure({ kind: 'network' }, first))).toMatchObject({ code: 'MS_UNAVAILABLE', reason: 'network' });
+  });
+
+  it('every error carries words from the message table, never Graph’s own text', () => {
+    const d = decideOnFailure(failureFromResponse(403, { error: { code: 'accessDenied', message: '<script>alert(1)</script>' } }), first);
+    expect(failed(d).message).toBe('You don’t have permission to do that.');
+  });
+});
+
+describe('viewerState: what a macro says, mapped from the one vocabulary', () => {
+  const err = (code: AppErrorBody['code'], reason?: string, extra: Partial<AppErrorBody> = {}): AppErrorBody => ({ code, message: 'words from elsewhere', ...(reason ? { reason } : {}), ...extra });
+
   it('asks a Confluence visitor who is not logged in to log in', () => {
-    expect(shown(decideOnFailure({ kind: 'anonymous' }, tasks))).toEqual({
-      code: 'ANONYMOUS',
-      message: 'Log in to Confluence to see the list “Tasks” from SharePoint.',
-      action: 'logIn',
-    });
+    expect(viewerState(err('UNAUTHENTICATED'), tasks)).toEqual({ code: 'UNAUTHENTICATED', message: 'Log in to Confluence to see the list “Tasks” from SharePoint.', action: 'logIn' });
   });
 
-  it('no Microsoft session: sign in', () => {
-    expect(shown(decideOnFailure({ kind: 'noSession' }, tasks))).toMatchObject({ code: 'SIGN_IN_REQUIRED', action: 'signIn' });
+  it('no Microsoft session: sign in; a revoked one says why, in the resolver’s words', () => {
+    expect(viewerState(err('MS_SIGN_IN_REQUIRED', 'not_connected'), tasks)).toMatchObject({ message: 'Sign in to Microsoft 365 to see the list “Tasks”.', action: 'signIn' });
+    expect(viewerState(err('MS_SIGN_IN_REQUIRED', 'revoked'), tasks)).toMatchObject({ message: 'words from elsewhere', action: 'signIn' });
+    expect(viewerState(err('MS_SIGN_IN_REQUIRED', 'insufficient_scope'), tasks).message).toBe('The app needs your permission to read SharePoint. Sign in again to see the list “Tasks”.');
   });
 
-  it('401 refreshes the token once, then asks to sign in', () => {
-    expect(decideOnFailure(http(401, 'InvalidAuthenticationToken'), tasks)).toEqual({ action: 'refreshToken' });
-    expect(shown(decideOnFailure(http(401, 'InvalidAuthenticationToken'), { ...tasks, refreshed: true }))).toMatchObject({
-      code: 'SIGN_IN_REQUIRED',
-      message: expect.stringContaining('expired'),
-    });
+  it('no access names the list as stored in the macro; the 404 wording admits deletion', () => {
+    expect(viewerState(err('FORBIDDEN', 'accessDenied'), tasks)).toEqual({ code: 'FORBIDDEN', reason: 'accessDenied', message: 'You don’t have access to the list “Tasks” in SharePoint.', action: 'none' });
+    expect(viewerState(err('FORBIDDEN'), { kind: 'list' }).message).toBe('You don’t have access to this list in SharePoint.');
+    expect(viewerState(err('FORBIDDEN', 'itemNotFound'), tasks).message).toBe('You don’t have access to the list “Tasks” in SharePoint, or it has been deleted or moved.');
+    expect(viewerState(err('NOT_FOUND', 'itemNotFound'), { kind: 'folder', name: 'Reports' }).message).toBe('The folder “Reports” was deleted or moved in SharePoint.');
   });
 
-  it('403 is no access, naming the list as stored in the macro', () => {
-    expect(shown(decideOnFailure(http(403, 'accessDenied'), tasks))).toEqual({
-      code: 'NO_ACCESS',
-      message: 'You don’t have access to the list “Tasks” in SharePoint.',
-      action: 'none',
-    });
-    expect(shown(decideOnFailure(http(403), { target: { kind: 'list' }, refreshed: false })).message).toBe('You don’t have access to this list in SharePoint.');
+  it('a feature the admin turned off: one calm sentence and no button', () => {
+    expect(viewerState(err('FEATURE_OFF', 'feature_off:sharepoint'), tasks)).toMatchObject({ code: 'FEATURE_OFF', message: 'SharePoint macros were turned off by your admin.', action: 'none' });
   });
 
-  it('403 for a missing consent asks to sign in again', () => {
-    expect(shown(decideOnFailure(http(403, 'Authorization_RequestDenied'), tasks)).code).toBe('SIGN_IN_REQUIRED');
+  it('a tenant the admin no longer allows: the host rule’s own words, no button', () => {
+    expect(viewerState(err('FORBIDDEN', 'tenant_not_allowed', { message: 'Your admin allows SharePoint sites of contoso only.' }), tasks)).toMatchObject({ message: 'Your admin allows SharePoint sites of contoso only.', action: 'none' });
   });
 
-  it('404 on the configured list can’t be told from trimming: no access, wording admits deletion', () => {
-    const state = shown(decideOnFailure(http(404, 'itemNotFound'), tasks));
-    expect(state.code).toBe('NO_ACCESS');
-    expect(state.message).toBe('You don’t have access to the list “Tasks” in SharePoint, or it has been deleted or moved.');
+  it('settings Graph refuses, or a damaged stored config: edit the macro', () => {
+    expect(viewerState(err('BAD_REQUEST', 'settings_mismatch'), tasks)).toMatchObject({ action: 'editMacro', message: 'The macro’s settings no longer match the list “Tasks”. Ask the page’s author to edit the macro.' });
+    expect(viewerState(err('BAD_REQUEST', 'invalid_config', { message: 'The macro settings are not valid: x.' }), tasks)).toMatchObject({ action: 'editMacro', message: 'The macro settings are not valid: x.' });
   });
 
-  it('404 on something seen moments ago, or 410, is deleted or moved', () => {
-    const folder: FailureContext = { target: { kind: 'folder', name: 'Reports' }, refreshed: false, seenMomentsAgo: true };
-    expect(shown(decideOnFailure(http(404, 'itemNotFound'), folder))).toMatchObject({ code: 'NOT_FOUND', message: 'The folder “Reports” was deleted or moved in SharePoint.' });
-    expect(shown(decideOnFailure(http(410), { target: { kind: 'document', name: 'Q3.docx' }, refreshed: false })).code).toBe('NOT_FOUND');
+  it('throttling: trying again in N s, then try again later', () => {
+    expect(viewerState(err('THROTTLED', undefined, { retryAfterSeconds: 7 }), tasks)).toMatchObject({ action: 'retry', retryAfterMs: 7000, message: 'SharePoint is busy; trying again in 7 s.' });
+    expect(viewerState(err('THROTTLED', 'retries_exhausted'), tasks).message).toBe('SharePoint is busy right now. Try again in a minute.');
   });
 
-  it('400 after a server sort or search degrades the query; otherwise the macro is misconfigured', () => {
-    expect(decideOnFailure(http(400, 'invalidRequest'), { ...tasks, usedServerQuery: true })).toEqual({ action: 'degradeQuery' });
-    expect(shown(decideOnFailure(http(400, 'invalidRequest'), tasks))).toMatchObject({ code: 'MISCONFIGURED', action: 'editMacro' });
-    expect(shown(decideOnFailure({ kind: 'invalidConfig' }, tasks)).code).toBe('MISCONFIGURED');
-  });
-
-  it('list view threshold: 500 generalException after a server sort on a big list degrades the query (regression)', () => {
-    expect(decideOnFailure(http(500, 'generalException'), { ...tasks, usedServerQuery: true })).toEqual({ action: 'degradeQuery' });
-    expect(shown(decideOnFailure(http(500, 'generalException'), tasks)).code).toBe('UNAVAILABLE');
-  });
-
-  it('429/503/504 retry after Retry-After, then give up with a message', () => {
-    const d = decideOnFailure(http(429, 'TooManyRequests', '7'), tasks);
-    expect(d).toMatchObject({ action: 'retry', delayMs: 7000, state: { code: 'THROTTLED', retryAfterMs: 7000 } });
-    expect(decideOnFailure(http(503), { ...tasks, attempt: 1 })).toMatchObject({ action: 'retry', delayMs: 2000 });
-    expect(decideOnFailure(http(504), tasks)).toMatchObject({ action: 'retry' });
-    expect(shown(decideOnFailure(http(429, undefined, '7'), { ...tasks, attempt: 3 }))).toMatchObject({ code: 'THROTTLED', action: 'retry' });
-  });
-
-  it('other failures are "unavailable"', () => {
-    expect(shown(decideOnFailure(http(500), tasks)).code).toBe('UNAVAILABLE');
-    expect(shown(decideOnFailure({ kind: 'network' }, tasks)).code).toBe('UNAVAILABLE');
+  it('unavailable and unreachable offer a retry', () => {
+    expect(viewerState(err('MS_UNAVAILABLE'), tasks)).toMatchObject({ action: 'retry', message: 'SharePoint couldn’t show this right now. Try again later.' });
+    expect(viewerState(err('MS_UNAVAILABLE', 'network'), tasks).message).toContain('couldn’t be reached');
   });
 });
 

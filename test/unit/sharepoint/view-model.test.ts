@@ -82,7 +82,7 @@ describe('paging', () => {
   it('refuses a nextLink off Graph and stops paging', () => {
     const s = answer(initTable(listConfig()), page([1], 'https://evil.com/v1.0/steal'));
     expect(titles(s)).toEqual(['Task 1']);
-    expect(tableView(s, ctx)).toMatchObject({ problem: 'INVALID_NEXT_LINK', page: { canNext: false } });
+    expect(tableView(s, ctx)).toMatchObject({ problem: 'invalid_next_link', page: { canNext: false } });
   });
 
   it('a failed page can be retried with the same request', () => {
@@ -96,7 +96,7 @@ describe('paging', () => {
 
   it('an unreadable answer is a failure, not an empty table', () => {
     const s = answer(initTable(listConfig()), { nope: true });
-    expect(tableView(s, ctx)).toMatchObject({ failed: true, problem: 'INVALID_RESPONSE' });
+    expect(tableView(s, ctx)).toMatchObject({ failed: true, problem: 'invalid_response' });
   });
 });
 
