@@ -15,6 +15,7 @@ export interface BridgeRoutesDeps {
   currentUser: CurrentUser;
   cloudId: string;
   siteUrl: string;
+  /** The installation's context ARI; `ari:cloud:confluence::site/…` — Jira modules get the Jira one. */
   installContext: string;
   resolverTimeoutMs: number;
   log: (line: string) => void;
@@ -47,7 +48,7 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
         call: { functionKey: body.functionKey, payload: body.payload ?? {} },
         context: { localId: body.localId, cloudId: d.cloudId, moduleKey: mod.key, siteUrl: d.siteUrl, extension: body.extension ?? {}, environmentType: LOCAL_ENVIRONMENT.type, environmentId: LOCAL_ENVIRONMENT.id },
       },
-      context: { principal: user ? { accountId: user.accountId } : undefined, installContext: d.installContext, license: undefined },
+      context: { principal: user ? { accountId: user.accountId } : undefined, installContext: installContextFor(mod.type, d.installContext), license: undefined },
       identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
       timeoutMs: d.resolverTimeoutMs,
     });
@@ -56,4 +57,13 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
     return c.json({ ok: false, error: { name: outcome.error.name, message: `There was an error invoking the function - ${outcome.error.message}` } });
   });
   return app;
+}
+
+/**
+ * Without `app.compatibility` an app is installed separately in Jira and in Confluence, and each
+ * installation's `installContext` names its product (the app uses it to ask the right product
+ * whether the caller is a site admin). Storage is still one store here: see the host README.
+ */
+export function installContextFor(moduleType: string, confluenceContext: string): string {
+  return moduleType.startsWith('jira:') ? confluenceContext.replace('ari:cloud:confluence::', 'ari:cloud:jira::') : confluenceContext;
 }
