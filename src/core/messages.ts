@@ -44,6 +44,10 @@ const BY_REASON = {
   // authorisation
   not_admin: 'Only site admins can change the app’s settings.',
   not_owner: 'Only the person who created this can change it.',
+  // server-side Graph calls
+  egress_not_allowed: 'The app is not allowed to reach that Microsoft address (the manifest’s egress list does not name it). This is a problem in the app, not in your settings.',
+  timeout: 'Microsoft 365 took too long to answer. Try again in a moment.',
+  foreign_url: 'Microsoft 365 answered with a link to somewhere else, which the app does not follow.',
   // storage
   storage_busy: 'Storage is busy. Try again in a moment.',
 } as const;

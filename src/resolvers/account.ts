@@ -1,9 +1,11 @@
+import type { Handlers } from '@forge/resolver';
+import type { AccountDefs, MyRecords } from '../contract';
+import { services, type Services } from '../services';
+import { asAccount } from './context';
 import { ok, type Result } from '../core/result';
-import type { MyRecords } from '../contract';
 import type { FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
-import type { Services } from '../services';
 
 /** Modules that exist for one feature: a switched-off feature gets no tokens there. */
 const MODULE_FEATURE: Record<string, FeatureKey> = {
@@ -27,4 +29,28 @@ export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
 export async function deleteMyRecords(accountId: string): Promise<Result<{ deleted: number }>> {
   return ok({ deleted: await deleteAccountRecords(accountId) });
 }
+
+
+export const accountHandlers: Handlers<AccountDefs> = {
+  'account/connect': ({ context }) => {
+    const s = services();
+    return asAccount(s, 'account/connect', context, async (accountId) => (await s.accounts()).beginSignIn(accountId));
+  },
+  'account/token': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, payload?.refresh === true));
+  },
+  'account/signOut': ({ context }) => {
+    const s = services();
+    return asAccount(s, 'account/signOut', context, async (accountId) => (await s.accounts()).signOut(accountId));
+  },
+  'account/records': ({ context }) => {
+    const s = services();
+    return asAccount(s, 'account/records', context, (accountId) => myRecords(accountId));
+  },
+  'account/records/delete': ({ context }) => {
+    const s = services();
+    return asAccount(s, 'account/records/delete', context, (accountId) => deleteMyRecords(accountId));
+  },
+};
 

@@ -1,3 +1,7 @@
+import type { Handlers } from '@forge/resolver';
+import type { AdminDefs, StoredRecordKind } from '../contract';
+import { services, type Services } from '../services';
+import { asAdmin, asAnyone } from './context';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { fail, ok, type Result } from '../core/result';
 import {
@@ -16,14 +20,12 @@ import {
   type PublicSettings,
 } from '../core/settings';
 import { IdentityError } from '../core/account/ports';
-import type { StoredRecordKind } from '../contract';
 import { connectionStore } from '../adapters/forge/account-stores';
 import { graphScopeUri, redirectUri } from '../adapters/forge/config';
 import { RECORD_KINDS, type RecordKind } from '../adapters/forge/keys';
 import { guardStorage } from '../adapters/forge/kvs-errors';
 import type { Product } from '../adapters/forge/product';
 import { identityClient } from '../adapters/microsoft/identity-client';
-import type { Services } from '../services';
 
 export async function view(s: Services, product: Product): Promise<Result<AdminView>> {
   const [settings, app, damaged, uri, storedConnections] = await Promise.all([s.settings.current(), s.settings.microsoftApp(), s.settings.damaged(), redirectUri(), connectionStore.count()]);
@@ -150,3 +152,39 @@ export async function storageReport(): Promise<Result<StoredRecordKind[]>> {
   }
   return ok(out);
 }
+
+export const adminHandlers: Handlers<AdminDefs> = {
+  'settings/public': () => {
+    const s = services();
+    return asAnyone(s, 'settings/public', () => publicView(s));
+  },
+  'admin/settings': ({ context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/settings', context, (_id, product) => view(s, product));
+  },
+  'admin/settings/save': ({ payload, context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/settings/save', context, (_id, product) => saveSettings(s, product, payload));
+  },
+  'admin/registration/save': ({ payload, context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/registration/save', context, (_id, product) => saveRegistration(s, product, payload));
+  },
+  'admin/registration/clear': ({ payload, context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/registration/clear', context, (_id, product) => clearRegistration(s, product, payload));
+  },
+  'admin/registration/test': ({ payload, context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/registration/test', context, () => testRegistration(s, payload));
+  },
+  'admin/consent/start': ({ payload, context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/consent/start', context, (accountId) => startConsent(s, accountId, payload));
+  },
+  'admin/storage': ({ context }) => {
+    const s = services();
+    return asAdmin(s, 'admin/storage', context, () => storageReport());
+  },
+};
+
