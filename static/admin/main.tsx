@@ -31,7 +31,7 @@ function AdminPage() {
     else setPage({ kind: 'error', message: res.error.message });
   }, []);
   useEffect(() => void load(), [load]);
-  const onView = useCallback((view: AdminView) => setPage({ kind: 'ready', view }), []);
+  const onView = useCallback((view: AdminView) => { setPage({ kind: 'ready', view }); }, []);
 
   if (page.kind === 'loading') return <main class="admin"><p class="subtle" role="status">Loading the settings…</p></main>;
   // The page says nothing else to someone who is not a site admin (the product hides it from them too).

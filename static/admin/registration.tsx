@@ -68,7 +68,7 @@ export function Registration({ view, onView, refresh }: SectionProps & { refresh
 
   /** Someone connected since the page was loaded: the server asks for the confirmation after all. */
   async function confirmAfterAll(what: 'save' | 'remove', res: { ok: boolean; error?: { reason?: string } }, confirmed: boolean) {
-    if (res.ok || confirmed || res.error?.reason !== 'confirm_end_connections') return setConfirm(undefined);
+    if (res.ok || confirmed || res.error?.reason !== 'confirm_end_connections') { setConfirm(undefined); return; }
     await refresh();
     save.reset();
     setConfirm(what);
@@ -112,7 +112,7 @@ export function Registration({ view, onView, refresh }: SectionProps & { refresh
         {pageSet && !replacing ? (
           <p class="field">
             Client secret: set on {formatDate(reg.secretSetAt ?? '')}{' '}
-            <button type="button" onClick={() => setReplacing(true)}>Replace</button>
+            <button type="button" onClick={() => { setReplacing(true); }}>Replace</button>
           </p>
         ) : (
           <div class="field">
@@ -131,20 +131,20 @@ export function Registration({ view, onView, refresh }: SectionProps & { refresh
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || unchanged}>Save</button>
           <button type="button" onClick={() => void runTest()} disabled={busy}>Test connection</button>
-          {pageSet && <button type="button" class="subtle" onClick={() => setConfirm('remove')} disabled={busy}>Remove</button>}
+          {pageSet && <button type="button" class="subtle" onClick={() => { setConfirm('remove'); }} disabled={busy}>Remove</button>}
         </div>
       </form>
       <TestResult state={test} />
       <StatusLine state={save.state} />
 
       {confirm === 'save' && (
-        <ConfirmDialog title="Change the app registration?" confirmLabel="Save and end connections" tone="danger" busy={save.busy} onConfirm={() => void doSave(true)} onCancel={() => setConfirm(undefined)}>
+        <ConfirmDialog title="Change the app registration?" confirmLabel="Save and end connections" tone="danger" busy={save.busy} onConfirm={() => void doSave(true)} onCancel={() => { setConfirm(undefined); }}>
           <p>{people(view.storedConnections)} will have to connect Microsoft 365 again.</p>
           <p>Their connections were made with the current client id and tenant, and end when these change. They will be told why.</p>
         </ConfirmDialog>
       )}
       {confirm === 'remove' && (
-        <ConfirmDialog title="Remove the app registration?" confirmLabel="Remove" tone="danger" busy={save.busy} onConfirm={() => void doRemove(endsConnections)} onCancel={() => setConfirm(undefined)}>
+        <ConfirmDialog title="Remove the app registration?" confirmLabel="Remove" tone="danger" busy={save.busy} onConfirm={() => void doRemove(endsConnections)} onCancel={() => { setConfirm(undefined); }}>
           <p>{reg.variablesAvailable ? 'The app goes back to the registration in the Forge variables.' : 'Nobody can connect Microsoft 365 until an app registration is set again.'}</p>
           {endsConnections && <p>{people(view.storedConnections)} will have to connect Microsoft 365 again.</p>}
         </ConfirmDialog>

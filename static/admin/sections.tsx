@@ -13,7 +13,7 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
   const [approving, setApproving] = useState<{ feature: FeatureKey; phase: 'opening' | 'opened' | 'error'; message: string; since: number } | undefined>();
   const save = useSave(onView);
   const savedKey = JSON.stringify(saved());
-  useEffect(() => setOn(saved()), [savedKey]);
+  useEffect(() => { setOn(saved()); }, [savedKey]);
 
   // Entra's approval happens in another tab; read the settings again whenever this one gets focus back.
   const pending = approving?.phase === 'opened' && !view.features.find((f) => f.key === approving.feature)?.consent;
@@ -25,13 +25,13 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
       else void refresh();
     };
     window.addEventListener('focus', check);
-    return () => window.removeEventListener('focus', check);
+    return () => { window.removeEventListener('focus', check); };
   }, [pending]);
 
   async function approve(f: FeatureView) {
     setApproving({ feature: f.key, phase: 'opening', message: 'Opening Microsoft’s approval page…', since: Date.now() });
     const res = await call('admin/consent/start', { feature: f.key });
-    if (!res.ok) return setApproving({ feature: f.key, phase: 'error', message: res.error.message, since: Date.now() });
+    if (!res.ok) { setApproving({ feature: f.key, phase: 'error', message: res.error.message, since: Date.now() }); return; }
     await router.open(res.value.url);
     setApproving({ feature: f.key, phase: 'opened', message: 'Approve the permissions in the new tab, signed in as a Microsoft 365 administrator. This page updates when you come back.', since: Date.now() });
   }
@@ -111,7 +111,7 @@ export function SharePointSites({ view, onView }: SectionProps) {
   const changed = mode === 'any' ? saved.length > 0 : list.join(',') !== saved.join(',');
   const submit = (e: Event) => {
     e.preventDefault();
-    if (mode === 'only' && list.length === 0) return setInvalid('List at least one tenant, or choose “Any SharePoint Online tenant”.');
+    if (mode === 'only' && list.length === 0) { setInvalid('List at least one tenant, or choose “Any SharePoint Online tenant”.'); return; }
     setInvalid(undefined);
     void save.run(() => call('admin/settings/save', { sharePointTenants: mode === 'any' ? [] : list }));
   };
@@ -174,7 +174,7 @@ export function SharingDefaults({ view, onView }: SectionProps) {
   }
   const submit = (e: Event) => {
     e.preventDefault();
-    if (allowed.length === 0) return setInvalid('Allow at least one of them.');
+    if (allowed.length === 0) { setInvalid('Allow at least one of them.'); return; }
     setInvalid(undefined);
     void save.run(() => call('admin/settings/save', { sharing: { defaultScope: def, allowedScopes: allowed } }));
   };
@@ -187,7 +187,7 @@ export function SharingDefaults({ view, onView }: SectionProps) {
           <legend>Who shared items can be shown to</legend>
           {SCOPES.map((s) => (
             <label class="choice" key={s.key}>
-              <input type="checkbox" checked={allowed.includes(s.key)} onChange={(e) => toggle(s.key, e.currentTarget.checked)} />
+              <input type="checkbox" checked={allowed.includes(s.key)} onChange={(e) => { toggle(s.key, e.currentTarget.checked); }} />
               <span>
                 {s.label}
                 <span class="help">{s.help}</span>
@@ -219,7 +219,7 @@ const LEVELS: Array<{ key: DiagnosticsLevel; label: string; help: string }> = [
 export function Diagnostics({ view, onView }: SectionProps) {
   const [level, setLevel] = useState<DiagnosticsLevel>(view.diagnostics);
   const save = useSave(onView);
-  useEffect(() => setLevel(view.diagnostics), [view.diagnostics]);
+  useEffect(() => { setLevel(view.diagnostics); }, [view.diagnostics]);
   const submit = (e: Event) => {
     e.preventDefault();
     void save.run(() => call('admin/settings/save', { diagnostics: level }));
@@ -252,7 +252,7 @@ export function Diagnostics({ view, onView }: SectionProps) {
 export function Storage() {
   const [kinds, setKinds] = useState<StoredRecordKind[] | { error: string } | undefined>();
   useEffect(() => {
-    void call('admin/storage').then((res) => setKinds(res.ok ? res.value : { error: res.error.message }));
+    void call('admin/storage').then((res) => { setKinds(res.ok ? res.value : { error: res.error.message }); });
   }, []);
   return (
     <Section id="storage" title="What this app stores" intro="Everything the app keeps in its Forge storage on Atlassian’s cloud. Nothing is stored anywhere else. Each person can see, download and delete their own records from the Microsoft 365 panel in Jira or Confluence.">
@@ -278,7 +278,7 @@ export function Storage() {
                   </td>
                   <td>{k.fields.join('; ')}</td>
                   <td>{k.kept}</td>
-                  <td class="count">{k.count === undefined ? <span title="Not counted">—</span> : k.count}</td>
+                  <td class="count">{k.count ?? <span title="Not counted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -42,7 +42,7 @@ export function useSave(onView: (v: AdminView) => void) {
     } else setState({ kind: 'error', message: res.error.message });
     return res;
   }
-  return { state, run, busy: state.kind === 'saving', reset: () => setState({ kind: 'idle' }) };
+  return { state, run, busy: state.kind === 'saving', reset: () => { setState({ kind: 'idle' }); } };
 }
 
 export const formatDate = (iso: string) => {
@@ -50,4 +50,4 @@ export const formatDate = (iso: string) => {
   return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(d);
 };
 
-export const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
+export const people = (n: number) => (n === 1 ? '1 person' : `${String(n)} people`);

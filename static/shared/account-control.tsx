@@ -3,8 +3,8 @@ import type { AccountState } from './use-account';
 
 interface Props {
   state: AccountState;
-  onConnect: () => void;
-  onSignOut: () => void;
+  onConnect: () => unknown;
+  onSignOut: () => unknown;
   /** Shown below the control to logged-in Atlassian users, whatever their connection (e.g. "Your data"). */
   footer?: ComponentChildren;
 }
@@ -26,28 +26,28 @@ function Status({ state, onConnect, onSignOut }: Omit<Props, 'footer'>) {
       return (
         <div class="account">
           {state.message ? <p class="notice" role="alert">{state.message}</p> : <p class="muted">Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.</p>}
-          <button type="button" class="primary" onClick={onConnect}>Connect Microsoft 365</button>
+          <button type="button" class="primary" onClick={() => void onConnect()}>Connect Microsoft 365</button>
         </div>
       );
     case 'connecting':
       return (
         <div class="account" role="status">
           <p>Finish signing in to Microsoft 365 in the new tab. This panel updates by itself.</p>
-          <button type="button" onClick={onConnect}>Open the sign-in again</button>
+          <button type="button" onClick={() => void onConnect()}>Open the sign-in again</button>
         </div>
       );
     case 'connected':
       return (
         <div class="account">
           <p role="status">Signed in as <strong>{state.name}</strong> ({state.mail})</p>
-          <button type="button" onClick={onSignOut}>Sign out</button>
+          <button type="button" onClick={() => void onSignOut()}>Sign out</button>
         </div>
       );
     case 'error':
       return (
         <div class="account">
           <p class="error" role="alert">{state.message}</p>
-          <button type="button" onClick={onConnect}>Connect Microsoft 365</button>
+          <button type="button" onClick={() => void onConnect()}>Connect Microsoft 365</button>
         </div>
       );
   }

@@ -27,7 +27,9 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     ref.current?.focus();
-    return () => opener?.isConnected && opener.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
 
   function onKeyDown(e: KeyboardEvent) {

@@ -13,12 +13,18 @@ type State =
 
 const clip = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+function scalar(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  return x === null ? 'none' : '…';
+}
+
 /** One line per record: enough to recognise it; the download has everything. */
 function summary(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v !== 'object') return clip(String(v));
-  if (Array.isArray(v)) return `${v.length} entries`;
-  return clip(Object.entries(v).map(([k, x]) => `${k}: ${x !== null && typeof x === 'object' ? '…' : String(x)}`).join(', '));
+  if (typeof v !== 'object') return clip(scalar(v));
+  if (Array.isArray(v)) return `${String(v.length)} entries`;
+  return clip(Object.entries(v).map(([k, x]) => `${k}: ${scalar(x)}`).join(', '));
 }
 
 type Account = Pick<ReturnType<typeof useMicrosoftAccount>, 'session' | 'reload'>;
@@ -45,14 +51,16 @@ export function MyData({ account }: { account: Account }) {
   }, [open]);
 
   const download = useMemo(() => (state.kind === 'loaded' ? URL.createObjectURL(new Blob([JSON.stringify(state.data, null, 2)], { type: 'application/json' })) : undefined), [state]);
-  useEffect(() => () => download && URL.revokeObjectURL(download), [download]);
+  useEffect(() => () => {
+    if (download) URL.revokeObjectURL(download);
+  }, [download]);
 
   async function remove() {
     setBusy(true);
     const res = await call('account/records/delete');
     setBusy(false);
     setConfirming(false);
-    if (!res.ok) return setState({ kind: 'error', message: res.error.message });
+    if (!res.ok) { setState({ kind: 'error', message: res.error.message }); return; }
     setState({ kind: 'deleted', count: res.value.deleted });
     // The tab's access token outlives the deleted connection; drop it so the check asks the server.
     account.session?.clear();
@@ -62,14 +70,14 @@ export function MyData({ account }: { account: Account }) {
   const records = state.kind === 'loaded' ? state.data.records : [];
   return (
     <div class="my-data">
-      <button type="button" class="disclosure" aria-expanded={open} aria-controls={regionId} onClick={() => setOpen(!open)}>
+      <button type="button" class="disclosure" aria-expanded={open} aria-controls={regionId} onClick={() => { setOpen(!open); }}>
         Your data in this app
       </button>
       {open && (
         <div id={regionId}>
           {state.kind === 'loading' && <p class="muted" role="status">Reading what the app stores about you…</p>}
           {state.kind === 'error' && <p class="error" role="alert">{state.message}</p>}
-          {state.kind === 'deleted' && <p role="status">Deleted {state.count === 1 ? '1 record' : `${state.count} records`}. The app stores nothing about you now.</p>}
+          {state.kind === 'deleted' && <p role="status">Deleted {state.count === 1 ? '1 record' : `${String(state.count)} records`}. The app stores nothing about you now.</p>}
           {state.kind === 'loaded' && (
             <>
               {records.length === 0 ? (
@@ -86,12 +94,12 @@ export function MyData({ account }: { account: Account }) {
               )}
               <div class="actions">
                 <a class="button" href={download} download={`microsoft-365-app-my-data-${state.data.exportedAt.slice(0, 10)}.json`}>Download (JSON)</a>
-                {records.length > 0 && <button type="button" onClick={() => setConfirming(true)}>Delete all my data</button>}
+                {records.length > 0 && <button type="button" onClick={() => { setConfirming(true); }}>Delete all my data</button>}
               </div>
               {confirming && (
-                <ConfirmDialog title="Delete all your data in this app?" confirmLabel="Delete all my data" tone="danger" busy={busy} onConfirm={() => void remove()} onCancel={() => setConfirming(false)}>
+                <ConfirmDialog title="Delete all your data in this app?" confirmLabel="Delete all my data" tone="danger" busy={busy} onConfirm={() => void remove()} onCancel={() => { setConfirming(false); }}>
                   <p>
-                    This deletes {records.length === 1 ? 'the record' : `all ${records.length} records`} the app stores about you, including your Microsoft 365 connection. To use
+                    This deletes {records.length === 1 ? 'the record' : `all ${String(records.length)} records`} the app stores about you, including your Microsoft 365 connection. To use
                     Microsoft 365 here again, you connect again. This can’t be undone.
                   </p>
                 </ConfirmDialog>

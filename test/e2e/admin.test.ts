@@ -18,6 +18,12 @@ const PAGE = '/wiki/spaces/DEMO/pages/65601';
 const TASKS_URL = 'https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks/AllItems.aspx';
 const WRONG_SECRET = 'not-the-secret-of-this-app';
 
+/** The parts of the control API's state these tests read. */
+interface EmulatorState {
+  stats: { microsoft: { graphRequests: number } };
+  storage: { keys: string[]; secretKeys: string[]; values: Record<string, unknown> };
+}
+
 describe('admin settings (Chromium)', () => {
   let host: TestHost;
   let browser: Browser;
@@ -37,8 +43,9 @@ describe('admin settings (Chromium)', () => {
   const confluenceAdmin = () => urlOf('m365-confluence-admin');
   const adminFrame = (p: Page): FrameLocator => p.frameLocator('iframe[title="Microsoft 365 settings"]');
   const card = (f: FrameLocator, title: string) => f.getByRole('region', { name: title });
-  const graphRequests = async () => (await host.state()).stats.microsoft.graphRequests as number;
-  const storage = async () => (await host.state()).storage as { keys: string[]; secretKeys: string[]; values: Record<string, unknown> };
+  const emulator = async () => (await host.state()) as EmulatorState;
+  const graphRequests = async () => (await emulator()).stats.microsoft.graphRequests;
+  const storage = async () => (await emulator()).storage;
 
   async function openAdmin(p: Page, url: string): Promise<FrameLocator> {
     await p.goto(`${url}?as=alice`);
@@ -132,9 +139,9 @@ describe('admin settings (Chromium)', () => {
 
     const before = await storage();
     // What the host's bridge sends for an admin page's invoke, sent by Bob's own browser.
-    const forge = (functionKey: string, payload: unknown) =>
+    const forge = (functionKey: string, payload: unknown): Promise<{ value: unknown }> =>
       bob.evaluate(
-        async ([fk, p]) => (await fetch('/__host/invoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moduleKey: 'm365-jira-admin', localId: 'm365-jira-admin', extension: { type: 'jira:adminPage' }, functionKey: fk, payload: p }) })).json(),
+        async ([fk, p]) => (await fetch('/__host/invoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moduleKey: 'm365-jira-admin', localId: 'm365-jira-admin', extension: { type: 'jira:adminPage' }, functionKey: fk, payload: p }) })).json() as Promise<{ value: unknown }>,
         [functionKey, payload] as const,
       );
     for (const [fk, payload] of [
@@ -161,7 +168,6 @@ describe('admin settings (Chromium)', () => {
     const viewer = await newPage();
     await viewer.goto(`${host.origin}${PAGE}?as=alice`);
     const macro = viewer.frameLocator('iframe[title="SharePoint List"]');
-    await macro.getByRole('table').waitFor({ timeout: 8000 }).catch(async () => { console.log('DEBUG macro', await macro.locator('body').innerText(), await viewer.locator('.page-body').innerHTML()); });
     await macro.getByRole('table').waitFor();
 
     const setSharePoint = async (on: boolean) => {
@@ -203,7 +209,6 @@ describe('admin settings (Chromium)', () => {
     await settings.getByLabel('SharePoint address').fill(TASKS_URL);
     await settings.getByRole('button', { name: 'Find' }).click();
     const refusal = settings.getByRole('alert');
-    await refusal.waitFor({ timeout: 8000 }).catch(async () => { console.log('DEBUG settings', await settings.locator('body').innerText()); });
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/contoso/i);
     expect(await refusal.textContent()).toMatch(/admin/i);
@@ -234,9 +239,9 @@ describe('admin settings (Chromium)', () => {
 
     const [download] = await Promise.all([bob.waitForEvent('download'), panel.getByRole('link', { name: 'Download (JSON)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.json$/);
-    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { accountId: string; records: Array<{ key: string }> };
     expect(exported.accountId).toBe(BOB_ID);
-    expect(exported.records.map((r: { key: string }) => r.key)).toContain(`ms-connection:${BOB_ID}`);
+    expect(exported.records.map((r) => r.key)).toContain(`ms-connection:${BOB_ID}`);
     expect(JSON.stringify(exported)).not.toMatch(/eyJ|refresh_?token"\s*:\s*"[^"]/i);
 
     await panel.getByRole('button', { name: 'Delete all my data' }).click();
