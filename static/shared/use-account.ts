@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { call } from './invoke';
 import { useConnectFlow } from './connect-flow';
 import { createSession } from './session';
-import { createGraph, type Graph } from './graph';
+import { createGraphSender, type GraphSender } from './graph-send';
 
 export type AccountState =
   | { kind: 'loading' }
@@ -22,12 +22,12 @@ interface Me {
 export function useMicrosoftAccount(accountId: string | undefined) {
   const [state, setState] = useState<AccountState>(accountId ? { kind: 'loading' } : { kind: 'anonymous' });
   const session = useMemo(() => (accountId ? createSession(accountId, ({ refresh }) => call('account/token', { refresh })) : undefined), [accountId]);
-  const graph = useMemo<Graph | undefined>(() => (session ? createGraph(session) : undefined), [session]);
+  const graph = useMemo<GraphSender | undefined>(() => (session ? createGraphSender({ session }) : undefined), [session]);
   // `load` is defined below; the flow only calls it after the first render.
   const flow = useConnectFlow(state.kind, () => load(), setState);
   const load = useCallback(async (): Promise<boolean> => {
     if (!graph) return false;
-    const me = await graph.request<Me>('/me?$select=displayName,mail,userPrincipalName');
+    const me = await graph.send<Me>({ method: 'GET', path: '/me?$select=displayName,mail,userPrincipalName' });
     if (me.ok) {
       flow.settled();
       setState({ kind: 'connected', name: me.value.displayName ?? '', mail: me.value.mail || me.value.userPrincipalName || '' });

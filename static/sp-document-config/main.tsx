@@ -11,7 +11,7 @@ import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
-import { createGraphSender } from '../shared/sharepoint/graph-send';
+import { createGraphSender } from '../shared/graph-send';
 import { useMicrosoftAccount } from '../shared/use-account';
 
 const POLICY = DEFAULT_HOST_POLICY;

@@ -11,7 +11,7 @@ import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
 import type { Session } from '../shared/session';
-import { createGraphSender } from '../shared/sharepoint/graph-send';
+import { createGraphSender } from '../shared/graph-send';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
 

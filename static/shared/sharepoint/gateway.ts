@@ -2,23 +2,29 @@ import type { ColumnDefinition } from '@microsoft/microsoft-graph-types';
 import type { AppErrorBody, Result } from '../../../src/contract';
 import { isRecord, nonEmptyString as str } from '../../../src/core/guards';
 import {
+  batchBody,
+  decideOnFailure,
   encodeSegment,
+  failureFromResponse,
   FIRST_PAINT_IDS,
   firstPaintBatch,
   GRAPH_REASONS,
   nextLinkRequest,
+  parseBatchResponse,
   queryString,
   reduceTable,
   resolveSite,
+  type BatchResult,
+  type GraphFailure,
   type GraphRequest,
   type SharePointLocation,
   type SiteCandidate,
   type SiteInfo,
   type TableState,
 } from '../../../src/core/sharepoint';
-import { createGraphSender, usesServerQuery, type SenderDeps, type SendOptions } from './graph-send';
+import { createGraphSender, defaultSleep, usesServerQuery, type SenderDeps, type SendOptions } from '../graph-send';
 
-export type { SendOptions, TokenSession } from './graph-send';
+export type { SendOptions, TokenSession } from '../graph-send';
 export type { SiteInfo } from '../../../src/core/sharepoint';
 export type GatewayDeps = SenderDeps;
 
@@ -36,10 +42,63 @@ const refused = (e: AppErrorBody | undefined): boolean => e?.reason === GRAPH_RE
 
 /**
  * The List macro's SharePoint gateway: the first paint in one `$batch`, paging, site resolution through
- * the URL candidates, lists, columns — over the shared sender (token, refresh, throttling).
+ * the URL candidates, lists, columns — over the browser's one Graph sender (token, refresh, throttling).
+ * `$batch` lives here, not in the sender: only this macro uses it, and the account panel's bundle
+ * should not carry it.
  */
 export function createSharePointGateway(deps: GatewayDeps) {
-  const { send, batch, partError, graphBase } = createGraphSender(deps);
+  const { send, graphBase } = createGraphSender(deps);
+  const sleep = deps.sleep ?? defaultSleep;
+
+  /**
+   * A `$batch` part's failure in the one vocabulary, or undefined when it succeeded. Parts carry no
+   * token of their own, so a 401 part is not refreshed again.
+   */
+  function partError(part: BatchResult | undefined, opts: SendOptions & { usedServerQuery?: boolean } = {}): AppErrorBody | undefined {
+    if (part !== undefined && part.status >= 200 && part.status < 300) return undefined;
+    const failure: GraphFailure = part === undefined ? { kind: 'network' } : failureFromResponse(part.status, part.body, part.headers);
+    const d = decideOnFailure(failure, { refreshed: true, attempt: Number.MAX_SAFE_INTEGER, usedServerQuery: opts.usedServerQuery ?? false, seenMomentsAgo: opts.seenMomentsAgo ?? false });
+    return d.action === 'fail' ? d.error : undefined;
+  }
+
+  /**
+   * A `$batch` of named requests in one round trip. Parts throttled on their own are sent again (in one
+   * smaller batch) after the longest `Retry-After` among them; other part failures are returned as parts.
+   */
+  async function batch(parts: Readonly<Record<string, GraphRequest>>, opts: SendOptions = {}): Promise<Result<Record<string, BatchResult>>> {
+    const out: Record<string, BatchResult> = {};
+    let pending: Record<string, GraphRequest> = { ...parts };
+    for (let attempt = 0; ; attempt++) {
+      const res = await send<unknown>({ method: 'POST', path: '/$batch', body: batchBody(pending) }, opts);
+      if (!res.ok) return res;
+      const parsed = parseBatchResponse(res.value);
+      if (!parsed.ok) return parsed;
+      const again: Record<string, GraphRequest> = {};
+      let wait = 0;
+      let waitError: AppErrorBody | undefined;
+      for (const [id, req] of Object.entries(pending)) {
+        const part = parsed.value[id];
+        if (part === undefined) {
+          out[id] = { status: 502, headers: {}, body: undefined };
+          continue;
+        }
+        const throttled = part.status === 429 || part.status === 503 || part.status === 504;
+        const d = throttled ? decideOnFailure(failureFromResponse(part.status, part.body, part.headers), { refreshed: true, attempt }) : undefined;
+        if (d?.action === 'retry') {
+          again[id] = req;
+          if (d.delayMs >= wait) {
+            wait = d.delayMs;
+            waitError = d.error;
+          }
+        } else out[id] = part;
+      }
+      if (Object.keys(again).length === 0) return { ok: true, value: out };
+      if (waitError !== undefined) deps.onRetry?.(waitError);
+      await sleep(wait);
+      pending = again;
+    }
+  }
+
 
   /** Sends the table's pending request and folds the answer in; a refused server query falls back to the page. */
   async function loadPending(s: TableState, opts: SendOptions = {}): Promise<{ state: TableState; error?: AppErrorBody }> {

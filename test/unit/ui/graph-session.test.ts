@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../../../static/shared/session';
-import { createGraph } from '../../../static/shared/graph';
+import { createGraphSender } from '../../../static/shared/graph-send';
+import type { AppErrorBody } from '../../../src/contract';
 import type { Result, SessionToken } from '../../../src/contract';
 
 function memoryStorage() {
@@ -39,17 +40,22 @@ describe('browser session token', () => {
   });
 });
 
-describe('browser Graph calls', () => {
+describe('the browser’s one Graph sender', () => {
+  const me = { method: 'GET' as const, path: '/me' };
+
   it('retries a 401 exactly once with a refreshed token', async () => {
     const server = tokenServer(() => 0);
     const session = createSession('acc', server.fetchToken, memoryStorage(), () => 0);
     const seen: string[] = [];
-    const graph = createGraph(session, async (_url, init) => {
-      const auth = new Headers(init?.headers).get('Authorization') ?? '';
-      seen.push(auth);
-      return auth === 'Bearer t2' ? Response.json({ displayName: 'Alice' }) : Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+    const graph = createGraphSender({
+      session,
+      fetch: async (_url, init) => {
+        const auth = new Headers(init?.headers).get('Authorization') ?? '';
+        seen.push(auth);
+        return auth === 'Bearer t2' ? Response.json({ displayName: 'Alice' }) : Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+      },
     });
-    expect(await graph.request('/me')).toEqual({ ok: true, value: { displayName: 'Alice' } });
+    expect(await graph.send(me)).toEqual({ ok: true, value: { displayName: 'Alice' } });
     expect(seen).toEqual(['Bearer t1', 'Bearer t2']);
     expect(server.calls).toEqual([false, true]);
   });
@@ -59,26 +65,57 @@ describe('browser Graph calls', () => {
     const server = tokenServer(() => 0);
     const session = createSession('acc', server.fetchToken, storage, () => 0);
     let calls = 0;
-    const graph = createGraph(session, async () => {
-      calls++;
-      return Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+    const graph = createGraphSender({
+      session,
+      fetch: async () => {
+        calls++;
+        return Response.json({ error: { code: 'InvalidAuthenticationToken' } }, { status: 401 });
+      },
     });
-    const r = await graph.request('/me');
-    expect(r).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED' } });
+    const r = await graph.send(me);
+    expect(r).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED', reason: 'token_rejected', message: 'Your Microsoft 365 session has ended. Connect again to continue.' } });
     expect(calls).toBe(2);
     expect(storage.m.size).toBe(0);
   });
 
+  it('waits as long as Retry-After says, tells the UI, then answers', async () => {
+    const session = createSession('acc', tokenServer(() => 0).fetchToken, memoryStorage(), () => 0);
+    const waits: number[] = [];
+    const told: AppErrorBody[] = [];
+    let n = 0;
+    const graph = createGraphSender({
+      session,
+      sleep: async (ms) => void waits.push(ms),
+      onRetry: (e) => void told.push(e),
+      fetch: async () => (++n === 1 ? Response.json({ error: { code: 'TooManyRequests' } }, { status: 429, headers: { 'Retry-After': '3' } }) : Response.json({ id: 'x' })),
+    });
+    expect(await graph.send(me)).toEqual({ ok: true, value: { id: 'x' } });
+    expect(waits).toEqual([3000]);
+    expect(told).toMatchObject([{ code: 'THROTTLED', retryAfterSeconds: 3 }]);
+  });
+
+  it('no session token: the resolver’s refusal comes back unchanged and nothing is sent', async () => {
+    let sent = 0;
+    const session = createSession('acc', async () => ({ ok: false, error: { code: 'FEATURE_OFF', message: 'off', reason: 'feature_off:sharepoint' } }), memoryStorage(), () => 0);
+    const graph = createGraphSender({ session, fetch: async () => (sent++, Response.json({})) });
+    expect(await graph.send(me)).toEqual({ ok: false, error: { code: 'FEATURE_OFF', message: 'off', reason: 'feature_off:sharepoint' } });
+    expect(sent).toBe(0);
+  });
+
   it.each([
     [403, 'FORBIDDEN'],
-    [404, 'NOT_FOUND'],
-    [429, 'THROTTLED'],
+    [404, 'FORBIDDEN'],
+    [410, 'NOT_FOUND'],
     [500, 'MS_UNAVAILABLE'],
-  ])('maps Graph %s to %s', async (status, code) => {
+  ])('maps Graph %s to %s, the codes the rest of the app uses', async (status, code) => {
     const session = createSession('acc', tokenServer(() => 0).fetchToken, memoryStorage(), () => 0);
-    const graph = createGraph(session, async () => Response.json({ error: { code: 'x', message: 'm' } }, { status, headers: { 'Retry-After': '3' } }));
-    const r = await graph.request('/x');
-    expect(r).toMatchObject({ ok: false, error: { code } });
-    if (code === 'THROTTLED') expect(r.ok || r.error.retryAfterSeconds).toBe(3);
+    const graph = createGraphSender({ session, fetch: async () => Response.json({ error: { code: 'x', message: 'm' } }, { status }) });
+    expect(await graph.send({ method: 'GET', path: '/x' })).toMatchObject({ ok: false, error: { code } });
+  });
+
+  it('a network failure is MS_UNAVAILABLE, not a throw', async () => {
+    const session = createSession('acc', tokenServer(() => 0).fetchToken, memoryStorage(), () => 0);
+    const graph = createGraphSender({ session, fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
+    expect(await graph.send(me)).toMatchObject({ ok: false, error: { code: 'MS_UNAVAILABLE', reason: 'network' } });
   });
 });
