@@ -50,6 +50,21 @@ const BY_REASON = {
   foreign_url: 'Microsoft 365 answered with a link to somewhere else, which the app does not follow.',
   // storage
   storage_busy: 'Storage is busy. Try again in a moment.',
+  // sharing mails and conversations into Jira issues
+  issue_hidden: 'This issue does not exist, or you may not view it.',
+  log_in: 'Log in to Atlassian to do that.',
+  share_not_found: 'That shared item is not on this issue (any more).',
+  not_sharer_or_project_admin: 'Only the person who shared it, or an admin of this project, can remove it.',
+  scope_not_allowed: 'Your admin does not allow sharing with that audience here. Choose another one.',
+  too_many_shares: 'This issue already shows as many shared items as it can (20). Remove one to share another.',
+  mail_not_in_mailbox: 'That mail is not in your mailbox (any more): it may have been deleted or moved to an archive.',
+  mail_permission_missing: 'Sharing needs permission to read your mail. Choose “Allow reading mail” and accept in Microsoft’s sign-in.',
+  conversation_not_in_mailbox: 'That conversation is not in your mailbox.',
+  sharer_signed_out: 'Unavailable while the person who shared it is signed out of Microsoft 365.',
+  sharer_other_account: 'Unavailable: the person who shared it is signed in to Microsoft 365 with another account than the one it was shared from.',
+  sharer_no_mail_consent: 'Unavailable until the person who shared it allows the app to read their mail again.',
+  mail_gone: 'No longer available in the mailbox it was shared from.',
+  feature_not_consentable: 'That feature does not ask for extra Microsoft permissions.',
 } as const;
 
 export type Reason = keyof typeof BY_REASON | (string & {});
