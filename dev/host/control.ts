@@ -39,7 +39,7 @@ export function controlApi(d: ControlDeps) {
   api.get('/state', (c) => {
     const snap = d.kvs.snapshot();
     return c.json({
-      storage: { keys: snap.keys.map((k) => k.key), values: Object.fromEntries(snap.keys.map((k) => [k.key, k.value])), secretKeys: snap.secretKeys },
+      storage: { keys: snap.keys.map((k) => k.key), values: Object.fromEntries(snap.keys.map((k) => [k.key, k.value])), secretKeys: snap.secretKeys, entities: snap.entities },
       faults: Object.fromEntries(faultSources().map((f) => [f.key, f.get()])),
       stats: { host: { ...d.hostStats }, ...Object.fromEntries(d.services.flatMap((s) => (s.stats ? [[s.name, s.stats()]] : []))), kvs: d.kvs.stats() },
       // No "now" here: two reads of an unchanged host stay equal. GET /clock has it.

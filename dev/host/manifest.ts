@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseEntitySchemas, type EntitySchemas } from './kvs/entity-schema';
 
 /** The parts of manifest.yml the local host acts on. */
 export interface AppManifest {
@@ -13,6 +14,8 @@ export interface AppManifest {
   webTriggers: Map<string, { key: string; function: string }>;
   scheduledTriggers: Map<string, ScheduledTrigger>;
   permissions: Permissions;
+  /** `app.storage.entities`: the custom entities and their indexes. */
+  entities: EntitySchemas;
   dir: string;
 }
 
@@ -98,6 +101,7 @@ export function loadManifest(dir: string): AppManifest {
     webTriggers,
     scheduledTriggers,
     permissions: { scopes: doc.permissions?.scopes ?? [], content: doc.permissions?.content, external: doc.permissions?.external },
+    entities: parseEntitySchemas(doc.app?.storage?.entities),
     dir,
   };
 }

@@ -91,7 +91,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const clock = createClock();
   const accounts = accountStates(site, clock.now);
   const hostStats: HostStats = { resolverInvocations: 0, webTriggerInvocations: 0, scheduledRuns: 0, privacyReports: 0 };
-  const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json'), now: clock.now });
+  const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json'), now: clock.now, entities: manifest.entities });
   const microsoft = microsoftService({
     fixture: fixture.microsoft,
     origin,

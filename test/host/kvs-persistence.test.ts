@@ -110,7 +110,7 @@ describe('persistence', () => {
     await sdk.kvs.set('a', 1);
     await sdk.kvs.setSecret('b', 2);
     await s.reset();
-    expect(s.snapshot()).toEqual({ keys: [], secretKeys: [] });
+    expect(s.snapshot()).toEqual({ keys: [], secretKeys: [], entities: [] });
 
     await open();
     expect(await sdk.kvs.get('a')).toBeUndefined();

@@ -321,7 +321,7 @@ describe('batch operations', () => {
     expect(set.successfulKeys).toEqual([{ key: 'b1' }, { key: 'b2' }]);
     expect(set.failedKeys).toEqual([
       { key: 'bad/key', error: { code: 'INVALID_KEY', message: expect.any(String) } },
-      { key: 'b4', entityName: 'people', error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('not emulated') } },
+      { key: 'b4', entityName: 'people', error: { code: 'INVALID_ENTITY_TYPE', message: expect.stringContaining('not declared in the manifest') } },
     ]);
 
     const got = await sdk.kvs.batchGet([{ key: 'b1' }, { key: 'b2' }, { key: 'missing' }]);
@@ -376,11 +376,10 @@ describe('transactions', () => {
 });
 
 describe('custom entities', () => {
-  it('answer with a clear not-emulated error', async () => {
+  it('are refused when the manifest declares none (the rest is in kvs-entities.test.ts)', async () => {
     const e = await refusal(sdk.kvs.entity('employees').get('e1'));
-    expect(e.code).toBe('NOT_IMPLEMENTED');
-    expect(e.responseDetails.status).toBe(501);
-    expect(e.message).toMatch(/not emulated/);
+    expect(e.code).toBe('INVALID_ENTITY_TYPE');
+    expect(e.responseDetails.status).toBe(400);
   });
 });
 

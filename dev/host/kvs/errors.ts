@@ -62,10 +62,30 @@ export const platformErrors = {
     code: 'INVALID_FILTER_VALUES',
     message: 'The specified number of values are not supported by the given condition.',
   }),
-  notEmulated: (what: string): PlatformError => ({
-    status: 501,
-    code: 'NOT_IMPLEMENTED',
-    message: `${what} not emulated by the local Forge host; use plain keys, or run this against the real platform.`,
+  /** Custom Entity Store codes: storage-reference/handling-errors-customentities. */
+  emptyKey: (): PlatformError => ({ status: 400, code: 'EMPTY_KEY', message: 'Key cannot be empty.' }),
+  entityTypeTooShort: (min: number): PlatformError => ({ status: 400, code: 'ENTITY_TYPE_TOO_SHORT', message: `The provided entity name needs to be at least ${min} characters.` }),
+  entityTypeTooLarge: (max: number): PlatformError => ({ status: 400, code: 'ENTITY_TYPE_TOO_LARGE', message: `The provided entity name has exceeded the maximum ${max} characters.` }),
+  invalidEntityType: (message: string): PlatformError => ({ status: 400, code: 'INVALID_ENTITY_TYPE', message }),
+  invalidEntityValue: (message: string): PlatformError => ({ status: 400, code: 'INVALID_ENTITY_VALUE', message }),
+  invalidEntityIndex: (message: string): PlatformError => ({ status: 400, code: 'INVALID_ENTITY_INDEX', message }),
+  complexQueryLimit: (max: number): PlatformError => ({
+    status: 400,
+    code: 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+    message: `The page limit must be set between 1 and ${max} (the local host's stricter reading; Atlassian's pages say 100 and, before CHANGE-1916, 20).`,
+  }),
+  emptyFilterOperator: (): PlatformError => ({ status: 400, code: 'EMPTY_FILTER_OPERATOR', message: 'Filter operators "and" and "or" cannot be empty.' }),
+  filterOperatorsCombination: (): PlatformError => ({
+    status: 400,
+    code: 'INVALID_FILTER_OPERATORS_COMBINATION',
+    message: 'Filter operators "and" and "or" cannot be present at the same level.',
+  }),
+  insufficientFilterValues: (): PlatformError => ({ status: 400, code: 'INSUFFICIENT_FILTER_VALUES', message: 'The specified condition needs at least two values.' }),
+  /** Forge storage REST (transaction group): 400 CONDITIONAL_CHECK_FAILED. */
+  conditionalCheckFailed: (key: string): PlatformError => ({
+    status: 400,
+    code: 'CONDITIONAL_CHECK_FAILED',
+    message: `Request failed due to conditional check specified or optimistic locking (key "${key}").`,
   }),
   unknownEndpoint: (path: string): PlatformError => ({ status: 404, code: 'NOT_FOUND', message: `No KVS endpoint at ${path}` }),
   internal: (): PlatformError => ({ status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'An internal server error has occurred' }),

@@ -10,12 +10,15 @@ import {
   payloadBytes,
   requireArray,
   requireObject,
+  type JsonObject,
 } from './rules';
 import { withMetadata, type Table } from './table';
+import type { EntityStore } from './entities';
 
 export interface HandlerDeps {
   plain: Table;
   secrets: Table;
+  entities: EntityStore;
   /** Called after every change, so the store can persist it. */
   changed: () => void;
 }
@@ -24,7 +27,7 @@ type Handler = (body: unknown) => Response;
 
 /** The KVS endpoints @forge/kvs 1.6.5 calls (see its storage-api.js), keyed by path. */
 export function createRoutes(deps: HandlerDeps): (path: string, body: unknown) => Response {
-  const { plain, secrets, changed } = deps;
+  const { plain, secrets, entities, changed } = deps;
   const routes: Record<string, Handler> = {
     '/api/v1/get': (b) => get(plain, b),
     '/api/v1/set': (b) => set(plain, b, LIMITS.valueMaxBytes, changed),
@@ -33,17 +36,54 @@ export function createRoutes(deps: HandlerDeps): (path: string, body: unknown) =
     '/api/v1/secret/get': (b) => get(secrets, b),
     '/api/v1/secret/set': (b) => set(secrets, b, LIMITS.secretMaxBytes, changed),
     '/api/v1/secret/delete': (b) => remove(secrets, b, changed),
-    '/api/v1/batch/get': (b) => batchGet(plain, b),
-    '/api/v1/batch/set': (b) => batchSet(plain, b, changed),
-    '/api/v1/batch/delete': (b) => batchDelete(plain, b, changed),
-    '/api/v1/transaction': (b) => transact(plain, b, changed),
+    '/api/v1/entity/get': (b) => entityGet(entities, b),
+    '/api/v1/entity/set': (b) => entitySet(entities, b, changed),
+    '/api/v1/entity/delete': (b) => entityDelete(entities, b, changed),
+    '/api/v1/entity/query': (b) => respond(200, entities.query(b)),
+    '/api/v1/batch/get': (b) => batchGet(plain, entities, b),
+    '/api/v1/batch/set': (b) => batchSet(plain, entities, b, changed),
+    '/api/v1/batch/delete': (b) => batchDelete(plain, entities, b, changed),
+    '/api/v1/transaction': (b) => transact(plain, entities, b, changed),
   };
   return (path, body) => {
     const route = routes[path];
     if (route) return route(body);
-    if (path.startsWith('/api/v1/entity/')) return reject(platformErrors.notEmulated('Custom entities are'));
     return reject(platformErrors.unknownEndpoint(path));
   };
+}
+
+/** Body from @forge/kvs entity().get: `{entityName, key, options?:{metadataFields}}`. */
+function entityGet(entities: EntityStore, body: unknown): Response {
+  const b = requireObject(body);
+  const schema = entities.schema(b.entityName);
+  entities.assertKey(b.key);
+  const fields = parseMetadataFields(isObject(b.options) ? b.options.metadataFields : undefined);
+  const entry = entities.table(schema).read(b.key) ?? reject(platformErrors.keyNotFound());
+  return respond(200, { ...withMetadata(b.key, entry, fields), entityName: schema.name });
+}
+
+/** entity().set: `{entityName, key, value, options?}`, the same options (TTL, key policy, return value) as set. */
+function entitySet(entities: EntityStore, body: unknown, changed: () => void): Response {
+  const b = requireObject(body);
+  const schema = entities.schema(b.entityName);
+  entities.assertKey(b.key);
+  entities.assertValue(schema, b.value);
+  const options = parseSetOptions(b.options);
+  const table = entities.table(schema);
+  if (options.failIfExists && table.read(b.key)) reject(platformErrors.keyConflict());
+  const { previous, current } = table.write(b.key, b.value, options.ttlMs);
+  changed();
+  const answer = options.returnValue === 'PREVIOUS' ? previous : options.returnValue === 'LATEST' ? current : undefined;
+  return answer ? respond(200, withMetadata(b.key, answer, options.returnFields)) : respond(204);
+}
+
+function entityDelete(entities: EntityStore, body: unknown, changed: () => void): Response {
+  const b = requireObject(body);
+  const schema = entities.schema(b.entityName);
+  entities.assertKey(b.key);
+  if (!entities.table(schema).remove(b.key)) reject(platformErrors.keyNotFound());
+  changed();
+  return respond(204);
 }
 
 function get(table: Table, body: unknown): Response {
@@ -167,9 +207,8 @@ function ref(item: BatchItem): { key: string; entityName?: string } {
 }
 
 /** Runs one item; a platform refusal becomes that item's failure instead of the batch's. */
-function perItem<T>(item: BatchItem, run: () => T): { ok: T } | { failed: PlatformError } {
+function perItem<T>(run: () => T): { ok: T } | { failed: PlatformError } {
   try {
-    if (item.entityName !== undefined) reject(platformErrors.notEmulated('Custom entities are'));
     return { ok: run() };
   } catch (e) {
     if (e instanceof KvsRequestError) return { failed: e.error };
@@ -181,13 +220,25 @@ function failure(item: BatchItem, error: PlatformError) {
   return { ...ref(item), error: { code: error.code, message: error.message } };
 }
 
-function batchSet(table: Table, body: unknown, changed: () => void): Response {
+/** The table a batch or transaction item addresses: a custom entity's when it names one, the plain keys' otherwise. */
+function target(plain: Table, entities: EntityStore, item: JsonObject, value?: { v: unknown }): Table {
+  if (item.entityName === undefined) {
+    assertKey(item.key);
+    if (value) assertValue(value.v, LIMITS.valueMaxBytes);
+    return plain;
+  }
+  const schema = entities.schema(item.entityName);
+  entities.assertKey(item.key);
+  if (value) entities.assertValue(schema, value.v);
+  return entities.table(schema);
+}
+
+function batchSet(plain: Table, entities: EntityStore, body: unknown, changed: () => void): Response {
   const successfulKeys: unknown[] = [];
   const failedKeys: unknown[] = [];
   for (const item of batchItems(body)) {
-    const outcome = perItem(item, () => {
-      assertKey(item.key);
-      assertValue(item.body.value, LIMITS.valueMaxBytes);
+    const outcome = perItem(() => {
+      const table = target(plain, entities, item.body, { v: item.body.value });
       const ttlMs = parseTtl(isObject(item.body.options) ? item.body.options.ttl : undefined);
       table.write(item.key, item.body.value, ttlMs);
     });
@@ -198,15 +249,15 @@ function batchSet(table: Table, body: unknown, changed: () => void): Response {
   return respond(200, { successfulKeys, failedKeys });
 }
 
-function batchGet(table: Table, body: unknown): Response {
+function batchGet(plain: Table, entities: EntityStore, body: unknown): Response {
   const successfulKeys: unknown[] = [];
   const failedKeys: unknown[] = [];
   for (const item of batchItems(body)) {
-    const outcome = perItem(item, () => {
-      assertKey(item.key);
+    const outcome = perItem(() => {
+      const table = target(plain, entities, item.body);
       const fields = parseMetadataFields(isObject(item.body.options) ? item.body.options.metadataFields : undefined);
       const entry = table.read(item.key) ?? reject({ ...platformErrors.keyNotFound(), message: 'Key does not exist' });
-      return withMetadata(item.key, entry, fields);
+      return { ...withMetadata(item.key, entry, fields), ...(item.entityName === undefined ? {} : { entityName: item.entityName }) };
     });
     if ('ok' in outcome) successfulKeys.push(outcome.ok);
     else failedKeys.push(failure(item, outcome.failed));
@@ -214,12 +265,12 @@ function batchGet(table: Table, body: unknown): Response {
   return respond(200, { successfulKeys, failedKeys });
 }
 
-function batchDelete(table: Table, body: unknown, changed: () => void): Response {
+function batchDelete(plain: Table, entities: EntityStore, body: unknown, changed: () => void): Response {
   const successfulKeys: unknown[] = [];
   const failedKeys: unknown[] = [];
   for (const item of batchItems(body)) {
-    const outcome = perItem(item, () => {
-      assertKey(item.key);
+    const outcome = perItem(() => {
+      const table = target(plain, entities, item.body);
       if (!table.remove(item.key)) reject({ ...platformErrors.keyNotFound(), message: 'Key does not exist' });
     });
     if ('ok' in outcome) successfulKeys.push(ref(item));
@@ -230,39 +281,61 @@ function batchDelete(table: Table, body: unknown, changed: () => void): Response
 }
 
 /**
- * KVS transactions (storage-reference/transactions): ≤ 25 operations, each key once, 4 MB, all or nothing.
- * Everything is checked before anything is written. Entity conditions and checks are not emulated.
+ * Transactions (storage-reference/transactions, transactions-entities): ≤ 25 operations, each key (per entity)
+ * once, 4 MB, all or nothing. Custom entity operations may carry conditions and `check` operations must; any
+ * condition that does not hold fails the whole transaction with CONDITIONAL_CHECK_FAILED. Everything is checked
+ * before anything is written.
  */
-function transact(table: Table, body: unknown, changed: () => void): Response {
+function transact(plain: Table, entities: EntityStore, body: unknown, changed: () => void): Response {
   const b = requireObject(body);
   const sets = b.set === undefined ? [] : requireArray(b.set, 'set').map(requireObject);
   const deletes = b.delete === undefined ? [] : requireArray(b.delete, 'delete').map(requireObject);
-  const checks = b.check === undefined ? [] : requireArray(b.check, 'check');
-  if (checks.length > 0) reject(platformErrors.notEmulated('Transaction checks (custom entity conditions) are'));
-  const count = sets.length + deletes.length;
-  if (count === 0) reject(platformErrors.badRequest('A transaction must contain at least one operation.'));
+  const checks = b.check === undefined ? [] : requireArray(b.check, 'check').map(requireObject);
+  const count = sets.length + deletes.length + checks.length;
+  if (count === 0) reject(platformErrors.badRequest('INVALID_TRANSACTION_REQUEST - Transaction request must include one of set, check or delete.'));
   if (count > LIMITS.transactionMaxOperations) {
     reject(platformErrors.badRequest(`A transaction can contain at most ${LIMITS.transactionMaxOperations} operations; got ${count}.`));
   }
   assertPayload(body);
 
   const seen = new Set<string>();
-  const writes: Array<{ key: string; value: unknown; ttlMs: number | undefined }> = [];
-  const removals: string[] = [];
-  for (const op of [...sets, ...deletes]) {
-    if (op.entityName !== undefined || op.conditions !== undefined) reject(platformErrors.notEmulated('Custom entities are'));
-    assertKey(op.key);
-    if (seen.has(op.key)) reject(platformErrors.badRequest(`Each key can only be used once in a transaction: "${op.key}".`));
-    seen.add(op.key);
-  }
-  for (const op of sets) {
-    assertValue(op.value, LIMITS.valueMaxBytes);
-    writes.push({ key: op.key as string, value: op.value, ttlMs: parseTtl(isObject(op.options) ? op.options.ttl : undefined) });
-  }
-  for (const op of deletes) removals.push(op.key as string);
+  const once = (op: JsonObject) => {
+    const id = JSON.stringify([op.entityName ?? null, op.key]);
+    if (seen.has(id)) reject(platformErrors.badRequest(`Each key can only be used once in a transaction: "${String(op.key)}".`));
+    seen.add(id);
+  };
+  const conditionsHold = (op: JsonObject, required: boolean): boolean => {
+    if (op.conditions === undefined) {
+      if (required) reject(platformErrors.badRequest('A check needs an entityName and conditions.'));
+      return true;
+    }
+    // KVS (untyped) items cannot carry conditions: the REST schema allows only {key, value, options} for them.
+    if (op.entityName === undefined) return reject(platformErrors.badRequest('Conditions are only allowed on custom entity operations.'));
+    return entities.conditionsHold(entities.schema(op.entityName), op.conditions, op.key as string);
+  };
 
-  for (const w of writes) table.write(w.key, w.value, w.ttlMs);
-  for (const key of removals) table.remove(key);
+  const writes: Array<{ table: Table; key: string; value: unknown; ttlMs: number | undefined }> = [];
+  const removals: Array<{ table: Table; key: string }> = [];
+  for (const op of sets) {
+    const table = target(plain, entities, op, { v: op.value });
+    once(op);
+    writes.push({ table, key: op.key as string, value: op.value, ttlMs: parseTtl(isObject(op.options) ? op.options.ttl : undefined) });
+  }
+  for (const op of deletes) {
+    removals.push({ table: target(plain, entities, op), key: op.key as string });
+    once(op);
+  }
+  for (const op of checks) {
+    if (op.entityName === undefined) reject(platformErrors.badRequest('A check needs an entityName and conditions.'));
+    target(plain, entities, op);
+    once(op);
+  }
+  for (const op of [...sets, ...deletes, ...checks]) {
+    if (!conditionsHold(op, checks.includes(op))) reject(platformErrors.conditionalCheckFailed(String(op.key)));
+  }
+
+  for (const w of writes) w.table.write(w.key, w.value, w.ttlMs);
+  for (const r of removals) r.table.remove(r.key);
   changed();
   return respond(204);
 }

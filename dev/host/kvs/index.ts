@@ -1,9 +1,12 @@
 import { KvsRequestError, platformErrors, respondError, type PlatformError } from './errors';
 import { createRoutes } from './handlers';
 import { createPersister, loadFile, serialize, writeAtomic, type Persister } from './persistence';
-import { Table } from './table';
+import { Table, type StoredEntry } from './table';
+import { EntityStore } from './entities';
+import type { EntitySchemas } from './entity-schema';
 
 export { LIMITS } from './limits';
+export { parseEntitySchemas, type EntitySchema, type EntitySchemas } from './entity-schema';
 
 /** Injected failures: `failNext` is consumed first (one entry per request), then `errorRate` applies. */
 export interface KvsFaults {
@@ -20,6 +23,8 @@ export interface KvsStoreOptions {
   random?: () => number;
   /** Quiet period before a burst of changes is written (default 25 ms). */
   writeDelayMs?: number;
+  /** The custom entities the manifest declares (`app.storage.entities`); none by default. */
+  entities?: EntitySchemas;
 }
 
 /**
@@ -33,8 +38,8 @@ export interface KvsStore {
   /** Handles one SDK request: path like '/api/v1/get', the parsed JSON body. Returns the platform's HTTP answer. */
   handle(path: string, body: unknown): Promise<Response>;
   faults: { get(): KvsFaults; set(patch: Partial<KvsFaults>): KvsFaults };
-  /** For the control API: plain keys with values, and the NAMES of secrets only (never secret values). */
-  snapshot(): { keys: Array<{ key: string; value: unknown }>; secretKeys: string[] };
+  /** For the control API: plain keys with values, custom entity items, and the NAMES of secrets only (never secret values). */
+  snapshot(): { keys: Array<{ key: string; value: unknown }>; secretKeys: string[]; entities: Array<{ entityName: string; key: string; value: unknown }> };
   /** Empties the store (and its file). */
   reset(): Promise<void>;
   /** Waits until pending writes are on disk. */
@@ -48,13 +53,26 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
   const random = opts.random ?? Math.random;
   const plain = new Table(now);
   const secrets = new Table(now);
-  const content = () => serialize({ keys: plain.live(), secrets: secrets.live() });
+  const entities = new EntityStore(opts.entities ?? new Map(), now);
+  // Items of entities the manifest no longer declares are kept in the file untouched: Forge does not let a
+  // deployed entity be deleted ("any entities or attributes included in your manifest can no longer be deleted").
+  let retired: Record<string, Array<[string, StoredEntry]>> = {};
+  const content = () => {
+    const byEntity: Record<string, Array<[string, StoredEntry]>> = { ...retired };
+    for (const { entityName, key, entry } of entities.live()) (byEntity[entityName] ??= []).push([key, entry]);
+    return serialize({ keys: plain.live(), secrets: secrets.live(), entities: byEntity });
+  };
 
   if (opts.file !== undefined) {
     const loaded = await loadFile(opts.file, now);
     if (loaded) {
       plain.load(loaded.keys);
       secrets.load(loaded.secrets);
+      const dropped = entities.load(loaded.entities);
+      retired = Object.fromEntries(dropped.map((name) => [name, loaded.entities[name] ?? []]));
+      if (dropped.length > 0) {
+        process.stderr.write(`[forge-host kvs] ${opts.file} holds items of entities the manifest no longer declares (${dropped.join(', ')}); they are kept in the file but not served.\n`);
+      }
     } else {
       // Claim the path at once, so a bad directory or permission shows now rather than at the first write.
       await writeAtomic(opts.file, content());
@@ -62,7 +80,7 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
   }
   const persister: Persister | undefined =
     opts.file === undefined ? undefined : createPersister(opts.file, content, opts.writeDelayMs ?? 25);
-  const route = createRoutes({ plain, secrets, changed: () => persister?.schedule() });
+  const route = createRoutes({ plain, secrets, entities, changed: () => persister?.schedule() });
 
   let faults: KvsFaults = { errorRate: 0, failNext: [] };
   let requests = 0;
@@ -107,10 +125,13 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
     snapshot: () => ({
       keys: plain.live().map(([key, entry]) => ({ key, value: structuredClone(entry.value) })),
       secretKeys: secrets.live().map(([key]) => key),
+      entities: entities.live().map(({ entityName, key, entry }) => ({ entityName, key, value: structuredClone(entry.value) })),
     }),
     async reset() {
       plain.clear();
       secrets.clear();
+      entities.clear();
+      retired = {};
       persister?.schedule();
       await persister?.flush();
     },

@@ -16,6 +16,18 @@ export const LIMITS = {
   /** js-api-reference/storage-api-query: "up to 10 values by default … a maximum of 100". */
   queryDefaultLimit: 10,
   queryMaxLimit: 100,
+  /**
+   * Custom entity queries. runtime-reference/storage-api-query-complex says "up to 10 values by default … a maximum
+   * of 100" and the error page says COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE "between 1 and 100"; the limit was 20
+   * until CHANGE-1916 (2024-08-26) and older pages still say so. The stricter, 20, is used.
+   */
+  entityQueryDefaultLimit: 10,
+  entityQueryMaxLimit: 20,
+  /** storage-reference/entities-api-query: "each complex query can only have a maximum of 100 conditions". */
+  entityQueryMaxConditions: 100,
+  /** runtime-reference/custom-entities "Index": combined range values ≤ 900 bytes, partition values ≤ 1700 bytes. */
+  indexRangeMaxBytes: 900,
+  indexPartitionMaxBytes: 1700,
   /** storage-reference/entities-batch: "Each batch operation can contain a maximum of 25 keys". */
   batchMaxItems: 25,
   /** storage-reference/transactions: "a maximum of 25 operations", "Each key can only be used once". */

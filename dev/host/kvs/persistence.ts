@@ -10,12 +10,20 @@ const VERSION = 1;
 export interface StoreContent {
   keys: Array<[string, StoredEntry]>;
   secrets: Array<[string, StoredEntry]>;
+  /** Custom entity items by entity name. Files written before entities were emulated have none. */
+  entities: Record<string, Array<[string, StoredEntry]>>;
 }
 
 /** The JSON text of the store file. Secrets are in clear: this is a developer's local file (written 0600). */
 export function serialize(content: StoreContent): string {
   return `${JSON.stringify(
-    { format: FORMAT, version: VERSION, keys: Object.fromEntries(content.keys), secrets: Object.fromEntries(content.secrets) },
+    {
+      format: FORMAT,
+      version: VERSION,
+      keys: Object.fromEntries(content.keys),
+      secrets: Object.fromEntries(content.secrets),
+      entities: Object.fromEntries(Object.entries(content.entities).map(([name, items]) => [name, Object.fromEntries(items)])),
+    },
     null,
     1,
   )}\n`;
@@ -53,7 +61,16 @@ function parse(text: string): StoreContent | string {
   if (typeof keys === 'string') return keys;
   const secrets = entries(data.secrets, 'secrets');
   if (typeof secrets === 'string') return secrets;
-  return { keys, secrets };
+  const entities: StoreContent['entities'] = {};
+  if (data.entities !== undefined) {
+    if (!isObject(data.entities)) return '"entities" is not an object';
+    for (const [name, section] of Object.entries(data.entities)) {
+      const items = entries(section, `entities.${name}`);
+      if (typeof items === 'string') return items;
+      entities[name] = items;
+    }
+  }
+  return { keys, secrets, entities };
 }
 
 function entries(section: unknown, name: string): Array<[string, StoredEntry]> | string {

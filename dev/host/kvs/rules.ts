@@ -1,4 +1,4 @@
-import { platformErrors, reject } from './errors';
+import { platformErrors, reject, type PlatformError } from './errors';
 import { LIMITS, METADATA_FIELDS, TTL_UNIT_MS, type MetadataField, type TtlUnit } from './limits';
 
 export type JsonObject = Record<string, unknown>;
@@ -15,9 +15,10 @@ export function requireArray(x: unknown, what: string): unknown[] {
   return Array.isArray(x) ? x : reject(platformErrors.badRequest(`${what} must be an array`));
 }
 
-export function assertKey(key: unknown): asserts key is string {
+/** KVS keys answer KEY_TOO_SHORT when empty; custom entity keys answer EMPTY_KEY (their own error page). */
+export function assertKey(key: unknown, empty: () => PlatformError = platformErrors.keyTooShort): asserts key is string {
   if (typeof key !== 'string') reject(platformErrors.badRequest('key must be a string'));
-  if (key.length === 0) reject(platformErrors.keyTooShort());
+  if (key.length === 0) reject(empty());
   if (key.length > LIMITS.keyMaxLength) reject(platformErrors.keyTooLong(LIMITS.keyMaxLength));
   if (!LIMITS.keyPattern.test(key)) reject(platformErrors.invalidKey(LIMITS.keyPattern));
 }

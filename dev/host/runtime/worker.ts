@@ -25,7 +25,7 @@ Object.defineProperty(globalThis, '__forge_runtime__', { get: () => als.getStore
   const id = ++seq;
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((v, k) => (headers[k] = v));
-  const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : await new Response(init.body as BodyInit).text();
+  const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : await new Response(init.body as ConstructorParameters<typeof Response>[0]).text();
   const reply = await new Promise<Extract<HostToWorker, { type: 'fetchResult' }>>((resolve) => {
     pendingFetches.set(id, resolve);
     send({ type: 'forgeFetch', id, invocationId: store.id, meta, path, method: init.method ?? 'GET', headers, ...(body === undefined ? {} : { body }) });
@@ -49,7 +49,7 @@ const allowed: string[] = JSON.parse(process.env.FORGE_LOCAL_EGRESS ?? '[]');
 const { EgressFilteringService } = require('@forge/egress') as typeof import('@forge/egress');
 const egress = new EgressFilteringService(allowed);
 
-globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   if (!egress.isValidUrl(url)) {
     const { ExternalEndpointNotAllowedError } = require('@forge/api') as typeof import('@forge/api');
