@@ -5,6 +5,7 @@ import { connectionStore, pendingSignInStore } from './adapters/forge/account-st
 import { settingsStore } from './adapters/forge/settings-store';
 import { microsoftEndpoints, redirectUri } from './adapters/forge/config';
 import { identityClient } from './adapters/microsoft/identity-client';
+import { nodeCrypto } from './adapters/node/crypto';
 
 /**
  * Wires the core to its Forge and Microsoft adapters, per invocation: nothing tenant-specific
@@ -39,6 +40,7 @@ async function makeAccounts(settings: SettingsService): Promise<MicrosoftAccount
     },
     connections: connectionStore,
     pending: pendingSignInStore,
+    crypto: nodeCrypto,
     identity: identityClient({ loginBaseUrl, tenant: app.tenant, clientId: app.clientId, clientSecret: app.clientSecret }),
   });
 }

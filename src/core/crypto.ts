@@ -1,23 +1,14 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/** URL-safe random token from the CSPRNG; 32 bytes = 256 bits. */
-export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
-
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
-
-/** Constant-time equality for secrets; unequal lengths compare as different without early exit on content. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  if (x.length !== y.length) {
-    timingSafeEqual(x, x);
-    return false;
-  }
-  return timingSafeEqual(x, y);
-}
-
-/** PKCE (RFC 7636) S256: the verifier stays on the server, the challenge goes to the authorize URL. */
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomToken(32);
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+/**
+ * The cryptography the core needs, as a port: the core also runs in browsers, so it cannot import
+ * `node:crypto`. The backend passes `nodeCrypto` (src/adapters/node/crypto.ts).
+ */
+export interface CryptoPort {
+  /** URL-safe (base64url) random token of `bytes` bytes from a CSPRNG. */
+  randomToken(bytes: number): string;
+  /** SHA-256 of the UTF-8 text, base64url: how one-time secrets are stored and looked up. */
+  sha256(text: string): string;
+  /** Equality for secrets that takes the same time wherever the strings differ. */
+  safeEqual(a: string, b: string): boolean;
+  /** PKCE (RFC 7636) S256: the verifier stays on the server, the challenge goes to the authorize URL. */
+  pkcePair(): { verifier: string; challenge: string };
 }

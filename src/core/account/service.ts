@@ -1,5 +1,5 @@
 import { fail, failWith, ok, type Failure, type Result } from '../result';
-import { pkcePair, randomToken, sha256 } from '../crypto';
+import type { CryptoPort } from '../crypto';
 import { readIdToken } from './id-token';
 import {
   IdentityError,
@@ -31,6 +31,7 @@ export interface AccountDeps {
   connections: ConnectionStore;
   pending: PendingSignInStore;
   identity: IdentityClient;
+  crypto: CryptoPort;
   now?: () => number;
 }
 
@@ -45,14 +46,14 @@ const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  */
 export function microsoftAccounts(deps: AccountDeps) {
   const now = deps.now ?? Date.now;
-  const { config, connections, pending, identity } = deps;
+  const { config, connections, pending, identity, crypto } = deps;
 
   async function beginSignIn(accountId: string): Promise<Result<{ authorizeUrl: string }>> {
-    const state = randomToken(32);
-    const nonce = randomToken(16);
-    const { verifier, challenge } = pkcePair();
+    const state = crypto.randomToken(32);
+    const nonce = crypto.randomToken(16);
+    const { verifier, challenge } = crypto.pkcePair();
     const redirectUri = await config.redirectUri();
-    await pending.put(sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
+    await pending.put(crypto.sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
     const url = new URL(config.authorizeEndpoint);
     url.search = new URLSearchParams({
       client_id: config.clientId,
@@ -76,7 +77,7 @@ export function microsoftAccounts(deps: AccountDeps) {
   async function takePending(stateParam: string | undefined): Promise<Result<PendingSignIn>> {
     const state = stateParam ?? '';
     if (!STATE_SHAPE.test(state)) return failWith('MS_SIGN_IN_FAILED', 'state_invalid');
-    const started = await pending.take(sha256(state));
+    const started = await pending.take(crypto.sha256(state));
     if (!started) return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
     if (started.expiresAt < now()) return failWith('MS_SIGN_IN_FAILED', 'state_expired');
     return ok(started);
@@ -84,10 +85,10 @@ export function microsoftAccounts(deps: AccountDeps) {
 
   /** Starts an admin's approval of permissions for the organisation (Entra's admin-consent endpoint). */
   async function beginAdminConsent(accountId: string, input: { adminConsentEndpoint: string; scopes: string[]; feature: string }): Promise<Result<{ url: string }>> {
-    const state = randomToken(32);
+    const state = crypto.randomToken(32);
     const redirectUri = await config.redirectUri();
     // No code is redeemed here, so no PKCE verifier; the record still carries the shape every pending state has.
-    await pending.put(sha256(state), { accountId, purpose: 'admin-consent', feature: input.feature, codeVerifier: '', nonce: '', redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
+    await pending.put(crypto.sha256(state), { accountId, purpose: 'admin-consent', feature: input.feature, codeVerifier: '', nonce: '', redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
     const url = new URL(input.adminConsentEndpoint);
     url.search = new URLSearchParams({ client_id: config.clientId, scope: input.scopes.join(' '), redirect_uri: redirectUri, state }).toString();
     return ok({ url: url.toString() });

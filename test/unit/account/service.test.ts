@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { microsoftAccounts } from '../../../src/core/account/service';
 import { IdentityError } from '../../../src/core/account/ports';
+import { nodeCrypto } from '../../../src/adapters/node/crypto';
 import { fakeIdentity, memoryConnections, memoryPending } from './fakes';
 
 const CLIENT_ID = 'client-1';
@@ -16,6 +17,7 @@ function setup(now = { t: 1_700_000_000_000 }, registrationKey = `${CLIENT_ID}@t
     connections,
     pending,
     identity: idp.client,
+    crypto: nodeCrypto,
     now: () => now.t,
   });
   return { accounts, connections, pending, idp, now };
