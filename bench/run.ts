@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { gzippedJsBytes } from '../scripts/build-ui';
+import type { Result, SessionToken } from '../src/contract';
 import { launchChromium } from '../test/support/browser';
 import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { measureRender, type Measurement } from './measure';
@@ -185,10 +186,13 @@ async function newContext(browser: Browser, host: TestHost, s: Scenario, probe: 
   return ctx;
 }
 
+/** What the host's invoke endpoint answers: the platform's envelope around the resolver's result. */
+type Invoked<T> = { ok: boolean; value?: Result<T> } | undefined;
+
 /** Alice connects Microsoft 365 once, on the emulator's own sign-in pages; every later context reuses it server-side. */
 async function signIn(browser: Browser, host: TestHost) {
-  const started = await host.asUser(USER).invoke('sharepoint-list', 'account/connect');
-  const url = started?.value?.value?.authorizeUrl as string | undefined;
+  const started = (await host.asUser(USER).invoke('sharepoint-list', 'account/connect')) as Invoked<{ authorizeUrl: string }>;
+  const url = started?.value?.ok ? started.value.value.authorizeUrl : undefined;
   if (!url) throw new Error(`account/connect failed: ${JSON.stringify(started)}`);
   const ctx = await browser.newContext();
   try {
@@ -211,7 +215,7 @@ function graphAs(host: TestHost) {
     token ??= host
       .asUser(USER)
       .invoke('sharepoint-list', 'account/token', {})
-      .then((r) => {
+      .then((r: Invoked<SessionToken>) => {
         if (!r?.value?.ok) throw new Error(`account/token failed: ${JSON.stringify(r)}`);
         return r.value.value;
       });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
@@ -14,7 +14,7 @@ export interface PeerServer {
  * the local host as alice so the provider can reach the app's `account/token` resolver.
  */
 export async function servePeer(dir: string, hostOrigin: string, userKey: string): Promise<PeerServer> {
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/__host/invoke' && req.method === 'POST') {
       const chunks: Buffer[] = [];
@@ -36,7 +36,9 @@ export async function servePeer(dir: string, hostOrigin: string, userKey: string
     }
     res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8' });
     res.end(readFileSync(file));
-  });
+  };
+  // A failure rejects unhandled and stops the benchmark, as it should: its numbers would be wrong.
+  const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -34,7 +34,10 @@ export interface AppErrorBody {
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorBody };
-export type Failure = { ok: false; error: AppErrorBody };
+export interface Failure {
+  ok: false;
+  error: AppErrorBody;
+}
 type Extra = Omit<AppErrorBody, 'code' | 'message'>;
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });

@@ -38,7 +38,8 @@ export const accountHandlers: Handlers<AccountDefs> = {
   },
   'account/token': ({ payload, context }) => {
     const s = services();
-    return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, payload?.refresh === true));
+    // A forged invoke may send no payload at all, whatever the contract's type says.
+    return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, (payload as { refresh?: unknown } | undefined)?.refresh === true));
   },
   'account/signOut': ({ context }) => {
     const s = services();

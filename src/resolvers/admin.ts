@@ -96,8 +96,9 @@ export async function testRegistration(s: Services, payload: unknown): Promise<R
     tenant = input.value.tenant;
     clientId = input.value.clientId;
     const typed = input.value.clientSecret;
-    if (typed === undefined && !app) return fail('BAD_REQUEST', 'Enter the client secret to test.');
-    secret = typed !== undefined ? () => Promise.resolve(typed) : (app as NonNullable<typeof app>).clientSecret;
+    if (typed !== undefined) secret = () => Promise.resolve(typed);
+    else if (app) secret = app.clientSecret;
+    else return fail('BAD_REQUEST', 'Enter the client secret to test.');
   } else {
     if (!app) return fail('MISCONFIGURED', 'There is no app registration to test yet: enter the tenant, client id and secret.');
     ({ tenant, clientId } = app);

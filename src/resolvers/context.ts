@@ -25,8 +25,12 @@ async function guarded<T>(s: Services, where: string, accountId: string | undefi
   return attempt(fn, (e) => {
     // The level comes from storage, which may be what failed: then log codes only.
     void s.settings.current().then(
-      (st) => logFailure(st.diagnostics, where, e, accountId),
-      () => logFailure('codes-only', where, e),
+      (st) => {
+        logFailure(st.diagnostics, where, e, accountId);
+      },
+      () => {
+        logFailure('codes-only', where, e);
+      },
     );
   });
 }

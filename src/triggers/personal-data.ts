@@ -27,7 +27,7 @@ export async function personalDataReport(): Promise<{ reported: number; closed: 
       if (a.status === 'closed') {
         await deleteAccountRecords(a.accountId);
         closed++;
-      } else if (a.status === 'updated') {
+      } else {
         await guardStorage(() => kvs.set<AccountIndexEntry>(keys.accountIndex(a.accountId), { ...mine.entry, updatedAt: new Date().toISOString() }));
         updated++;
       }

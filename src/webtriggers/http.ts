@@ -17,7 +17,7 @@ export interface WebTriggerResponse {
 export const firstQueryValue = (req: WebTriggerRequest, name: string): string | undefined => req.queryParameters?.[name]?.[0];
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A small self-contained page: no scripts, no third-party resources, not cacheable, not framable. */
 export function htmlPage(statusCode: number, title: string, message: string): WebTriggerResponse {

@@ -122,7 +122,7 @@ export const authorizeUrl = (run: Running, p: AuthorizeParams = {}): string => {
     ...(p.challenge !== undefined ? { code_challenge: p.challenge } : {}),
     ...(p.nonce !== undefined ? { nonce: p.nonce } : {}),
   });
-  return `${run.origin}/login/${p.tenant ?? 'contoso.com'}/oauth2/v2.0/authorize?${q}`;
+  return `${run.origin}/login/${p.tenant ?? 'contoso.com'}/oauth2/v2.0/authorize?${q.toString()}`;
 };
 
 /**
@@ -173,7 +173,7 @@ class BearerMiddleware implements Middleware {
   private next?: Middleware;
   constructor(private readonly token: () => string) {}
   async execute(context: Context): Promise<void> {
-    const headers = new Headers(context.options?.headers as HeadersInit | undefined);
+    const headers = new Headers(context.options?.headers);
     headers.set('Authorization', `Bearer ${this.token()}`);
     context.options = { ...context.options, headers };
     await this.next?.execute(context);
@@ -185,7 +185,7 @@ class BearerMiddleware implements Middleware {
 
 class FetchHandler implements Middleware {
   async execute(context: Context): Promise<void> {
-    context.response = await fetch(context.request, context.options as RequestInit);
+    context.response = await fetch(context.request, context.options);
   }
 }
 

@@ -104,7 +104,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
 
   return {
     app,
-    faults: { get: faults.get, set: faults.set },
+    faults: { get: () => faults.get(), set: (patch) => faults.set(patch) },
     reset: () => {
       tokens.reset();
       identity.reset();

@@ -94,7 +94,7 @@ export function readSettings(raw: unknown): { settings: AppSettings; damaged: st
   if (isRecord(raw.consents)) {
     for (const [k, v] of Object.entries(raw.consents)) {
       if (isFeatureKey(k) && isRecord(v) && isIsoDate(v.grantedAt) && typeof v.tenant === 'string' && Array.isArray(v.scopes) && v.scopes.every((x) => typeof x === 'string')) {
-        s.consents[k] = { grantedAt: v.grantedAt, tenant: v.tenant, scopes: v.scopes as string[] };
+        s.consents[k] = { grantedAt: v.grantedAt, tenant: v.tenant, scopes: v.scopes };
       }
     }
   }

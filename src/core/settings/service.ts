@@ -25,7 +25,8 @@ export interface MicrosoftApp {
   tenant: string;
   /** Connections made under another key are ended. */
   key: string;
-  clientSecret(): Promise<string>;
+  /** A function value, passed around as one (e.g. to the identity client), so not a method. */
+  clientSecret: () => Promise<string>;
 }
 
 /**

@@ -36,7 +36,7 @@ const parseParts = (body: unknown): Part[] => {
       id: o['id'], method: o['method'].toUpperCase(), url: o['url'],
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
       ...(o['body'] !== undefined ? { body: o['body'] } : {}),
-      dependsOn: (deps as string[] | undefined) ?? [],
+      dependsOn: deps ?? [],
     };
   });
   const ids = new Set<string>();

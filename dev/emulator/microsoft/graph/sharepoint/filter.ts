@@ -155,8 +155,11 @@ export const compareValues = (a: unknown, b: unknown): number => {
   if (typeof a === 'number' || typeof b === 'number') {
     if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
   }
-  return String(a).toLowerCase().localeCompare(String(b).toLowerCase());
+  return textOf(a).toLowerCase().localeCompare(textOf(b).toLowerCase());
 };
+
+/** Field values are JSON: compound ones (hyperlinks, lookups) compare by their JSON rather than all as `[object Object]`. */
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export const evaluate = (n: FilterNode, item: ListItem): boolean => {
   switch (n.t) {
