@@ -7,7 +7,7 @@ export interface StoredRecordKind {
   what: string;
   fields: string[];
   kept: string;
-  storage: 'plain' | 'secret';
+  storage: 'plain' | 'secret' | 'entity';
   /** Counted live; absent where the store cannot be counted (e.g. a single document). */
   count?: number;
   personal: boolean;

@@ -64,6 +64,7 @@ const BY_REASON = {
   sharer_other_account: 'Unavailable: the person who shared it is signed in to Microsoft 365 with another account than the one it was shared from.',
   sharer_no_mail_consent: 'Unavailable until the person who shared it allows the app to read their mail again.',
   mail_gone: 'No longer available in the mailbox it was shared from.',
+  jira_busy: 'Jira is busy right now. Try again in a moment.',
   feature_not_consentable: 'That feature does not ask for extra Microsoft permissions.',
 } as const;
 

@@ -2,9 +2,10 @@ import { makeResolver, type Handlers } from '@forge/resolver';
 import type { Defs } from '../contract';
 import { accountHandlers } from './account';
 import { adminHandlers } from './admin';
+import { sharingHandlers } from './sharing';
 
 /** Every feature's handlers; the type makes a missing or extra key a compile error. */
-const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers };
+const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers };
 const dispatch = makeResolver<Defs>(handlers);
 
 /**

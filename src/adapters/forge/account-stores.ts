@@ -2,6 +2,7 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import type { ConnectionStore, MicrosoftConnection, PendingSignIn, PendingSignInStore } from '../../core/account/ports';
 import { keys, RECORD_KINDS } from './keys';
 import { guardStorage } from './kvs-errors';
+import { holdsSharedItems } from './personal-data';
 
 /** The plain index entry of an account that has data here (secrets cannot be listed or counted). */
 export interface AccountIndexEntry {
@@ -34,8 +35,10 @@ export const connectionStore: ConnectionStore = {
   delete: (accountId) =>
     guardStorage(async () => {
       await kvs.deleteSecret(keys.msConnection(accountId));
-      // The connection is the only per-account record so far; later features keep the entry while they hold data.
-      await kvs.delete(keys.accountIndex(accountId));
+      // Shared items outlive the connection (signing in again shows them): the entry keeps the account
+      // reported to Atlassian and deleted when it closes, for as long as it holds them.
+      if (await holdsSharedItems(accountId)) await kvs.set<AccountIndexEntry>(keys.accountIndex(accountId), { updatedAt: new Date().toISOString(), connected: false });
+      else await kvs.delete(keys.accountIndex(accountId));
     }),
   async count() {
     let n = 0;

@@ -8,7 +8,8 @@ export interface RecordKind {
   name: string;
   /** Key prefix (all keys of this kind start with it). */
   prefix: string;
-  storage: 'plain' | 'secret';
+  /** `entity`: a Custom Entity Store record (`app.storage.entities`); `prefix` starts its keys there. */
+  storage: 'plain' | 'secret' | 'entity';
   what: string;
   fields: string[];
   kept: string;
@@ -62,7 +63,28 @@ export const RECORD_KINDS = {
     kept: '10 minutes.',
     perAccount: false,
   },
+  share: {
+    name: 'Shared mails and conversations',
+    prefix: 'share:',
+    storage: 'entity',
+    what: 'Which Outlook mail or conversation someone shared into which Jira issue, and with whom. The mail itself is read from their mailbox each time it is viewed and never stored.',
+    fields: ['share id', 'mail or conversation', 'Atlassian account id of the person who shared it', 'Microsoft user and tenant ids', 'immutable message id, Message-ID and conversation id', 'scope (private, Atlassian users, public)', 'Jira issue and project ids', 'when shared'],
+    kept: 'Until the person who shared it (or a project admin) removes it, the person deletes their data, or their account closes.',
+    perAccount: true,
+  },
+  link: {
+    name: 'Mail ↔ issue links',
+    prefix: 'link:',
+    storage: 'entity',
+    what: 'Which conversations belong to which Jira issues, so related issues can be found from a mail (and by JQL, through an issue property holding the same ids).',
+    fields: ['conversation id', 'Message-ID', 'Microsoft user id', 'app (jira)', 'Jira issue id, key and project id', 'Atlassian account id of the person who linked it', 'when linked'],
+    kept: 'As long as the share it was recorded with.',
+    perAccount: true,
+  },
 } as const satisfies Record<string, RecordKind>;
+
+/** Custom entities declared in manifest.yml (`app.storage.entities`); their keys come from `keys` below. */
+export const ENTITIES = { share: 'mail-share', link: 'mail-link' } as const;
 
 export const keys = {
   settings: () => RECORD_KINDS.settings.prefix,
@@ -70,6 +92,8 @@ export const keys = {
   accountIndex: (accountId: string) => `${RECORD_KINDS.accountIndex.prefix}${accountId}`,
   msConnection: (accountId: string) => `${RECORD_KINDS.msConnection.prefix}${accountId}`,
   msPendingSignIn: (stateHash: string) => `${RECORD_KINDS.msPendingSignIn.prefix}${stateHash}`,
+  share: (shareId: string) => `${RECORD_KINDS.share.prefix}${shareId}`,
+  link: (linkId: string) => `${RECORD_KINDS.link.prefix}${linkId}`,
 } as const;
 
 /** The kind a stored key belongs to (longest prefix wins), or undefined for a key nobody described. */

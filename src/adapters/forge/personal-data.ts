@@ -1,15 +1,20 @@
 import { kvs } from '@forge/kvs';
 import type { MicrosoftConnection } from '../../core/account/ports';
+import { readSettings } from '../../core/settings/model';
+import { mirrorIds } from '../../core/sharing/service';
 import { keys } from './keys';
 import { guardStorage } from './kvs-errors';
+import { linkStore } from './link-store';
+import { shareStore } from './share-store';
+import { writeMirror } from './jira-issues';
 
 /**
  * Everything stored per Atlassian account, for that user's export and deletion and for account
  * closure. Secrets are exported without their secret parts (tokens).
  */
 export async function readAccountRecords(accountId: string): Promise<Array<{ key: string; value: unknown }>> {
-  return guardStorage(async () => {
-    const out: Array<{ key: string; value: unknown }> = [];
+  const out: Array<{ key: string; value: unknown }> = [];
+  await guardStorage(async () => {
     const index = await kvs.get(keys.accountIndex(accountId));
     if (index !== undefined) out.push({ key: keys.accountIndex(accountId), value: index });
     const c = await kvs.getSecret<MicrosoftConnection>(keys.msConnection(accountId));
@@ -17,16 +22,38 @@ export async function readAccountRecords(accountId: string): Promise<Array<{ key
       const { refreshToken: _r, accessToken: _a, accessTokenExpiresAt: _e, ...visible } = c;
       out.push({ key: keys.msConnection(accountId), value: { ...visible, tokens: 'kept encrypted; not exported' } });
     }
-    return out;
   });
+  for (const s of await shareStore.bySharer(accountId)) out.push({ key: keys.share(s.shareId), value: s });
+  for (const l of await linkStore.byAccount(accountId)) out.push({ key: keys.link(l.linkId), value: l });
+  return out;
+}
+
+/** Whether the account holds records besides its connection (its index entry must then stay). */
+export async function holdsSharedItems(accountId: string): Promise<boolean> {
+  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0;
 }
 
 /** Deletes every record of the account; returns how many there were. */
 export async function deleteAccountRecords(accountId: string): Promise<number> {
-  return guardStorage(async () => {
-    const had = (await readAccountRecords(accountId)).length;
+  const records = await readAccountRecords(accountId);
+  const shares = await shareStore.bySharer(accountId);
+  for (const s of shares) {
+    await shareStore.delete(s.shareId);
+    await linkStore.delete(s.shareId);
+  }
+  for (const l of await linkStore.byAccount(accountId)) await linkStore.delete(l.linkId);
+  await guardStorage(async () => {
     await kvs.deleteSecret(keys.msConnection(accountId));
     await kvs.delete(keys.accountIndex(accountId));
-    return had;
   });
+  // The JQL mirror of each issue touched follows the link store (best effort: it is never trusted).
+  if (shares.length > 0) {
+    const settings = readSettings(await guardStorage(() => kvs.get(keys.settings()))).settings;
+    if (settings.features.linkStore) {
+      for (const issueId of new Set(shares.map((s) => s.issueId))) {
+        await writeMirror(issueId, mirrorIds(issueId, await shareStore.byIssue(issueId), settings.sharing.allowedScopes)).catch(() => undefined);
+      }
+    }
+  }
+  return records.length;
 }

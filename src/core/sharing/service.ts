@@ -48,6 +48,15 @@ export interface CreateInput {
   scope: ShareScope;
 }
 
+/**
+ * The ids the issue's JQL mirror holds. Private shares leave no trace there: issue properties are
+ * readable by everyone who can view the issue.
+ */
+export function mirrorIds(issueId: string, shares: readonly ShareRecord[], allowed: readonly ShareScope[]): { conversationIds: string[]; internetMessageIds: string[] } {
+  const open = shares.filter((s) => s.issueId === issueId && effectiveScope(s.scope, allowed) !== 'private');
+  return { conversationIds: [...new Set(open.map((s) => s.conversationId))], internetMessageIds: [...new Set(open.map((s) => s.internetMessageId))] };
+}
+
 type Loaded = { messages: MailMessage[]; omitted: number } | { unavailable: Unavailable };
 
 export function sharingService(d: SharingDeps) {
@@ -160,12 +169,7 @@ export function sharingService(d: SharingDeps) {
   /** Re-writes the JQL mirror from the authoritative store; a failure is logged, never fatal. */
   async function syncMirror(issueId: string, shares: readonly ShareRecord[], settings: AppSettings): Promise<void> {
     if (!settings.features.linkStore) return;
-    // Private shares leave no trace others can read: issue properties are readable by every viewer.
-    const open = shares.filter((s) => s.issueId === issueId && effectiveScope(s.scope, settings.sharing.allowedScopes) !== 'private');
-    await d.jira.mirror(issueId, {
-      conversationIds: [...new Set(open.map((s) => s.conversationId))],
-      internetMessageIds: [...new Set(open.map((s) => s.internetMessageId))],
-    });
+    await d.jira.mirror(issueId, mirrorIds(issueId, shares, settings.sharing.allowedScopes));
   }
 
   async function create(accountId: string, input: CreateInput): Promise<Result<CreatedShare>> {
@@ -214,7 +218,7 @@ export function sharingService(d: SharingDeps) {
     const [issue, share, settings] = await Promise.all([d.jira.viewIssue(viewer, issueId), d.shares.get(shareId), d.settings.current()]);
     if (!issue.ok) return failWith('NOT_FOUND', 'issue_hidden');
     // Another issue's share id is answered exactly like one that does not exist.
-    if (!share || share.issueId !== issue.value.id) return failWith('NOT_FOUND', 'share_not_found');
+    if (share?.issueId !== issue.value.id) return failWith('NOT_FOUND', 'share_not_found');
     return { ok: true as const, viewer, issue: issue.value, share, settings };
   }
 

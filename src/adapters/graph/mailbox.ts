@@ -1,0 +1,364 @@
+/**
+ * Outlook mailboxes read by the server as their owners (the sharing core's `MailboxPort`): a sharer's
+ * items for whoever views the issue, and a caller's own mailbox for the link store's checks.
+ *
+ * Per mailbox and view: one secret read (the stored connection, which also holds the cached access
+ * token) and one `$batch` round trip; a second only when a thread split off into another conversation
+ * or a conversation's messages carry attachments. What Graph answers is untrusted: every field is
+ * checked and capped here, and the browser sanitises the HTML again before it shows it.
+ *
+ * Graph facts used (learn.microsoft.com/graph): `Prefer: IdType="ImmutableId"` (outlook-immutable-id),
+ * `Prefer: outlook.body-content-type="html"` and `uniqueBody` (message-get; selected only on request),
+ * `$filter=conversationId eq '…'` without `$orderby` (InefficientFilter otherwise), `$filter` +
+ * `$orderby` on the same first property, MAPI `PidTagInReplyToId` (String 0x1042) and
+ * `PidTagInternetReferences` (String 0x1039) through `singleValueExtendedProperties`, fileAttachment
+ * `isInline`/`contentId`/`contentBytes`, `$batch` ≤ 20 parts (json-batching).
+ */
+import { failWith, ok, type Result } from '../../core/result';
+import { isRecord, own } from '../../core/guards';
+import { GRAPH_ID, INTERNET_MESSAGE_ID } from '../../core/sharing/model';
+import { BODY_MAX_CHARS, INLINE_IMAGE_MAX_BYTES, INLINE_IMAGES_MAX_BYTES_PER_MESSAGE, type MailAddress, type MailMessage, type MailWant } from '../../core/sharing/mail';
+import { mergeThread, messageIdsIn } from '../../core/sharing/thread';
+import type { ConnectionInfo, MailboxPort } from '../../core/sharing/ports';
+import type { MicrosoftConnection } from '../../core/account/ports';
+import type { SessionToken } from '../../core/account/service';
+import { graphClient, MAX_BATCH_PARTS, type BatchPart, type GraphClient } from './client';
+import type { GraphFetch } from './middleware';
+import { graphPath, IMMUTABLE_IDS, prefer } from './paths';
+
+export interface MailboxDeps {
+  graphBaseUrl: string;
+  fetch: GraphFetch;
+  remainingMs: () => number;
+  /** The stored connection (a KVS secret): read at most once per account by this adapter. */
+  readConnection(accountId: string): Promise<MicrosoftConnection | undefined>;
+  /** The accounts service's token: refreshes (and stores) when the cached one is near expiry. */
+  accessToken(accountId: string, opts: { forceRefresh: boolean }): Promise<Result<SessionToken>>;
+  /** `clientId@tenant` in force: a cached token made under another registration is not used. */
+  registrationKey(): Promise<string | undefined>;
+  now?: () => number;
+}
+
+/** The accounts service hands out cached tokens with at least this long to live; so does this. */
+const MIN_TOKEN_LIFE_MS = 2 * 60 * 1000;
+const HEADERS = prefer(IMMUTABLE_IDS, 'outlook.body-content-type="html"');
+const THREAD_PROPS = "$expand=singleValueExtendedProperties($filter=id eq 'String 0x1042' or id eq 'String 0x1039')";
+const FIELDS = 'id,internetMessageId,conversationId,subject,from,toRecipients,ccRecipients,sentDateTime,receivedDateTime,isDraft,hasAttachments,webLink';
+/** Most messages read for one conversation (Graph's page; a longer thread shows its newest). */
+const CONVERSATION_TOP = 100;
+/** Mail received since a share was made that is checked for replies from a split-off conversation. */
+const CANDIDATES_TOP = 50;
+const INLINE_TYPES = /^image\/(png|jpeg|gif|webp|bmp)$/i;
+
+const odataString = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+const q = (parts: Record<string, string>): string =>
+  Object.entries(parts)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+
+const cap = (v: unknown, max: number): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+function address(v: unknown): MailAddress | undefined {
+  const e = isRecord(v) ? own(v, 'emailAddress') : undefined;
+  if (!isRecord(e)) return undefined;
+  const name = cap(own(e, 'name'), 200);
+  const addr = cap(own(e, 'address'), 320);
+  return name || addr ? { name, address: addr } : undefined;
+}
+const addresses = (v: unknown): MailAddress[] => (Array.isArray(v) ? v.slice(0, 50).map(address).filter((a): a is MailAddress => a !== undefined) : []);
+
+/** In-Reply-To and References, from the MAPI properties (or the internet headers, when selected). */
+function threadHeaders(raw: Record<string, unknown>): { inReplyTo?: string; references: string[] } {
+  let inReplyTo: string | undefined;
+  let references: string[] = [];
+  const props = own(raw, 'singleValueExtendedProperties');
+  if (Array.isArray(props)) {
+    for (const p of props) {
+      if (!isRecord(p)) continue;
+      const id = cap(own(p, 'id'), 40).toLowerCase().replace(/\s+/g, ' ');
+      const value = cap(own(p, 'value'), 20_000);
+      if (id === 'string 0x1042') inReplyTo = messageIdsIn(value)[0];
+      if (id === 'string 0x1039') references = messageIdsIn(value).slice(-100);
+    }
+  }
+  const headers = own(raw, 'internetMessageHeaders');
+  if (Array.isArray(headers)) {
+    for (const h of headers) {
+      if (!isRecord(h)) continue;
+      const name = cap(own(h, 'name'), 40).toLowerCase();
+      if (name === 'in-reply-to' && inReplyTo === undefined) inReplyTo = messageIdsIn(cap(own(h, 'value'), 2_000))[0];
+      if (name === 'references' && references.length === 0) references = messageIdsIn(cap(own(h, 'value'), 20_000)).slice(-100);
+    }
+  }
+  return { ...(inReplyTo !== undefined ? { inReplyTo } : {}), references };
+}
+
+/** A Graph message as the core takes it, or undefined when its ids are not what Exchange sends. */
+export function readMessage(raw: unknown): MailMessage | undefined {
+  if (!isRecord(raw)) return undefined;
+  const internetMessageId = own(raw, 'internetMessageId');
+  const conversationId = own(raw, 'conversationId');
+  if (typeof internetMessageId !== 'string' || !INTERNET_MESSAGE_ID.test(internetMessageId)) return undefined;
+  if (typeof conversationId !== 'string' || !GRAPH_ID.test(conversationId)) return undefined;
+  const bodyRaw = own(raw, 'uniqueBody') ?? own(raw, 'body');
+  const content = isRecord(bodyRaw) ? cap(own(bodyRaw, 'content'), BODY_MAX_CHARS) : '';
+  const type = isRecord(bodyRaw) && cap(own(bodyRaw, 'contentType'), 10).toLowerCase() === 'text' ? 'text' : 'html';
+  const sent = cap(own(raw, 'sentDateTime'), 40);
+  const received = cap(own(raw, 'receivedDateTime'), 40);
+  const at = !Number.isNaN(Date.parse(sent)) ? new Date(sent).toISOString() : !Number.isNaN(Date.parse(received)) ? new Date(received).toISOString() : '1970-01-01T00:00:00.000Z';
+  const from = address(own(raw, 'from'));
+  const webLink = cap(own(raw, 'webLink'), 2_000);
+  return {
+    internetMessageId,
+    conversationId,
+    ...threadHeaders(raw),
+    at,
+    isDraft: own(raw, 'isDraft') === true,
+    subject: cap(own(raw, 'subject'), 500),
+    ...(from ? { from } : {}),
+    to: addresses(own(raw, 'toRecipients')),
+    cc: addresses(own(raw, 'ccRecipients')),
+    body: { type, content },
+    inlineImages: {},
+    inlineImagesOmitted: 0,
+    attachments: [],
+    ...(webLink.startsWith('https://') ? { webLink } : {}),
+  };
+}
+
+/** `cid:` references in an HTML body (RFC 2392), as the Content-ID they name. */
+export function cidsIn(html: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of html.matchAll(/cid:([^"'\s)>]{1,300})/gi)) {
+    try {
+      out.add(decodeURIComponent(m[1] ?? '').toLowerCase());
+    } catch {
+      out.add((m[1] ?? '').toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
+ * Puts a message's attachments on it: inline images its HTML names by `cid:` become `data:` URLs
+ * (raster types only, each and all within the caps; larger ones are counted as left out), other
+ * attachments become names and sizes. Remote images are left to the browser, which does not load them.
+ */
+export function withAttachments(m: MailMessage, list: unknown): MailMessage {
+  const value = isRecord(list) ? own(list, 'value') : undefined;
+  if (!Array.isArray(value)) return m;
+  const cids = m.body.type === 'html' ? cidsIn(m.body.content) : new Set<string>();
+  const inlineImages: Record<string, string> = {};
+  let omitted = 0;
+  let spent = 0;
+  const attachments: MailMessage['attachments'] = [];
+  for (const a of value.slice(0, 100)) {
+    if (!isRecord(a)) continue;
+    const size = typeof own(a, 'size') === 'number' ? (own(a, 'size') as number) : 0;
+    const contentId = cap(own(a, 'contentId'), 300).replace(/^<|>$/g, '').toLowerCase();
+    const inline = own(a, 'isInline') === true;
+    if (inline && contentId && cids.has(contentId)) {
+      const type = cap(own(a, 'contentType'), 100);
+      const bytes = cap(own(a, 'contentBytes'), Math.ceil((INLINE_IMAGE_MAX_BYTES * 4) / 3) + 4);
+      const decoded = Math.floor((bytes.length * 3) / 4);
+      if (INLINE_TYPES.test(type) && /^[A-Za-z0-9+/]+=*$/.test(bytes) && size <= INLINE_IMAGE_MAX_BYTES && decoded <= INLINE_IMAGE_MAX_BYTES && spent + decoded <= INLINE_IMAGES_MAX_BYTES_PER_MESSAGE) {
+        inlineImages[contentId] = `data:${type.toLowerCase()};base64,${bytes}`;
+        spent += decoded;
+      } else omitted++;
+      continue;
+    }
+    if (!inline) attachments.push({ name: cap(own(a, 'name'), 200), size });
+  }
+  return { ...m, inlineImages, inlineImagesOmitted: omitted, attachments };
+}
+
+const hasAttachmentsOrCids = (raw: unknown, m: MailMessage): boolean => (isRecord(raw) && own(raw, 'hasAttachments') === true) || (m.body.type === 'html' && /cid:/i.test(m.body.content));
+
+/** Splits parts into `$batch`es of at most 20 and sends them in parallel; answers keyed like the parts. */
+async function batchAll(graph: GraphClient, parts: Record<string, BatchPart>): Promise<Result<Record<string, Result<unknown>>>> {
+  const keys = Object.keys(parts);
+  const chunks: string[][] = [];
+  for (let i = 0; i < keys.length; i += MAX_BATCH_PARTS) chunks.push(keys.slice(i, i + MAX_BATCH_PARTS));
+  const answers = await Promise.all(chunks.map((c) => graph.batch<Record<string, unknown>>(Object.fromEntries(c.map((k) => [k, parts[k] as BatchPart])))));
+  const out: Record<string, Result<unknown>> = {};
+  for (const a of answers) {
+    if (!a.ok) return a;
+    Object.assign(out, a.value);
+  }
+  return ok(out);
+}
+
+const listOf = (r: Result<unknown> | undefined): unknown[] | undefined => {
+  if (!r?.ok || !isRecord(r.value)) return undefined;
+  const v = own(r.value, 'value');
+  return Array.isArray(v) ? v : undefined;
+};
+
+export function mailboxes(deps: MailboxDeps): MailboxPort {
+  const now = deps.now ?? Date.now;
+  const connections = new Map<string, Promise<MicrosoftConnection | undefined>>();
+  const clients = new Map<string, GraphClient>();
+  const connectionOf = (accountId: string) => {
+    let c = connections.get(accountId);
+    if (!c) connections.set(accountId, (c = deps.readConnection(accountId)));
+    return c;
+  };
+
+  /** The cached access token from the one connection read; the accounts service when it is stale. */
+  const clientFor = (accountId: string): GraphClient => {
+    let g = clients.get(accountId);
+    if (g) return g;
+    g = graphClient({
+      baseUrl: deps.graphBaseUrl,
+      fetch: deps.fetch,
+      remainingMs: deps.remainingMs,
+      now,
+      token: async ({ refresh }) => {
+        if (!refresh) {
+          const [c, key] = await Promise.all([connectionOf(accountId), deps.registrationKey()]);
+          const fresh = c?.accessToken !== undefined && (c.accessTokenExpiresAt ?? 0) - now() > MIN_TOKEN_LIFE_MS;
+          if (c && fresh && c.accessToken && (c.registration === undefined || c.registration === key)) return ok({ accessToken: c.accessToken });
+        }
+        return deps.accessToken(accountId, { forceRefresh: refresh });
+      },
+    });
+    clients.set(accountId, g);
+    return g;
+  };
+
+  async function connection(accountId: string): Promise<ConnectionInfo | undefined> {
+    const c = await connectionOf(accountId);
+    return c ? { oid: c.user.oid, tid: c.user.tid, scopes: [...c.scopes] } : undefined;
+  }
+
+  async function read(accountId: string, wants: readonly MailWant[]): Promise<Result<Map<string, Result<MailMessage[]>>>> {
+    const graph = clientFor(accountId);
+    const parts: Record<string, BatchPart> = {};
+    let since: string | undefined;
+    wants.forEach((w, i) => {
+      if (w.kind === 'message') {
+        parts[`m${i}`] = { path: `${graphPath`/me/messages/${w.messageId}`}?${q({ $select: `${FIELDS},body` })}`, headers: HEADERS };
+        parts[`a${i}`] = { path: graphPath`/me/messages/${w.messageId}/attachments`, headers: HEADERS };
+      } else {
+        parts[`c${i}`] = { path: `/me/messages?${q({ $filter: `conversationId eq ${odataString(w.conversationId)}`, $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
+        if (since === undefined || w.since < since) since = w.since;
+      }
+    });
+    if (since !== undefined) {
+      parts.split = {
+        path: `/me/messages?${q({ $filter: `receivedDateTime ge ${since.replace(/\.\d{3}Z$/, 'Z')}`, $orderby: 'receivedDateTime desc', $select: 'id,internetMessageId,conversationId,isDraft,sentDateTime,receivedDateTime', $top: String(CANDIDATES_TOP) })}&${THREAD_PROPS}`,
+        headers: HEADERS,
+      };
+    }
+    const first = await batchAll(graph, parts);
+    if (!first.ok) return first;
+    const answers = first.value;
+    const candidates = (listOf(answers.split) ?? []).map(readMessage).filter((m): m is MailMessage => m !== undefined);
+
+    const out = new Map<string, Result<MailMessage[]>>();
+    const conversations = new Map<string, { raw: unknown[]; messages: MailMessage[] }>();
+    const more: Record<string, BatchPart> = {};
+    wants.forEach((w, i) => {
+      if (w.kind === 'message') {
+        const r = answers[`m${i}`];
+        if (!r?.ok) {
+          out.set(w.key, r ?? failWith('MS_UNAVAILABLE'));
+          return;
+        }
+        const m = readMessage(r.value);
+        if (!m) {
+          out.set(w.key, failWith('MS_UNAVAILABLE', 'bad_response'));
+          return;
+        }
+        const a = answers[`a${i}`];
+        out.set(w.key, ok([a?.ok ? withAttachments(m, a.value) : m]));
+        return;
+      }
+      const r = answers[`c${i}`];
+      const raw = listOf(r);
+      if (!raw) {
+        out.set(w.key, r?.ok === false ? r : failWith('MS_UNAVAILABLE', 'bad_response'));
+        return;
+      }
+      const messages = raw.map(readMessage).filter((m): m is MailMessage => m !== undefined);
+      conversations.set(w.key, { raw, messages });
+      // Conversations the thread reaches only through headers: read them whole in the second trip.
+      const thread = mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, [...messages, ...candidates]);
+      for (const c of new Set(thread.map((m) => m.conversationId))) {
+        if (c !== w.conversationId && !more[`x:${c}`]) {
+          more[`x:${c}`] = { path: `/me/messages?${q({ $filter: `conversationId eq ${odataString(c)}`, $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
+        }
+      }
+    });
+
+    const none: Record<string, Result<unknown>> = {};
+    const second = Object.keys(more).length > 0 ? await batchAll(graph, more) : ok(none);
+    const extra = second.ok ? second.value : none;
+    const attachmentParts: Record<string, BatchPart> = {};
+    const messagesByKey = new Map<string, Array<{ raw: unknown; m: MailMessage }>>();
+    for (const w of wants) {
+      if (w.kind !== 'conversation') continue;
+      const c = conversations.get(w.key);
+      if (!c) continue;
+      const pairs: Array<{ raw: unknown; m: MailMessage }> = [];
+      const seen = new Set<unknown>();
+      const add = (raw: unknown) => {
+        const m = readMessage(raw);
+        if (m && !seen.has(raw)) {
+          seen.add(raw);
+          pairs.push({ raw, m });
+        }
+      };
+      c.raw.forEach(add);
+      for (const [k, r] of Object.entries(extra)) if (k.startsWith('x:')) (listOf(r) ?? []).forEach(add);
+      const thread = new Set(mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, pairs.map((p) => p.m)));
+      const kept = pairs.filter((p) => thread.has(p.m));
+      messagesByKey.set(w.key, kept);
+      kept.forEach((p, j) => {
+        const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
+        if (typeof id === 'string' && GRAPH_ID.test(id) && hasAttachmentsOrCids(p.raw, p.m)) attachmentParts[`${w.key}:${j}`] = { path: graphPath`/me/messages/${id}/attachments`, headers: HEADERS };
+      });
+    }
+    const third = Object.keys(attachmentParts).length > 0 ? await batchAll(graph, attachmentParts) : ok(none);
+    const atts = third.ok ? third.value : none;
+    for (const [key, kept] of messagesByKey) {
+      out.set(key, ok(kept.map((p, j) => {
+        const a = atts[`${key}:${j}`];
+        return a?.ok ? withAttachments(p.m, a.value) : p.m;
+      })));
+    }
+    return ok(out);
+  }
+
+  async function locate(accountId: string, messageId: string): Promise<Result<{ messageId: string; internetMessageId: string; conversationId: string }>> {
+    const r = await clientFor(accountId).get<unknown>(graphPath`/me/messages/${messageId}`, { headers: prefer(IMMUTABLE_IDS), select: ['id', 'internetMessageId', 'conversationId'] });
+    if (!r.ok) return r;
+    const v = r.value;
+    const id = isRecord(v) ? own(v, 'id') : undefined;
+    const imid = isRecord(v) ? own(v, 'internetMessageId') : undefined;
+    const conv = isRecord(v) ? own(v, 'conversationId') : undefined;
+    if (typeof id !== 'string' || !GRAPH_ID.test(id) || typeof imid !== 'string' || !INTERNET_MESSAGE_ID.test(imid) || typeof conv !== 'string' || !GRAPH_ID.test(conv)) {
+      return failWith('MS_UNAVAILABLE', 'bad_response');
+    }
+    return ok({ messageId: id, internetMessageId: imid, conversationId: conv });
+  }
+
+  async function holds(accountId: string, refs: ReadonlyArray<{ conversationId: string } | { internetMessageId: string }>): Promise<Result<boolean[]>> {
+    const parts: Record<string, BatchPart> = {};
+    refs.forEach((r, i) => {
+      const filter = 'conversationId' in r ? `conversationId eq ${odataString(r.conversationId)}` : `internetMessageId eq ${odataString(r.internetMessageId)}`;
+      parts[`h${i}`] = { path: `/me/messages?${q({ $filter: filter, $top: '1', $select: 'id' })}`, headers: prefer(IMMUTABLE_IDS) };
+    });
+    const r = await batchAll(clientFor(accountId), parts);
+    if (!r.ok) return r;
+    const out: boolean[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const a = r.value[`h${i}`];
+      if (a && !a.ok) return a;
+      out.push((listOf(a)?.length ?? 0) > 0);
+    }
+    return ok(out);
+  }
+
+  return { connection, read, locate, holds };
+}
