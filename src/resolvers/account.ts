@@ -2,8 +2,8 @@ import type { Handlers } from '@forge/resolver';
 import type { AccountDefs, MyRecords } from '../contract';
 import { services, type Services } from '../services';
 import { asAccount } from './context';
-import { ok, type Result } from '../core/result';
-import type { FeatureKey } from '../core/settings';
+import { failWith, ok, type Result } from '../core/result';
+import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
 
@@ -21,6 +21,18 @@ export async function token(s: Services, accountId: string, moduleKey: unknown, 
   return (await s.accounts()).accessToken(accountId, { forceRefresh: refresh });
 }
 
+/**
+ * `account/connect`'s optional `feature`: absent for a plain sign-in (the rest of the payload is
+ * ignored, as it always was: identity comes from the context); a built feature with first-use
+ * permissions to ask them too. Any other `feature` is `null` (refused).
+ */
+export function connectFeature(payload: unknown): FeatureKey | undefined | null {
+  if (typeof payload !== 'object' || payload === null || !Object.hasOwn(payload, 'feature')) return undefined;
+  const feature = (payload as { feature?: unknown }).feature;
+  if (!isFeatureKey(feature) || !FEATURES[feature].built || firstUseScopes(feature).length === 0) return null;
+  return feature;
+}
+
 export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
   const records = await readAccountRecords(accountId);
   return ok({ accountId, exportedAt: new Date().toISOString(), records: records.map((r) => ({ kind: RECORD_KINDS[kindOfKey(r.key) ?? 'accountIndex'].name, key: r.key, value: r.value })) });
@@ -32,9 +44,14 @@ export async function deleteMyRecords(accountId: string): Promise<Result<{ delet
 
 
 export const accountHandlers: Handlers<AccountDefs> = {
-  'account/connect': ({ context }) => {
+  'account/connect': ({ payload, context }) => {
     const s = services();
-    return asAccount(s, 'account/connect', context, async (accountId) => (await s.accounts()).beginSignIn(accountId));
+    return asAccount(s, 'account/connect', context, async (accountId) => {
+      const feature = connectFeature(payload);
+      if (feature === null) return failWith('BAD_REQUEST', 'feature_not_consentable');
+      if (feature) await s.settings.requireFeature(feature);
+      return (await s.accounts()).beginSignIn(accountId, feature ? { extraScopes: firstUseScopes(feature) } : {});
+    });
   },
   'account/token': ({ payload, context }) => {
     const s = services();

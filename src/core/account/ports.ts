@@ -28,6 +28,8 @@ export interface PendingSignIn {
   nonce: string;
   redirectUri: string;
   expiresAt: number;
+  /** What this sign-in asked for, when more than the registration's defaults (a feature's first use). */
+  scopes?: string[];
 }
 
 export interface ConnectionStore {

@@ -48,19 +48,27 @@ export function microsoftAccounts(deps: AccountDeps) {
   const now = deps.now ?? Date.now;
   const { config, connections, pending, identity, crypto } = deps;
 
-  async function beginSignIn(accountId: string): Promise<Result<{ authorizeUrl: string }>> {
+  /**
+   * `extraScopes`: what a feature asks the first time it is used (incremental consent). Such a sign-in
+   * also asks again what the stored connection was granted, so it never narrows an earlier grant.
+   */
+  async function beginSignIn(accountId: string, opts: { extraScopes?: readonly string[] } = {}): Promise<Result<{ authorizeUrl: string }>> {
     const state = crypto.randomToken(32);
     const nonce = crypto.randomToken(16);
     const { verifier, challenge } = crypto.pkcePair();
     const redirectUri = await config.redirectUri();
-    await pending.put(crypto.sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000 }, SIGN_IN_WINDOW_SECONDS);
+    const extra = opts.extraScopes ?? [];
+    const granted = extra.length > 0 ? ((await connections.get(accountId))?.scopes ?? []).map(shortScope).filter((x): x is string => x !== undefined) : [];
+    const scopes = [...new Set([...config.scopes, ...granted, ...extra])];
+    const asked = scopes.length > config.scopes.length ? { scopes } : {};
+    await pending.put(crypto.sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000, ...asked }, SIGN_IN_WINDOW_SECONDS);
     const url = new URL(config.authorizeEndpoint);
     url.search = new URLSearchParams({
       client_id: config.clientId,
       response_type: 'code',
       response_mode: 'query',
       redirect_uri: redirectUri,
-      scope: config.scopes.join(' '),
+      scope: scopes.join(' '),
       state,
       nonce,
       code_challenge: challenge,
@@ -108,7 +116,7 @@ export function microsoftAccounts(deps: AccountDeps) {
 
     let grant;
     try {
-      grant = await identity.redeemCode({ code: query.code, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier, scopes: config.scopes });
+      grant = await identity.redeemCode({ code: query.code, redirectUri: started.redirectUri, codeVerifier: started.codeVerifier, scopes: started.scopes ?? config.scopes });
     } catch (e) {
       if (e instanceof IdentityError && e.kind === 'invalid_grant') return failWith('MS_SIGN_IN_FAILED', 'code_rejected');
       if (e instanceof IdentityError) return identityFailure(e);
@@ -170,6 +178,15 @@ export function microsoftAccounts(deps: AccountDeps) {
   }
 
   return { beginSignIn, beginAdminConsent, takePending, completeSignIn, finishSignIn, accessToken, signOut };
+}
+
+/**
+ * A granted scope as a sign-in asks for it: Entra's token answer may name Graph permissions by URI
+ * (`https://graph.microsoft.com/Mail.Read`); anything that is not a plain permission name is dropped.
+ */
+function shortScope(granted: string): string | undefined {
+  const name = granted.replace(/^https:\/\/graph\.microsoft\.com\//i, '');
+  return /^[A-Za-z][A-Za-z.]{0,63}$/.test(name) ? name : undefined;
 }
 
 /** Entra sends `error` (and an AADSTS description) back to the redirect URI when it refuses. */

@@ -20,6 +20,11 @@ export interface FeatureInfo {
   built: boolean;
   /** Delegated Graph permissions beyond the sign-in basics. */
   scopes: readonly string[];
+  /**
+   * `first-use`: the permissions are asked when a person first uses the feature (incremental consent),
+   * not at sign-in, so nobody grants mail access just to see a SharePoint list.
+   */
+  consent?: 'first-use';
   /** Built features are on for a new installation; the rest stay off until they exist. */
   defaultOn: boolean;
 }
@@ -35,13 +40,14 @@ export const FEATURES: Readonly<Record<FeatureKey, FeatureInfo>> = {
     scopes: ['Sites.Read.All', 'Files.Read.All'],
     defaultOn: true,
   },
-  'share.mail': { label: 'Share single mails', description: 'Share an Outlook mail into a Jira issue.', built: false, scopes: ['Mail.Read'], defaultOn: false },
+  'share.mail': { label: 'Share single mails', description: 'Share an Outlook mail into a Jira issue.', built: true, scopes: ['Mail.Read'], consent: 'first-use', defaultOn: true },
   'share.conversation': {
     label: 'Share whole conversations',
     description: 'Share an Outlook conversation, including replies that arrive later, into a Jira issue.',
-    built: false,
+    built: true,
     scopes: ['Mail.Read'],
-    defaultOn: false,
+    consent: 'first-use',
+    defaultOn: true,
   },
   'share.calendar': { label: 'Share calendars', description: 'Share an Outlook calendar for a date window.', built: false, scopes: ['Calendars.Read'], defaultOn: false },
   'share.event': { label: 'Share single events', description: 'Share one Outlook event or meeting.', built: false, scopes: ['Calendars.Read'], defaultOn: false },
@@ -49,9 +55,10 @@ export const FEATURES: Readonly<Record<FeatureKey, FeatureInfo>> = {
   linkStore: {
     label: 'Mail ↔ issue links',
     description: 'Remember which mails and conversations belong to which Jira issues (ids only).',
-    built: false,
+    built: true,
     scopes: ['Mail.Read'],
-    defaultOn: false,
+    consent: 'first-use',
+    defaultOn: true,
   },
   automations: {
     label: 'Automations',
@@ -73,9 +80,15 @@ export const FEATURE_KEYS = Object.keys(FEATURES) as FeatureKey[];
 
 export const isFeatureKey = (v: unknown): v is FeatureKey => typeof v === 'string' && Object.hasOwn(FEATURES, v);
 
-/** The scopes a sign-in asks for: the basics plus what the enabled features need (de-duplicated). */
+/**
+ * The scopes a sign-in asks for: the basics plus what the enabled features need (de-duplicated),
+ * except features that ask for theirs when first used.
+ */
 export function scopesFor(features: Iterable<FeatureKey>): string[] {
   const out = new Set<string>(BASE_SCOPES);
-  for (const f of features) for (const s of FEATURES[f].scopes) out.add(s);
+  for (const f of features) if (FEATURES[f].consent !== 'first-use') for (const s of FEATURES[f].scopes) out.add(s);
   return [...out];
 }
+
+/** The scopes a sign-in started for `feature` adds (incremental consent); none for other features. */
+export const firstUseScopes = (feature: FeatureKey): readonly string[] => (FEATURES[feature].consent === 'first-use' ? FEATURES[feature].scopes : []);
