@@ -27,6 +27,8 @@ export interface UiModule {
   title: string;
   /** Macro custom configuration (`config: { resource }`) if any. */
   configResource?: string;
+  /** Who else than licensed users may use it: `unlicensed`, `customer`, `anonymous` (access-to-forge-apps-for-unlicensed-users). */
+  unlicensedAccess: string[];
   raw: Record<string, unknown>;
 }
 
@@ -80,6 +82,7 @@ export function loadManifest(dir: string): AppManifest {
         resolverFunction: m.resolver?.function,
         title: typeof m.title === 'string' ? m.title : m.key,
         ...(m.config && typeof m.config === 'object' && m.config.resource ? { configResource: m.config.resource } : {}),
+        unlicensedAccess: parseUnlicensedAccess(m.key, type, m.unlicensedAccess),
         raw: m,
       });
     }
@@ -104,6 +107,31 @@ export function loadManifest(dir: string): AppManifest {
     entities: parseEntitySchemas(doc.app?.storage?.entities),
     dir,
   };
+}
+
+/**
+ * Module types that take `unlicensedAccess`, and the user types each takes: the Confluence list is CHANGE-2996
+ * (2026-01-06), `jira:issuePanel` CHANGE-3204 (anonymous, 2026-05-04) and CHANGE-3295 (guests, 2026-06-17).
+ * `@forge/manifest` 13.7.0's schema only knows the Confluence ones; `forge lint` refuses it elsewhere.
+ */
+const UNLICENSED_ACCESS: Record<string, readonly string[]> = {
+  macro: ['unlicensed', 'anonymous'],
+  'confluence:contentBylineItem': ['unlicensed', 'anonymous'],
+  'confluence:contentAction': ['unlicensed', 'anonymous'],
+  'confluence:contextMenu': ['unlicensed', 'anonymous'],
+  'confluence:globalPage': ['unlicensed', 'anonymous'],
+  'confluence:spacePage': ['unlicensed', 'anonymous'],
+  'jira:issuePanel': ['unlicensed', 'customer', 'anonymous'],
+};
+
+function parseUnlicensedAccess(key: string, type: string, raw: unknown): string[] {
+  if (raw === undefined) return [];
+  const allowed = UNLICENSED_ACCESS[type];
+  if (!allowed) throw new Error(`${type} does not support the following Forge properties - 'unlicensedAccess' (module '${key}')`);
+  if (!Array.isArray(raw) || raw.length === 0 || raw.some((v) => typeof v !== 'string' || !allowed.includes(v))) {
+    throw new Error(`Property "unlicensedAccess" in ${key} must be an array of one or more of the following values: [${allowed.join(', ')}]`);
+  }
+  return raw as string[];
 }
 
 /** The app's id as product URLs carry it: the UUID at the end of `ari:cloud:ecosystem::app/<uuid>`. */

@@ -125,9 +125,10 @@ describe('connect a Microsoft 365 account (Chromium)', () => {
     expect((await state()).storage.secretKeys.filter((k: string) => k.startsWith('ms-connection:'))).toEqual([]);
   });
 
-  it('tells an anonymous visitor to log in instead of offering a connection', async () => {
+  it('shows an anonymous visitor no Microsoft 365 panel: it declares no unlicensedAccess', async () => {
     await page.goto(`${host.origin}/browse/DEMO-1?as=anonymous`);
-    await panelOf(page).getByText('Log in to Atlassian to connect Microsoft 365.').waitFor();
+    await page.getByRole('heading', { name: 'Customer reports invoice PDF is blank' }).waitFor();
+    expect(await page.locator('iframe[title="Microsoft 365"]').count()).toBe(0);
   });
 
   it('keeps each Atlassian user’s Microsoft session apart in the same browser', async () => {

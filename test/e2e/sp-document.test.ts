@@ -152,9 +152,10 @@ describe('SharePoint Document macro (Chromium)', () => {
     await expect.poll(() => macro.getByRole('alert').textContent(), { timeout: 15_000 }).toBe(`${NO_ACCESS}.`);
   });
 
-  it('an anonymous visitor is told to log in, and nothing is asked of Microsoft', async () => {
-    const { macro, requests } = await visit('anonymous');
-    await macro.getByText('Log in to see this SharePoint document.').waitFor();
+  it('an anonymous visitor sees no SharePoint Document (the macro declares no unlicensedAccess), and nothing is asked of Microsoft', async () => {
+    const { page, requests } = await visit('anonymous');
+    await page.locator('.page-body').waitFor();
+    expect(await page.locator('iframe[title="SharePoint Document"]').count()).toBe(0);
     expect(graphCalls(requests)).toEqual([]);
   });
 

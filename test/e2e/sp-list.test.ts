@@ -211,11 +211,12 @@ describe('SharePoint List macro (Chromium)', () => {
     await f.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('an anonymous visitor is told to log in, and nothing is requested from Graph', async () => {
+  it('an anonymous visitor sees no SharePoint List (the macro declares no unlicensedAccess), and nothing is requested from Graph', async () => {
     const before = (await state()).stats.microsoft.graphRequests;
     const anon = await newPage();
     await anon.goto(`${host.origin}${PAGE}?as=anonymous`);
-    await macro(anon).getByText('Log in to see this SharePoint list.').waitFor();
+    await anon.locator('.page-body').waitFor();
+    expect(await anon.locator('iframe[title="SharePoint List"]').count()).toBe(0);
     expect((await state()).stats.microsoft.graphRequests).toBe(before);
   });
 

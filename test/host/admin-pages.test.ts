@@ -81,7 +81,8 @@ describe('local Forge host: admin and settings pages', () => {
     expect(alice).toEqual({ status: 200, body: { permissions: { ADMINISTER: { id: '0', key: 'ADMINISTER', name: 'Administer Jira', type: 'GLOBAL', description: expect.any(String), havePermission: true } } } });
     expect((await host.asUser('bob').invoke('probe-admin', 'jiraAdminAsUser')).value.body.permissions.ADMINISTER.havePermission).toBe(false);
     expect((await host.asUser('alice').invoke('probe-admin', 'jiraAdminAsApp')).value.body.permissions.ADMINISTER.havePermission).toBe(false);
-    expect((await host.asUser('anonymous').invoke('probe-admin', 'jiraAdminAsUser')).value.error.name).toBe('NEEDS_AUTHENTICATION_ERR');
+    // An admin page takes no unlicensedAccess: the platform runs nothing for an anonymous visitor.
+    expect(await host.asUser('anonymous').invoke('probe-admin', 'jiraAdminAsUser')).toMatchObject({ ok: false, error: { name: 'FORBIDDEN' } });
   });
 
   it("answers Confluence's current user with expand=operations: administer application for site admins only", async () => {

@@ -15,8 +15,9 @@ describe('local Forge host: platform behaviour', () => {
 
   it('gives resolvers the calling user from the product session, not from the payload', async () => {
     const alice = host.asUser('alice');
-    expect(await alice.invoke('probe-panel', 'whoami', { accountId: 'forged' })).toEqual({ ok: true, value: { accountId: '557058:a11ce000-0000-4000-8000-000000000001' } });
-    expect(await host.asUser('anonymous').invoke('probe-panel', 'whoami')).toEqual({ ok: true, value: { accountId: null } });
+    expect(await alice.invoke('probe-panel', 'whoami', { accountId: 'forged' })).toEqual({ ok: true, value: { accountId: '557058:a11ce000-0000-4000-8000-000000000001', accountType: 'licensed' } });
+    // An anonymous visitor reaches only a module that declares unlicensedAccess, as the documented 'unidentified' account.
+    expect(await host.asUser('anonymous').invoke('probe-public-panel', 'whoami')).toEqual({ ok: true, value: { accountId: 'unidentified', accountType: 'anonymous' } });
   });
 
   it("fails a backend fetch to a host the manifest does not allow with the SDK's own error", async () => {
@@ -53,7 +54,7 @@ describe('local Forge host: platform behaviour', () => {
   it('runs asUser product calls as the invoking user, and refuses them without one', async () => {
     const r = await host.asUser('bob').invoke('probe-panel', 'myself');
     expect(r.value.body.displayName).toBe('Bob Brown');
-    const anon = await host.asUser('anonymous').invoke('probe-panel', 'myself');
+    const anon = await host.asUser('anonymous').invoke('probe-public-panel', 'myself');
     expect(anon.value.error.name).toBe('NEEDS_AUTHENTICATION_ERR');
   });
 

@@ -29,8 +29,8 @@ describe('local Forge host: personal data reporting', () => {
     expect(await report([{ accountId: ALICE, updatedAt: storedNow() }, { accountId: CAROL, updatedAt: storedNow() }])).toEqual({ updates: [{ accountId: CAROL, status: 'closed' }] });
     expect((await host.state()).accounts.closed).toEqual([CAROL]);
 
-    // Carol's session is gone: her invocations carry no principal, and the products show a former user.
-    expect((await host.asUser('carol').invoke('probe-panel', 'whoami')).value).toEqual({ accountId: null });
+    // Carol's session is gone: she is an anonymous visitor, and the products show a former user.
+    expect((await host.asUser('carol').invoke('probe-public-panel', 'whoami')).value).toEqual({ accountId: 'unidentified', accountType: 'anonymous' });
     const bulk = (await host.asUser('alice').invoke('probe-panel', 'usersBulk', { accountIds: [CAROL, BOB] })).value;
     expect(bulk.body.values).toEqual([
       { accountId: CAROL, accountType: 'atlassian', displayName: 'Former user', active: false },
@@ -40,7 +40,7 @@ describe('local Forge host: personal data reporting', () => {
     expect(page).toContain('Carol Chen (account closed)');
 
     await host.control('reset');
-    expect((await host.asUser('carol').invoke('probe-panel', 'whoami')).value).toEqual({ accountId: CAROL });
+    expect((await host.asUser('carol').invoke('probe-panel', 'whoami')).value).toEqual({ accountId: CAROL, accountType: 'licensed' });
   });
 
   it('reports a profile changed after the stored date as updated, and not one stored after the change', async () => {

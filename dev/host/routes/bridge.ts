@@ -6,6 +6,7 @@ import type { AppManifest } from '../manifest';
 import { LOCAL_ENVIRONMENT } from '../installation';
 import type { Runner } from '../runtime/runner';
 import type { CurrentUser } from '../session';
+import { accountTypeFor, ANONYMOUS_ACCOUNT_ID, moduleAllows, productOfModule } from '../access';
 
 export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -41,14 +42,20 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
     const fn = mod?.resolverFunction ? d.manifest.functions.get(mod.resolverFunction) : undefined;
     if (!body || !mod || !fn || typeof body.functionKey !== 'string') return c.json({ ok: false, error: { name: 'BAD_REQUEST', message: 'Unknown module or function key.' } }, 400);
     const user = d.currentUser(c, false);
+    const accountType = accountTypeFor(user, productOfModule(mod.type));
+    // The product renders no module for a user it does not allow, so an invoke from one is forged: run nothing.
+    if (!moduleAllows(mod, accountType)) {
+      d.log(`[host] refused an invoke of ${mod.key} by an ${accountType} user: the module does not declare unlicensedAccess for them`);
+      return c.json({ ok: false, error: { name: 'FORBIDDEN', message: `This app is not available to ${accountType} users here.` } }, 403);
+    }
     d.countInvocation();
     const outcome = await d.runner.invoke({
       handler: fn.handler,
       event: {
         call: { functionKey: body.functionKey, payload: body.payload ?? {} },
-        context: { localId: body.localId, cloudId: d.cloudId, moduleKey: mod.key, siteUrl: d.siteUrl, extension: body.extension ?? {}, environmentType: LOCAL_ENVIRONMENT.type, environmentId: LOCAL_ENVIRONMENT.id },
+        context: { localId: body.localId, cloudId: d.cloudId, moduleKey: mod.key, siteUrl: d.siteUrl, extension: body.extension ?? {}, environmentType: LOCAL_ENVIRONMENT.type, environmentId: LOCAL_ENVIRONMENT.id, accountType },
       },
-      context: { principal: user ? { accountId: user.accountId } : undefined, installContext: installContextFor(mod.type, d.installContext), license: undefined },
+      context: { principal: { accountId: user ? user.accountId : ANONYMOUS_ACCOUNT_ID }, installContext: installContextFor(mod.type, d.installContext), license: undefined },
       identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
       timeoutMs: d.resolverTimeoutMs,
     });
