@@ -3,6 +3,8 @@ import type { HostClock } from './clock';
 import type { KvsStore } from './kvs/index';
 import type { AppManifest } from './manifest';
 import type { AccountStates } from './products/accounts';
+import { jiraControl } from './products/jira/control';
+import type { SiteDirectory } from './products/site';
 import type { Scheduler } from './scheduler';
 import type { LocalService } from './services/service';
 
@@ -22,6 +24,7 @@ export interface ControlDeps {
   accounts: AccountStates;
   pages: { reset(): void };
   hostStats: HostStats;
+  site: SiteDirectory;
 }
 
 const readJson = async (c: { req: { json(): Promise<unknown> } }) => ((await c.req.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
@@ -46,6 +49,8 @@ export function controlApi(d: ControlDeps) {
       clock: { offsetSeconds: d.clock.offsetSeconds() },
       scheduled: d.scheduler.snapshot(),
       accounts: d.accounts.snapshot(),
+      jira: { issues: d.site.jira.issueCount(), lastEvent: d.site.jira.events().at(-1)?.seq ?? 0, points: d.site.points.jira.snapshot(), settings: { ...d.site.jira.settings } },
+      confluence: { points: d.site.points.confluence.snapshot() },
     });
   });
   api.post('/reset', async (c) => {
@@ -55,6 +60,7 @@ export function controlApi(d: ControlDeps) {
     d.scheduler.reset();
     d.accounts.reset();
     d.pages.reset();
+    d.site.reset();
     for (const k of Object.keys(d.hostStats) as Array<keyof HostStats>) d.hostStats[k] = 0;
     return c.json({ ok: true });
   });
@@ -103,6 +109,7 @@ export function controlApi(d: ControlDeps) {
     if (!user) return c.json({ error: 'user (fixture key or accountId) required' }, typeof body.user === 'string' ? 404 : 400);
     return c.json({ accountId: user.accountId, profileUpdatedAt: new Date(d.accounts.touch(user)).toISOString() });
   });
+  api.route('/jira', jiraControl({ jira: d.site.jira, accounts: d.accounts, points: d.site.points }));
   for (const s of d.services) if (s.control) api.route('/', s.control);
   return api;
 }

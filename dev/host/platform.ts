@@ -20,7 +20,9 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
 
   function principalFor(req: PlatformRequest): Principal | Response {
     const provider = req.meta.provider;
-    if (provider === 'app' || provider === 'none') return { kind: 'app' };
+    if (provider === 'app') return { kind: 'app' };
+    // `api.requestJira()` without asApp/asUser is Forge's unauthenticated call: the product sees nobody.
+    if (provider === 'none') return { kind: 'anonymous' };
     if (provider === 'user') {
       const accountId = typeof req.meta.accountId === 'string' ? req.meta.accountId : req.identity.accountId;
       // asUser() in an invocation without a user (anonymous visitor, web trigger) has no one to act as.
@@ -73,7 +75,7 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
         }
         return proxyError(404, 'PROXY_ERR');
       case 'jira':
-        return rest.jira(principal, req.method, url);
+        return rest.jira(principal, req.method, url, req.body);
       case 'confluence':
         return rest.confluence(principal, req.method, url);
       default:

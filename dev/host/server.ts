@@ -9,6 +9,8 @@ import { bundleApp } from './runtime/bundle';
 import { createRunner, type Runner } from './runtime/runner';
 import { forgePlatform } from './platform';
 import { siteDirectory, type AtlassianFixture } from './products/site';
+import { loadEntityPropertyIndex } from './products/jira/entity-properties';
+import type { IssueEventListener, JiraSite } from './products/jira/store';
 import { accountStates, type AccountStates } from './products/accounts';
 import { createKvsStore, type KvsStore } from './kvs/index';
 import type { MicrosoftEmulator } from '../emulator/microsoft/index';
@@ -52,6 +54,10 @@ export interface Host {
   clock: HostClock;
   /** Closed accounts and profile changes, as the personal data reporting API answers them. */
   accounts: AccountStates;
+  /** The Jira site: projects, issues, roles, properties, and its change events. */
+  jira: JiraSite;
+  /** Every issue change (control API or the app's REST writes), as product events would carry it. */
+  onIssueEvent(listener: IssueEventListener): () => void;
   services: LocalService[];
   /** Runs a scheduledTrigger module now, as `POST /__emulator/scheduled/run` does. */
   runScheduled(key: string): Promise<ScheduledRun>;
@@ -83,12 +89,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const fixture = JSON.parse(readFileSync(opts.fixtureFile, 'utf8')) as { atlassian: AtlassianFixture; microsoft: any };
   fixture.atlassian.siteUrl = origin;
   const cloudId = fixture.atlassian.cloudId;
-  const site = siteDirectory(fixture.atlassian);
+  const clock = createClock();
+  const site = siteDirectory(fixture.atlassian, { now: clock.now, entityProperties: loadEntityPropertyIndex(manifest.dir) });
   const webTriggerUrl = (key: string) => `${origin}/x1/${encodeURIComponent(key)}`;
   const aliases = localAliases(origin);
   const installContext = `ari:cloud:confluence::site/${cloudId}`;
 
-  const clock = createClock();
   const accounts = accountStates(site, clock.now);
   const hostStats: HostStats = { resolverInvocations: 0, webTriggerInvocations: 0, scheduledRuns: 0, privacyReports: 0 };
   const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json'), now: clock.now, entities: manifest.entities });
@@ -155,7 +161,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     manifest, runner, installContext, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
     countInvocation: () => void hostStats.webTriggerInvocations++,
   }));
-  app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats }));
+  app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats, site }));
   for (const s of services) app.route('/', s.app);
 
   handler = (req) => app.fetch(req);
@@ -170,6 +176,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     runner,
     clock,
     accounts,
+    jira: site.jira,
+    onIssueEvent: (listener) => site.jira.onIssueEvent(listener),
     services,
     runScheduled(key) {
       const run = scheduler.runNow(key);

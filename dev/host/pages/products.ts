@@ -4,6 +4,9 @@ import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
 import type { AtlassianUser, SiteDirectory } from '../products/site';
 import { html, raw, type Html } from './html';
+import { isoDay } from '../products/dates';
+import { priorityById, statusById } from '../products/jira/model';
+import { projectPermission, type Who } from '../products/jira/permissions';
 import { extensionFrame, layout, type Chrome } from './layout';
 import { accountTypeFor, moduleAllows } from '../access';
 
@@ -70,6 +73,25 @@ function chrome(d: PageDeps, user: AtlassianUser | undefined, product: Chrome['p
   };
 }
 
+const whoFor = (user: AtlassianUser | undefined): Who => (user ? { kind: 'user', user } : { kind: 'anonymous' });
+
+/** Issues shown per project on the start page; a load-test project can hold 50,000. */
+const INDEX_ISSUES_PER_PROJECT = 10;
+
+/** The pages the visitor may view, by space. */
+function confluenceIndex(d: PageDeps, user: AtlassianUser | undefined): Html {
+  const c = d.site.confluence;
+  const spaces = c.spaces().filter((s) => c.canView(whoFor(user), s));
+  return html`<h2>Confluence</h2>${spaces.map((s) => html`<h3>${s.name} (${s.key})</h3><ul>${c.pages().filter((p) => p.spaceKey === s.key).map((p) => html`<li><a href="/wiki/spaces/${p.spaceKey}/pages/${p.id}">${p.title}</a></li>`)}</ul>`)}`;
+}
+
+/** The projects and issues the visitor may browse (the first few of each project). */
+function jiraIndex(d: PageDeps, user: AtlassianUser | undefined): Html {
+  const who = whoFor(user);
+  const projects = d.site.jira.projects().map((p) => ({ p, issues: p.issues.filter((i) => d.site.jira.visible(who, i)) })).filter((x) => x.issues.length || projectPermission(who, x.p, 'BROWSE_PROJECTS'));
+  return html`<h2>Jira</h2>${projects.map(({ p, issues }) => html`<h3>${p.name} (${p.key})</h3><ul>${issues.slice(0, INDEX_ISSUES_PER_PROJECT).map((i) => html`<li><a href="/browse/${i.key}">${i.key}: ${i.summary}</a></li>`)}${issues.length > INDEX_ISSUES_PER_PROJECT ? html`<li>… and ${issues.length - INDEX_ISSUES_PER_PROJECT} more</li>` : ''}</ul>`)}`;
+}
+
 export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string {
   const fx = d.site.fixture;
   const settings = settingsPages(d.manifest).filter((p) => mayOpen(p.audience, user));
@@ -81,8 +103,8 @@ export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string 
     chrome(d, user, 'Local Forge host', 'Demo tenant'),
     html`<h1>Microsoft 365 for Jira and Confluence — local demo</h1>
 <p>The app runs here unmodified, against an emulated Atlassian site and Microsoft 365 tenant. Pick a user at the top right, then open a page.</p>
-<h2>Confluence</h2><ul>${fx.confluence.pages.map((p) => html`<li><a href="/wiki/spaces/${p.spaceKey}/pages/${p.id}">${p.title}</a></li>`)}</ul>
-<h2>Jira</h2><ul>${fx.jira.issues.map((i) => html`<li><a href="/browse/${i.key}">${i.key}: ${i.summary}</a></li>`)}</ul>
+${confluenceIndex(d, user)}
+${jiraIndex(d, user)}
 ${appsSettings}
 <h2>Microsoft 365 demo accounts</h2><p>Sign in with any of the demo tenant's accounts on the emulated Microsoft sign-in page; no password is asked.</p>`,
   );
@@ -106,8 +128,12 @@ export function settingsPage(d: PageDeps, user: AtlassianUser | undefined, page:
 }
 
 export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pageId: string, editing: boolean): string | undefined {
-  const page = d.site.fixture.confluence.pages.find((p) => p.id === pageId);
+  const page = d.site.page(pageId);
   if (!page) return undefined;
+  // A logged-in user who may not view the space gets Confluence's "page not found". Anonymous
+  // visitors still see every page: the browser tests meet the macros that way (see products/README.md).
+  const space = d.site.confluence.space(page.spaceKey);
+  if (user && (!space || !d.site.confluence.canView({ kind: 'user', user }, space))) return undefined;
   const base = { content: { id: page.id, type: 'page' }, space: { key: page.spaceKey } };
   const bylines = modulesOf(d.manifest, 'confluence:contentBylineItem').filter((m) => moduleAllows(m, accountTypeFor(user, 'confluence'))).map((m) => {
     const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${page.id}`, extension: { type: 'confluence:contentBylineItem', ...base } }, d.cdnOrigin, { lazy: true });
@@ -144,17 +170,22 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
 export function jiraIssuePage(d: PageDeps, user: AtlassianUser | undefined, issueKey: string): string | undefined {
   const issue = d.site.issue(issueKey);
   if (!issue) return undefined;
+  // As for pages: a logged-in user who may not browse the issue gets "Issue does not exist".
+  if (user && !d.site.jira.visible({ kind: 'user', user }, issue)) return undefined;
   const panels = modulesOf(d.manifest, 'jira:issuePanel').filter((m) => moduleAllows(m, accountTypeFor(user, 'jira'))).map(
     (m) => html`<section class="issue-panel"><h2>${m.title}</h2>${extensionFrame(
       { moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${issue.id}`, extension: { type: 'jira:issuePanel', issue: { id: issue.id, key: issue.key, type: 'Task' }, project: { key: issue.projectKey } } },
       d.cdnOrigin,
     )}</section>`,
   );
-  const person = (k?: string) => (k ? d.site.userByKey(k)?.displayName ?? k : 'Unassigned');
+  const person = (accountId: string | null) => (accountId ? (d.site.userById(accountId)?.displayName ?? accountId) : 'Unassigned');
+  const project = d.site.jira.projectOf(issue);
+  const level = issue.securityLevelId ? project.securityLevels.find((l) => l.id === issue.securityLevelId) : undefined;
+  const startDate = issue.custom.customfield_10015;
   return layout(
     chrome(d, user, 'Jira', `${issue.key}: ${issue.summary}`),
-    html`<article class="jira-issue"><nav class="crumbs">Projects / ${issue.projectKey} / ${issue.key}</nav><h1>${issue.summary}</h1>
+    html`<article class="jira-issue"><nav class="crumbs">Projects / ${project.name} / ${issue.key}</nav><h1>${issue.summary}</h1>
 <div class="issue-grid"><div><h2>Description</h2><p>${issue.description}</p>${panels}</div>
-<aside><dl><dt>Status</dt><dd>${issue.status}</dd><dt>Assignee</dt><dd>${person(issue.assignee)}</dd><dt>Reporter</dt><dd>${person(issue.reporter)}</dd></dl></aside></div></article>`,
+<aside><dl><dt>Status</dt><dd>${statusById(issue.statusId).name}</dd><dt>Priority</dt><dd>${priorityById(issue.priorityId).name}</dd><dt>Assignee</dt><dd>${person(issue.assignee)}</dd><dt>Reporter</dt><dd>${person(issue.reporter)}</dd>${issue.duedate !== null ? html`<dt>Due date</dt><dd>${isoDay(issue.duedate)}</dd>` : ''}${startDate !== undefined && startDate !== null ? html`<dt>Start date</dt><dd>${isoDay(startDate)}</dd>` : ''}${issue.labels.length ? html`<dt>Labels</dt><dd>${issue.labels.join(', ')}</dd>` : ''}${level ? html`<dt>Security level</dt><dd>${level.name}</dd>` : ''}</dl></aside></div></article>`,
   );
 }

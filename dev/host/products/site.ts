@@ -1,3 +1,8 @@
+import { jiraSite, type JiraSite } from './jira/store';
+import { confluenceSite, type ConfluenceSite } from './confluence/store';
+import { pointsMeters, type PointsMeters } from './points';
+import type { EntityPropertyIndex } from './jira/entity-properties';
+
 /** The Atlassian side of the demo tenant (the "atlassian" key of dev/fixtures/demo-tenant.json). */
 export interface AtlassianUser {
   key: string;
@@ -11,25 +16,124 @@ export interface AtlassianUser {
   profileUpdatedAt?: string;
 }
 
+/**
+ * Who a permission is granted to, as Jira's permission schemes and security levels name holders:
+ * `anyone` (anonymous included), `applicationRole` (any logged-in user with Jira access), a group,
+ * a project role, one user (fixture key), the project lead, the issue's reporter or assignee.
+ */
+export type Grant =
+  | { type: 'anyone' }
+  | { type: 'applicationRole' }
+  | { type: 'group'; group: string }
+  | { type: 'projectRole'; role: string }
+  | { type: 'user'; user: string }
+  | { type: 'projectLead' }
+  | { type: 'reporter' }
+  | { type: 'assignee' };
+
+export interface RoleActors {
+  users?: string[];
+  groups?: string[];
+}
+
+export interface ProjectFixture {
+  key: string;
+  id: string;
+  name: string;
+  lead?: string;
+  permissionScheme?: string;
+  roles?: Record<string, RoleActors>;
+  securityLevels?: Array<{ id: string; name: string; description?: string; members: Grant[] }>;
+}
+
+export interface IssueFixture {
+  id: string;
+  key: string;
+  projectKey: string;
+  summary: string;
+  description?: string;
+  status?: string;
+  priority?: string;
+  assignee?: string;
+  reporter?: string;
+  created?: string;
+  updated?: string;
+  duedate?: string;
+  resolutiondate?: string;
+  labels?: string[];
+  securityLevel?: string;
+  [customField: `customfield_${string}`]: string | undefined;
+}
+
+export interface SpaceFixture {
+  key: string;
+  id: string;
+  name: string;
+  /** Who may view the space's pages; DEMO is for confluence-users when not given. */
+  view?: Grant[];
+}
+
+export interface PageFixture {
+  id: string;
+  spaceKey: string;
+  title: string;
+  body: string;
+  author?: string;
+  created?: string;
+}
+
 export interface AtlassianFixture {
   cloudId: string;
   siteUrl: string;
   users: AtlassianUser[];
-  confluence: { spaces: Array<{ key: string; id: string; name: string }>; pages: Array<{ id: string; spaceKey: string; title: string; body: string }> };
+  confluence: { spaces: SpaceFixture[]; pages: PageFixture[] };
   jira: {
-    projects: Array<{ key: string; id: string; name: string }>;
-    issues: Array<{ id: string; key: string; projectKey: string; summary: string; description: string; status: string; assignee?: string; reporter?: string }>;
+    fields?: Array<{ id: string; name: string; type: 'date' | 'datetime' }>;
+    roles?: Array<{ id: string; name: string; description?: string }>;
+    permissionSchemes?: Record<string, Record<string, Grant[]>>;
+    projects: ProjectFixture[];
+    issues: IssueFixture[];
   };
 }
 
-export function siteDirectory(fx: AtlassianFixture) {
+export interface SiteOptions {
+  /** The host clock: issue timestamps, relative fixture dates, JQL's `now()`, the points windows. */
+  now?: () => number;
+  /** What the app's `jira:entityProperty` modules index (JQL on `issue.property[…]` and search aliases). */
+  entityProperties?: EntityPropertyIndex;
+}
+
+export function siteDirectory(fx: AtlassianFixture, opts: SiteOptions = {}) {
+  const now = opts.now ?? Date.now;
+  const userByKey = (key: string) => fx.users.find((u) => u.key === key);
+  const userById = (accountId: string) => fx.users.find((u) => u.accountId === accountId);
+  const directory = { fixture: fx, userByKey, userById, now };
+  const jira: JiraSite = jiraSite(directory, opts.entityProperties);
+  const confluence: ConfluenceSite = confluenceSite(directory);
+  const points: PointsMeters = pointsMeters(now);
   return {
-    fixture: fx,
-    userByKey: (key: string) => fx.users.find((u) => u.key === key),
-    userById: (accountId: string) => fx.users.find((u) => u.accountId === accountId),
-    page: (id: string) => fx.confluence.pages.find((p) => p.id === id),
-    issue: (keyOrId: string) => fx.jira.issues.find((i) => i.key === keyOrId || i.id === keyOrId),
+    ...directory,
+    jira,
+    confluence,
+    points,
+    page: (id: string) => confluence.page(id),
+    /** The issue as the host holds it now (fixture issues plus those created since). */
+    issue: (keyOrId: string) => jira.issue(keyOrId),
+    /** Back to the fixture: issues, roles, properties, points, settings. */
+    reset() {
+      jira.reset();
+      confluence.reset();
+      points.reset();
+    },
   };
 }
 
 export type SiteDirectory = ReturnType<typeof siteDirectory>;
+
+/** What the product stores need from the site: its users and its clock. */
+export interface Directory {
+  fixture: AtlassianFixture;
+  userByKey(key: string): AtlassianUser | undefined;
+  userById(accountId: string): AtlassianUser | undefined;
+  now(): number;
+}

@@ -1,0 +1,64 @@
+import type { AccountStates } from '../accounts';
+import { json, type Handled } from '../http';
+import type { AtlassianUser } from '../site';
+import type { Who } from '../jira/permissions';
+import type { ConfluenceSite } from './store';
+
+const notFound = (title = 'Not Found'): Handled => ({ res: json(404, { errors: [{ status: 404, code: 'NOT_FOUND', title, detail: null }] }) });
+
+/** Confluence's OperationCheckResult list for `expand=operations` (v1 user/current). */
+const operations = (u: AtlassianUser | undefined) => [
+  ...(u && (u.admin || u.groups.includes('confluence-users')) ? [{ operation: 'use', targetType: 'application' }, { operation: 'create_space', targetType: 'application' }] : []),
+  ...(u?.admin ? [{ operation: 'administer', targetType: 'application' }] : []),
+];
+
+/**
+ * Confluence Cloud REST: the current user (v1), pages and spaces (v2). A page in a space the
+ * caller may not view answers 404, as Confluence does, so its existence does not leak.
+ */
+export function confluenceRouter(deps: { site: ConfluenceSite; accounts: AccountStates; siteUrl: string; userJson: (u: AtlassianUser) => Record<string, unknown> }) {
+  const { site } = deps;
+  return function route(who: Who, method: string, url: URL): Handled {
+    const path = url.pathname;
+    if (method === 'GET' && path === '/wiki/rest/api/user/current') {
+      const expand = (url.searchParams.get('expand') ?? '').split(',').map((e) => e.trim());
+      const withOperations = (body: Record<string, unknown>, u: AtlassianUser | undefined) => (expand.includes('operations') ? { ...body, operations: operations(u) } : { ...body, _expandable: { operations: '', personalSpace: '' } });
+      if (who.kind !== 'user') return { res: json(200, withOperations({ type: 'anonymous', displayName: 'Anonymous' }, undefined)), objects: 1 };
+      return { res: json(200, withOperations({ type: 'known', ...deps.userJson(who.user), publicName: who.user.displayName, email: who.user.email }, who.user)), objects: 1 };
+    }
+    const page = /^\/wiki\/api\/v2\/pages\/(\d+)$/.exec(path);
+    if (method === 'GET' && page) {
+      const p = site.page(page[1] as string);
+      const space = p && site.space(p.spaceKey);
+      if (!p || !space || !site.canView(who, space)) return notFound();
+      const format = url.searchParams.get('body-format');
+      const created = new Date(p.createdAt).toISOString();
+      return {
+        res: json(200, {
+          id: p.id,
+          status: 'current',
+          title: p.title,
+          spaceId: space.id,
+          parentId: null,
+          parentType: null,
+          position: 0,
+          authorId: p.authorId,
+          ownerId: p.authorId,
+          createdAt: created,
+          version: { createdAt: created, message: '', number: 1, minorEdit: false, authorId: p.authorId },
+          body: format === 'storage' ? { storage: { representation: 'storage', value: p.body } } : {},
+          _links: { webui: `/spaces/${space.key}/pages/${p.id}`, editui: `/pages/resumedraft.action?draftId=${p.id}`, tinyui: `/x/${p.id}`, base: `${deps.siteUrl}/wiki` },
+        }),
+        objects: 1,
+      };
+    }
+    const spaceMatch = /^\/wiki\/api\/v2\/spaces\/(\d+)$/.exec(path);
+    if (method === 'GET' && spaceMatch) {
+      const s = site.space(spaceMatch[1] as string);
+      if (!s || !site.canView(who, s)) return notFound();
+      const home = site.pages().find((p) => p.spaceKey === s.key);
+      return { res: json(200, { id: s.id, key: s.key, name: s.name, type: 'global', status: 'current', homepageId: home?.id ?? null, _links: { webui: `/spaces/${s.key}`, base: `${deps.siteUrl}/wiki` } }), objects: 1 };
+    }
+    return notFound(`The local host does not emulate ${method} ${path}`);
+  };
+}
