@@ -20,7 +20,7 @@ function calendar(events: Array<[EventContext, FeedRow, Record<string, string>]>
 }
 
 const byMozilla = (text: string) => new ICAL.Component(ICAL.parse(text));
-const byNodeIcal = (text: string) => Object.values(nodeIcal.sync.parseICS(text)).filter((c) => c?.type === 'VEVENT') as Array<Record<string, any>>;
+const byNodeIcal = (text: string) => Object.values(nodeIcal.sync.parseICS(text)).filter((c) => c?.type === 'VEVENT') as Array<Record<string, unknown>>;
 
 const HOSTILE = [
   'Line one\nline two\r\nline three',
