@@ -16,50 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await run.close(); });
 
-describe('mail', () => {
-  it('lists the mailbox newest first and reads one message with its HTML body as stored', async () => {
-    const page = await client('alice').api('/me/messages').select('subject,receivedDateTime').get() as Page<{ id: string; subject: string; receivedDateTime: string }>;
-    expect(page.value.length).toBe(5);
-    const times = page.value.map((m) => m.receivedDateTime);
-    expect(times).toEqual([...times].sort().reverse());
-    const digest = page.value.find((m) => m.subject === 'Your weekly digest');
-    const msg = await client('alice').api(`/me/messages/${digest?.id ?? ''}`).get() as { body: { contentType: string; content: string }; from: Json };
-    expect(msg.body.contentType).toBe('html');
-    expect(msg.body.content).toContain('<script>');
-    expect(msg.body.content).toContain('onerror=');
-  });
-
-  it('fetches a conversation by conversationId, and refuses $orderby with it', async () => {
-    const page = await client('alice').api('/me/messages').get() as Page<{ conversationId: string; subject: string }>;
-    const conv = page.value.find((m) => m.subject === 'Phoenix kickoff agenda')?.conversationId ?? '';
-    const thread = await client('alice').api('/me/messages').filter(`conversationId eq '${conv}'`).get() as Page;
-    expect(thread.value).toHaveLength(3);
-    const res = await graphFetch(run, t['alice']?.access_token ?? '', `/me/messages?$filter=conversationId eq '${encodeURIComponent(conv)}'&$orderby=receivedDateTime desc`);
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'InefficientFilter' } });
-  });
-
-  it('answers with immutable ids when asked, and accepts them back', async () => {
-    const plain = await client('bob').api('/me/messages').get() as Page<{ id: string }>;
-    const res = await graphFetch(run, t['bob']?.access_token ?? '', '/me/messages', { headers: { Prefer: 'IdType="ImmutableId"' } });
-    expect(res.headers.get('preference-applied')).toBe('IdType="ImmutableId"');
-    const immutable = (await res.json()) as Page<{ id: string }>;
-    expect(immutable.value[0]?.id).not.toBe(plain.value[0]?.id);
-    const again = await client('bob').api(`/me/messages/${immutable.value[0]?.id ?? ''}`).header('Prefer', 'IdType="ImmutableId"').get() as { id: string };
-    expect(again.id).toBe(immutable.value[0]?.id);
-  });
-
-  it("one user cannot open another's message", async () => {
-    const alices = await client('alice').api('/me/messages').get() as Page<{ id: string }>;
-    expect((await graphFetch(run, t['bob']?.access_token ?? '', `/me/messages/${alices.value[0]?.id ?? ''}`)).status).toBe(404);
-  });
-
-  it('a guest has no mailbox in the inviting tenant', async () => {
-    const res = await graphFetch(run, t['gina']?.access_token ?? '', '/me/messages');
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: 'MailboxNotEnabledForRESTAPI' } });
-  });
-});
+// Mail: test/emulator/outlook.test.ts.
 
 describe('calendars', () => {
   it('has two calendars per user and a calendarView that needs both ends of the window', async () => {

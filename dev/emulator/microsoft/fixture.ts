@@ -247,7 +247,15 @@ export interface FilesGenerator {
   restrict?: Restriction[];
 }
 
+/** Outlook's well-known folders that the emulator keeps (`mailFolders/{name}` accepts these names). */
+export type MailFolderName = 'inbox' | 'sentitems' | 'drafts' | 'deleteditems' | 'archive';
+
+/**
+ * One message in one mailbox. A message someone sent to colleagues exists once per mailbox (the
+ * sender's Sent Items copy and each recipient's Inbox copy): give every copy after the first `copyOf`.
+ */
 export interface MessageFixture {
+  /** Fixture-wide unique; a reply or copy names the message it answers or copies by this key. */
   key: string;
   mailbox: string;
   /** A user key or an external address. */
@@ -255,14 +263,39 @@ export interface MessageFixture {
   to: string[];
   cc?: string[];
   subject: string;
-  /** HTML. */
+  /** HTML of what this message adds; the quoted earlier message is appended when `quote` is set. */
   body: string;
   received: When;
+  /**
+   * Messages with the same key share a conversation (conversationId is per mailbox, as Exchange
+   * builds it from the mailbox and the thread). Default: the message's own key.
+   */
   conversation?: string;
   isRead?: boolean;
   importance?: 'low' | 'normal' | 'high';
-  folder?: 'inbox' | 'sentitems';
-  hasAttachments?: boolean;
+  folder?: MailFolderName;
+  /** The key of the message this one answers: sets In-Reply-To and References. */
+  replyTo?: string;
+  /** Append the answered message below this one, as Outlook (or, for external senders, Gmail) quotes it. */
+  quote?: boolean;
+  /** The key of the same sent message in another mailbox: same internetMessageId, headers and thread index. */
+  copyOf?: string;
+  attachments?: AttachmentFixture[];
+}
+
+/**
+ * A file attached to a message. Content is `base64`, or `text` (UTF-8), or `size` bytes generated
+ * deterministically (with a PNG signature for `image/png`), for large attachments.
+ */
+export interface AttachmentFixture {
+  name: string;
+  contentType: string;
+  /** Shown in the body through `<img src="cid:{contentId}">`; such attachments do not count for hasAttachments. */
+  inline?: boolean;
+  contentId?: string;
+  base64?: string;
+  text?: string;
+  size?: number;
 }
 
 export interface CalendarFixture {

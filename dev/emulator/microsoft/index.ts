@@ -4,6 +4,8 @@ import { createFaults, type GraphFaults } from './faults';
 import type { MicrosoftFixture } from './fixture';
 import { graphHttp } from './graph/http';
 import { graphRoutes } from './graph/routes';
+import { createOutlookGate, type MailboxCounters } from './graph/outlook/throttle';
+import { createMailControl, type MailControl } from './graph/outlook/control';
 import type { GraphEnv } from './graph/types';
 import { startOfUtcDay } from './data/ids';
 import { type ConsentGrant, createConsentStore } from './identity/consents';
@@ -16,6 +18,9 @@ import { sharePointWeb } from './web/sharepoint';
 export type { MicrosoftFixture } from './fixture';
 export type { GraphFaults } from './faults';
 export type { ConsentGrant } from './identity/consents';
+export type { MailControl, MailDeliveryRequest, MailRef, MailSummary } from './graph/outlook/control';
+export { mailControlRoutes } from './graph/outlook/control';
+export type { MailboxCounters } from './graph/outlook/throttle';
 
 export interface MicrosoftEmulatorOptions {
   /** The `"microsoft"` section of `dev/fixtures/demo-tenant.json`. */
@@ -40,13 +45,18 @@ export interface MicrosoftEmulator {
   faults: { get(): GraphFaults; set(patch: Partial<GraphFaults>): GraphFaults };
   /**
    * Forgets issued codes, refresh tokens, signing keys (so access tokens and preview links die), faults,
-   * consents given since start and redirect URIs registered at run time.
+   * consents given since start, redirect URIs registered at run time and mail changed at run time.
    */
   reset(): void;
   /** Later refresh_token grants for that person fail with invalid_grant (AADSTS50173). */
   revokeRefreshTokens(userPrincipalNameOrMail: string): void;
-  /** Counters since the last reset. `graphRequests` counts HTTP requests (a `$batch` is one); preflights are not counted. */
-  stats(): { graphRequests: number; graphBatchParts: number; tokenRequests: number };
+  /**
+   * Counters since the last reset. `graphRequests` counts HTTP requests (a `$batch` is one); preflights are
+   * not counted. `mailboxes` counts Outlook requests by mailbox address.
+   */
+  stats(): { graphRequests: number; graphBatchParts: number; tokenRequests: number; mailboxes: Record<string, MailboxCounters> };
+  /** Mail delivered, moved and deleted at run time, as in Outlook; `reset()` returns the mailboxes to the fixture. */
+  mail: MailControl;
   /** Every permission grant in every tenant: the fixture's plus what people and admins consented to since the last reset. */
   consents(): ConsentGrant[];
   /**
@@ -93,10 +103,12 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
     countTokenRequest: () => { counters.tokenRequests++; },
   });
 
+  const outlook = createOutlookGate({ routes: graphRoutes, env });
+
   const app = new Hono();
   app.route('/', identity.app);
   app.route('/', graphHttp({
-    env, model, routes: graphRoutes, tokens, faults,
+    env, model, routes: graphRoutes, tokens, faults, outlook,
     countRequest: () => { counters.graphRequests++; },
     countBatchPart: () => { counters.graphBatchParts++; },
   }));
@@ -112,12 +124,15 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       registrations.reset();
       signer.reset();
       faults.reset();
+      model.mail.reset();
+      outlook.reset();
       counters.graphRequests = 0;
       counters.graphBatchParts = 0;
       counters.tokenRequests = 0;
     },
     revokeRefreshTokens: (who) => tokens.revoke(model.directory.personsMatching(who)),
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, mailboxes: outlook.stats() }),
+    mail: createMailControl(model, now),
     consents: () => consents.list(),
     grantConsent: ({ tenant: ref, clientId, scopes, user, appRoles }) => {
       const tenant = model.directory.tenantByRef(ref);

@@ -2,7 +2,7 @@ import type { MicrosoftFixture } from '../fixture';
 import type { Directory } from './directory';
 import { exchangeId, isoSeconds, resolveWhen, stableGuid } from './ids';
 
-// Mail, calendars, Teams chats and To Do: rendered once into Graph's shapes at start. Only the
+// Calendars, Teams chats and To Do (mail is data/mail.ts): rendered once into Graph's shapes at start. Only the
 // id a resource is shown with depends on the request (Prefer: IdType="ImmutableId").
 
 type Json = Record<string, unknown>;
@@ -13,11 +13,6 @@ export interface ExchangeItem {
   restId: string;
   immutableId: string;
   resource: Json;
-}
-
-export interface MailMessage extends ExchangeItem {
-  conversationId: string;
-  received: string;
 }
 
 export interface CalendarEvent extends ExchangeItem {
@@ -49,7 +44,6 @@ export interface TodoList {
 }
 
 export interface Workloads {
-  messages: Map<string, MailMessage[]>;
   calendars: Map<string, Calendar[]>;
   chats: Chat[];
   todo: Map<string, TodoList[]>;
@@ -78,35 +72,6 @@ export const buildWorkloads = (fx: MicrosoftFixture, dir: Directory, startDay: n
     return p ? { name: p.displayName, address: p.mail } : { name: who, address: who };
   };
   const oidOf = (who: string): string => dir.home(who)?.oid ?? who;
-
-  const messages = new Map<string, MailMessage[]>();
-  for (const m of fx.mail ?? []) {
-    const restId = exchangeId('AAMkAGE1M2IyNGNmLTI5MTktNDUyMi1hZDg0LTQ2ZTk2ZWE2MzA0NABGAAAAAAD', oidOf(m.mailbox), m.key);
-    const immutableId = exchangeId('AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A', oidOf(m.mailbox), m.key);
-    const conversationId = exchangeId('AAQkAGE1M2IyNGNmLTI5MTktNDUyMi1hZDg0LTQ2ZTk2ZWE2MzA0NAAQA', oidOf(m.mailbox), m.conversation ?? m.key);
-    const received = isoSeconds(at(m.received));
-    const folder = m.folder ?? 'inbox';
-    push(messages, m.mailbox, {
-      owner: m.mailbox, restId, immutableId, conversationId, received,
-      resource: {
-        '@odata.etag': `W/"${stableGuid(restId).slice(0, 24)}"`,
-        createdDateTime: received, lastModifiedDateTime: received, changeKey: stableGuid(restId).slice(0, 24),
-        categories: [], receivedDateTime: received, sentDateTime: received, hasAttachments: m.hasAttachments ?? false,
-        internetMessageId: `<${stableGuid(m.key)}@${address(m.from).address.split('@')[1] ?? 'contoso.com'}>`,
-        subject: m.subject, bodyPreview: textPreview(m.body), importance: m.importance ?? 'normal',
-        parentFolderId: exchangeId('AAMkAGE1AAAuAAAAAAD', oidOf(m.mailbox), folder),
-        conversationId, conversationIndex: Buffer.from(conversationId).toString('base64').slice(0, 30),
-        isDeliveryReceiptRequested: false, isReadReceiptRequested: false, isRead: m.isRead ?? folder === 'sentitems',
-        isDraft: false, inferenceClassification: 'focused',
-        body: { contentType: 'html', content: m.body },
-        sender: { emailAddress: address(m.from) }, from: { emailAddress: address(m.from) },
-        toRecipients: m.to.map((t) => ({ emailAddress: address(t) })),
-        ccRecipients: (m.cc ?? []).map((t) => ({ emailAddress: address(t) })),
-        bccRecipients: [], replyTo: [], flag: { flagStatus: 'notFlagged' },
-      },
-    });
-  }
-  for (const xs of messages.values()) xs.sort((a, b) => b.received.localeCompare(a.received));
 
   const calendars = new Map<string, Calendar[]>();
   for (const c of fx.calendars ?? []) {
@@ -221,5 +186,5 @@ export const buildWorkloads = (fx: MicrosoftFixture, dir: Directory, startDay: n
     });
   }
 
-  return { messages, calendars, chats, todo };
+  return { calendars, chats, todo };
 };

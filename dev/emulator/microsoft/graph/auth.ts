@@ -19,5 +19,8 @@ export const authenticate = (authorization: string | undefined, tokens: TokenSer
   const principal = model.directory.principal(check.claims.tid, check.claims.oid);
   const tenant = model.directory.tenantById(check.claims.tid);
   if (!principal || !tenant) throw invalidToken('Access token validation failure. The user or tenant no longer exists.');
-  return { principal, tenant, scopes: new Set(check.claims.scp.split(' ').filter(Boolean).map((s) => s.toLowerCase())) };
+  return {
+    principal, tenant, appId: check.claims.appid,
+    scopes: new Set(check.claims.scp.split(' ').filter(Boolean).map((s) => s.toLowerCase())),
+  };
 };

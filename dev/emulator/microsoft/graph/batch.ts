@@ -6,7 +6,7 @@ import type { Caller, GraphEnv, GraphResult, Route } from './types';
 
 export const BATCH_LIMIT = 20;
 
-interface Part {
+export interface Part {
   id: string;
   method: string;
   url: string;
@@ -15,7 +15,7 @@ interface Part {
   dependsOn: string[];
 }
 
-const parseParts = (body: unknown): Part[] => {
+export const parseParts = (body: unknown): Part[] => {
   const requests = (body as { requests?: unknown } | null)?.requests;
   if (!Array.isArray(requests)) throw badRequest('Invalid batch payload format: a "requests" array is required.');
   if (requests.length > BATCH_LIMIT) {
@@ -55,7 +55,7 @@ const parseParts = (body: unknown): Part[] => {
  * Part URLs are relative to the version root. The SDK's BatchRequestContent strips only scheme and
  * host, so `/v1.0/me` (and, on the emulator's mount point, `/graph/v1.0/me`) mean `/me` too.
  */
-const partPath = (url: string): string => {
+export const partPath = (url: string): string => {
   const rooted = url.startsWith('/') ? url : `/${url}`;
   return rooted.replace(/^\/graph\/v1\.0(?=\/|\?|$)/i, '').replace(/^\/v1\.0(?=\/|\?|$)/i, '') || '/';
 };
@@ -81,6 +81,8 @@ export const runBatch = (deps: {
   caller: Caller;
   faults: Faults;
   countPart: () => void;
+  /** A part Outlook refuses for its mailbox's concurrency (graph/outlook/throttle.ts). */
+  refusedPart?: (id: string) => GraphError | undefined;
 }, body: unknown): GraphResult => {
   const parts = parseParts(body);
   const failed = new Set<string>();
@@ -97,8 +99,11 @@ export const runBatch = (deps: {
     } else {
       // Graph throttles each part on its own: the batch is 200 while parts can be 429.
       const fault = deps.faults.drawRandom();
+      const refused = deps.refusedPart?.(part.id);
       if (fault) {
         outcome = faultOutcome(fault);
+      } else if (refused) {
+        outcome = { ok: false as const, error: refused };
       } else {
         const url = partPath(part.url);
         const req = buildRequest(part.method, url, new Headers(part.headers), part.body);

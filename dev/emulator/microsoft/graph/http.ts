@@ -8,7 +8,8 @@ import { runBatch } from './batch';
 import { buildRequest, dispatch, type Outcome } from './dispatch';
 import { badRequest, toGraphError } from './errors';
 import { answer, faultOutcome } from './respond';
-import type { GraphEnv, Route } from './types';
+import type { OutlookGate } from './outlook/throttle';
+import type { Caller, GraphEnv, Route } from './types';
 
 const PREFIX = '/graph/v1.0';
 
@@ -20,6 +21,8 @@ export interface GraphHttpDeps {
   faults: Faults;
   countRequest: () => void;
   countBatchPart: () => void;
+  /** Outlook's per-mailbox concurrency and request counts. */
+  outlook?: OutlookGate;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -47,33 +50,55 @@ export const graphHttp = (d: GraphHttpDeps): Hono => {
 
   app.all(`${PREFIX}/*`, async (c) => {
     d.countRequest();
-    const latency = d.faults.get().latencyMs;
-    if (latency > 0) await sleep(latency);
     const url = new URL(c.req.url);
     const pathWithQuery = url.pathname.slice(PREFIX.length) + url.search;
     const isBatch = /^\/\$batch\/?$/i.test(url.pathname.slice(PREFIX.length));
 
+    // Authenticated and read before the latency, so an Outlook request holds its mailbox slot while it "travels".
+    let caller: Caller | undefined;
+    let early: unknown;
+    let body: unknown;
+    try {
+      caller = authenticate(c.req.header('authorization'), d.tokens, d.model);
+      body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await readJson(c.req.raw);
+    } catch (e) {
+      early = e;
+    }
+    const lease = caller && early === undefined && d.outlook
+      ? d.outlook.admit(caller, isBatch ? { batch: body } : { single: buildRequest(c.req.method, pathWithQuery, c.req.raw.headers, body) })
+      : undefined;
+
     let outcome: Outcome;
-    // The whole request may be throttled; inside a batch the random throttling moves to the parts.
-    const fault = d.faults.draw(!isBatch);
-    if (fault) {
-      outcome = faultOutcome(fault);
-    } else {
-      try {
-        const caller = authenticate(c.req.header('authorization'), d.tokens, d.model);
-        const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await readJson(c.req.raw);
-        if (isBatch) {
-          if (c.req.method !== 'POST') throw badRequest('$batch only accepts POST.');
-          outcome = {
-            ok: true,
-            result: runBatch({ routes: d.routes, env: d.env, caller, faults: d.faults, countPart: d.countBatchPart }, body),
-          };
-        } else {
-          outcome = dispatch(d.routes, d.env, caller, buildRequest(c.req.method, pathWithQuery, c.req.raw.headers, body));
+    try {
+      const latency = d.faults.get().latencyMs;
+      if (latency > 0) await sleep(latency);
+      // The whole request may be throttled; inside a batch the random throttling moves to the parts.
+      const fault = d.faults.draw(!isBatch);
+      if (fault) {
+        outcome = faultOutcome(fault);
+      } else {
+        try {
+          if (early !== undefined || !caller) throw early;
+          if (lease?.refused) throw lease.refused;
+          if (isBatch) {
+            if (c.req.method !== 'POST') throw badRequest('$batch only accepts POST.');
+            outcome = {
+              ok: true,
+              result: runBatch({
+                routes: d.routes, env: d.env, caller, faults: d.faults, countPart: d.countBatchPart,
+                refusedPart: (id) => lease?.refusedParts.get(id),
+              }, body),
+            };
+          } else {
+            outcome = dispatch(d.routes, d.env, caller, buildRequest(c.req.method, pathWithQuery, c.req.raw.headers, body));
+          }
+        } catch (e) {
+          outcome = { ok: false, error: toGraphError(e) };
         }
-      } catch (e) {
-        outcome = { ok: false, error: toGraphError(e) };
       }
+      if (lease && !lease.refused) await lease.settle();
+    } finally {
+      lease?.release();
     }
     const a = answer(outcome, c.req.header('client-request-id'), d.env.now());
     return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: a.headers });

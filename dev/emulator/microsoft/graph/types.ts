@@ -1,6 +1,7 @@
 import type { Principal, Tenant } from '../data/directory';
 import type { TenantModel } from '../data/model';
 import type { UrlSigner } from '../signer';
+import type { GraphError } from './errors';
 
 /** The signed-in user a Graph request acts for. */
 export interface Caller {
@@ -8,6 +9,8 @@ export interface Caller {
   tenant: Tenant;
   /** Granted delegated permissions, lower-cased. */
   scopes: ReadonlySet<string>;
+  /** The client id the token was issued to (`appid`): Outlook throttles per app and mailbox. */
+  appId: string;
 }
 
 export interface GraphRequest {
@@ -47,5 +50,9 @@ export interface Route {
   path: string;
   /** Any one of these delegated permissions lets the call through; missing all → 403. */
   scopes: readonly string[];
+  /** The 403 for a token without `scopes`, when the workload words it differently from SharePoint's. */
+  denied?: () => GraphError;
+  /** Outlook routes: the person whose mailbox the request addresses, for per-mailbox throttling and counts. */
+  outlookMailbox?: (ctx: RouteContext) => string | undefined;
   handle(ctx: RouteContext): GraphResult;
 }
