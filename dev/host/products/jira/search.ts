@@ -24,11 +24,6 @@ const TOKEN_LIFETIME_MS = 7 * 86_400_000;
 export const UNBOUNDED = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
 const BAD_TOKEN = 'The nextPageToken is invalid or has expired. Start the search again without it.';
 
-interface Row {
-  issue: Issue;
-  key: SortKey;
-}
-
 const whoKey = (who: Who) => (who.kind === 'user' ? who.user.accountId : who.kind);
 
 /**
@@ -36,14 +31,14 @@ const whoKey = (who: Who) => (who.kind === 'user' ? who.user.accountId : who.kin
  * pages of a search then cost a binary search and a slice, not a scan of every issue.
  */
 export function searchEngine(api: JiraApi) {
-  const cache = new Map<string, { version: number; rows: Row[] }>();
+  const cache = new Map<string, { version: number; rows: Issue[] }>();
   const CACHE_SIZE = 16;
 
-  function run(who: Who, jql: string, compiled: Compiled): Row[] {
+  function run(who: Who, jql: string, compiled: Compiled): Issue[] {
     const cacheKey = `${whoKey(who)}\n${jql}`;
     const hit = cache.get(cacheKey);
     if (hit && hit.version === api.jira.version) return hit.rows;
-    const rows: Row[] = [];
+    const matched: Issue[] = [];
     for (const p of api.jira.projects()) {
       if (compiled.projects && !compiled.projects.has(p.key)) continue;
       const projectWide = projectPermission(who, p, 'BROWSE_PROJECTS');
@@ -51,10 +46,10 @@ export function searchEngine(api: JiraApi) {
       const perIssue = p.browseDependsOnIssue;
       for (const i of p.issues) {
         if (perIssue ? !canBrowse(who, p, i) : i.securityLevelId !== null && !passesSecurityLevel(who, p, i)) continue;
-        if (compiled.predicate(i)) rows.push({ issue: i, key: compiled.sortKey(i) });
+        if (compiled.predicate(i)) matched.push(i);
       }
     }
-    rows.sort((a, b) => compiled.compareKeys(a.key, b.key));
+    const rows = compiled.sortIssues(matched);
     cache.delete(cacheKey);
     cache.set(cacheKey, { version: api.jira.version, rows });
     while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -146,7 +141,7 @@ export function searchJql(api: JiraApi, engine: SearchEngine, req: JiraRequest):
     let hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compiled.compiled.compareKeys((rows[mid] as Row).key, after) <= 0) lo = mid + 1;
+      if (compiled.compiled.compareKeys(compiled.compiled.sortKey(rows[mid] as Issue), after) <= 0) lo = mid + 1;
       else hi = mid;
     }
     start = lo;
@@ -156,12 +151,12 @@ export function searchJql(api: JiraApi, engine: SearchEngine, req: JiraRequest):
   const page = rows.slice(start, start + pageSize);
   const last = start + page.length >= rows.length;
   const sel = selectFields(p.fields, ['id']);
-  const issues = page.map(({ issue: i }) => {
+  const issues = page.map((i) => {
     if (!p.fields.length || (p.fields.length === 1 && p.fields[0] === 'id')) return { id: i.id };
     const fields = pickFields(allFields(api.render, i), sel);
     const props = p.properties.length ? { properties: Object.fromEntries(p.properties.flatMap((k) => (i.properties.has(k) ? [[k, i.properties.get(k)?.value]] : []))) } : {};
     return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: i.id, self: `${api.siteUrl}/rest/api/3/issue/${i.id}`, key: i.key, fields, ...props };
   });
   const lastRow = page[page.length - 1];
-  return ok({ issues, ...(!last && lastRow ? { nextPageToken: encodeToken(req.who, p.jql, lastRow.key, now) } : {}), isLast: last }, issues.length);
+  return ok({ issues, ...(!last && lastRow ? { nextPageToken: encodeToken(req.who, p.jql, compiled.compiled.sortKey(lastRow), now) } : {}), isLast: last }, issues.length);
 }

@@ -21,6 +21,8 @@ export interface Compiled {
   /** The values an issue sorts by, ending with its id: unique per issue, so a page can resume after one. */
   sortKey: (i: Issue) => SortKey;
   compareKeys: (a: SortKey, b: SortKey) => number;
+  /** Sorts many issues at once: one column of values per sort key, no per-issue arrays. */
+  sortIssues: (issues: Issue[]) => Issue[];
   /** The projects a query can match at all (from `project =`/`in` clauses); null when any. */
   projects: Set<string> | null;
 }
@@ -583,7 +585,7 @@ export function compileQuery(q: Query, ctx: SearchContext): CompileResult {
     return new Set(sets.flatMap((s) => [...(s as Set<string>)]));
   }
 
-  function sorter(items: SortItem[]): Pick<Compiled, 'sortKey' | 'compareKeys'> {
+  function sorter(items: SortItem[]): Pick<Compiled, 'sortKey' | 'compareKeys' | 'sortIssues'> {
     if (items.length > LIMITS.orderBy) errors.push(`The ORDER BY clause can contain at most ${LIMITS.orderBy} fields.`);
     const keys: Array<{ get: (i: Issue) => number | string | null; dir: 1 | -1 }> = [];
     for (const s of items) {
@@ -612,8 +614,22 @@ export function compileQuery(q: Query, ctx: SearchContext): CompileResult {
     if (!keys.length) keys.push({ get: (i) => i.created, dir: -1 }, { get: (i) => Number(i.id), dir: -1 });
     else keys.push({ get: (i) => Number(i.id), dir: 1 });
     const dirs = keys.map((k) => k.dir);
+    const order = (x: number | string | null, y: number | string | null, dir: number) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : (x < y ? -1 : 1) * dir);
     return {
       sortKey: (i) => keys.map((k) => k.get(i)),
+      sortIssues(issues) {
+        const cols = keys.map((k) => issues.map(k.get));
+        const idx = Uint32Array.from({ length: issues.length }, (_, n) => n);
+        idx.sort((a, b) => {
+          for (let n = 0; n < cols.length; n++) {
+            const col = cols[n] as Array<number | string | null>;
+            const r = order(col[a] as number | string | null, col[b] as number | string | null, dirs[n] as number);
+            if (r) return r;
+          }
+          return 0;
+        });
+        return Array.from(idx, (n) => issues[n] as Issue);
+      },
       compareKeys: (a, b) => {
         for (let n = 0; n < dirs.length; n++) {
           const x = a[n] ?? null;
