@@ -5,6 +5,7 @@ import { productRest, type Principal } from './products/rest';
 import type { SiteDirectory } from './products/site';
 import type { AccountStates } from './products/accounts';
 import { REPORT_ACCOUNTS_PATH, reportAccounts } from './privacy';
+import { scopeGate } from './scopes';
 
 const proxyError = (status: number, reason: string) =>
   new Response(JSON.stringify({ message: reason }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': reason } });
@@ -15,7 +16,7 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
  * (asApp / asUser), and the Atlassian API behind the `stargate` remote (GraphQL for web trigger
  * URLs, the personal data reporting API).
  */
-export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggerUrl: (key: string) => string; countPrivacyReport?: () => void }) {
+export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggerUrl: (key: string) => string; countPrivacyReport?: () => void; log?: (line: string) => void }) {
   const rest = productRest(deps.site, deps.accounts);
 
   function principalFor(req: PlatformRequest): Principal | Response {
@@ -75,9 +76,9 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
         }
         return proxyError(404, 'PROXY_ERR');
       case 'jira':
-        return rest.jira(principal, req.method, url, req.body);
+        return scopeGate('jira', req.method, url, deps.manifest.permissions.scopes, deps.log) ?? rest.jira(principal, req.method, url, req.body);
       case 'confluence':
-        return rest.confluence(principal, req.method, url);
+        return scopeGate('confluence', req.method, url, deps.manifest.permissions.scopes, deps.log) ?? rest.confluence(principal, req.method, url);
       default:
         return proxyError(400, 'INVALID_REMOTE_ERR');
     }

@@ -130,7 +130,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       externalAuth: [],
     }),
     clockOffsetMs: () => clock.offsetSeconds() * 1000,
-    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggerUrl, countPrivacyReport: () => void hostStats.privacyReports++ }),
+    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggerUrl, countPrivacyReport: () => void hostStats.privacyReports++, log }),
     log,
   });
 
