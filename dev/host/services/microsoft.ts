@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { createMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftFixture } from '../../emulator/microsoft/index';
+import { createMicrosoftEmulator, mailControlRoutes, type MicrosoftEmulator, type MicrosoftFixture } from '../../emulator/microsoft/index';
 import { LOCAL_ENTRA_APP } from '../local-app';
 import type { LocalService } from './service';
 
@@ -20,6 +20,8 @@ export function microsoftService(opts: { fixture: MicrosoftFixture; origin: stri
     emulator.revokeRefreshTokens(body.user);
     return c.json({ ok: true });
   });
+  /** Mail arriving, moved or deleted in Outlook while the app runs (emulator README, "Mail"). */
+  control.route('/mail', mailControlRoutes(emulator.mail));
   return {
     name: 'microsoft',
     app: emulator.app,
