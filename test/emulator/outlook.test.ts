@@ -102,7 +102,9 @@ describe('ids', () => {
     expect(id).toMatch(/\+/);
     expect(id).toMatch(/\//);
     expect(id).toMatch(/=$/);
-    expect((await get(alice.access_token, `/me/messages/${id}`)).status).toBe(400);
+    const split = await get(alice.access_token, `/me/messages/${id}`);
+    expect(split.status).toBe(400);
+    expect(split.body['error'].code).toBe('RequestBroker--ParseUri');
     const rawPlus = await get(alice.access_token, `/me/messages/${id.replaceAll('/', '%2F')}`);
     expect(rawPlus.body['error']).toMatchObject({ code: 'ErrorInvalidIdMalformed', message: 'Id is malformed.' });
     expect((await get(alice.access_token, '/me/messages/not-an-id')).body['error'].code).toBe('ErrorInvalidIdMalformed');

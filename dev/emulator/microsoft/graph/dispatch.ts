@@ -19,6 +19,10 @@ export const dispatch = (routes: readonly Route[], env: GraphEnv, caller: Caller
     const m = matchRoute(routes, req.method, req.segments);
     if (m.kind === 'none') {
       const seg = req.segments.at(-1) ?? '';
+      // Exchange's request broker words it with its own code, e.g. for a message id whose '/' was not encoded.
+      if (req.segments.some((s) => /^(messages|mailFolders)$/i.test(s))) {
+        throw new GraphError(400, 'RequestBroker--ParseUri', `Resource not found for the segment '${seg}'.`);
+      }
       throw badRequest(`Resource not found for the segment '${seg}'.`);
     }
     if (m.kind === 'method') {
