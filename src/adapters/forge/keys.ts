@@ -81,6 +81,69 @@ export const RECORD_KINDS = {
     kept: 'As long as the share it was recorded with.',
     perAccount: true,
   },
+  feed: {
+    name: 'Calendar feeds',
+    prefix: 'feed:',
+    storage: 'plain',
+    what: 'Each calendar feed’s definition, as its owner saved it.',
+    fields: ['feed id and name', 'Atlassian account id of its owner', 'project key (for project feeds)', 'JQL', 'date window', 'date fields', 'all-day or timed, time zone', 'title template and description choices', 'who may subscribe (group ids and names, project role ids and names, or a user field id)', 'when created and changed'],
+    kept: 'Until its owner, a project admin or a site admin deletes it, or its owner’s account closes.',
+    perAccount: true,
+  },
+  feedState: {
+    name: 'Calendar feed status',
+    prefix: 'feed-state:',
+    storage: 'plain',
+    what: 'How each feed’s last build went, what its cache holds, and the figures its page shows.',
+    fields: ['cache generation, size and version', 'date window fetched', 'project ids and keys, ids of issues with a security level', 'build progress (Jira’s page token)', 'last build: when, how long, Jira requests and points', 'last calendar served: when, bytes, events', 'the last problem', 'the site’s address'],
+    kept: 'As long as the feed.',
+    perAccount: false,
+  },
+  feedCache: {
+    name: 'Calendar feed cache',
+    prefix: 'feed-cache:',
+    storage: 'plain',
+    what: 'The issues each feed holds, shared by its subscribers, so a calendar poll does not ask Jira for every issue again. No issue text is stored: titles and other fields are fetched from Jira, as the subscriber, when a calendar is served.',
+    fields: ['issue id and key', 'project id', 'the event’s date(s)', 'when the issue was last updated', 'security level id', 'account ids in the feed’s user field (user-field feeds only)'],
+    kept: 'Rebuilt at least daily; 7 days after the last rebuild at most (then it is rebuilt on the next fetch), and deleted with the feed.',
+    perAccount: false,
+  },
+  feedDelta: {
+    name: 'Calendar feed changes',
+    prefix: 'feed-delta:',
+    storage: 'plain',
+    what: 'Issues that changed since a feed’s last full build, until they are folded into its cache.',
+    fields: ['the same fields as the cache', 'ids of issues that left the feed'],
+    kept: 'Until the next full build; 7 days at most.',
+    perAccount: false,
+  },
+  feedUrl: {
+    name: 'Calendar addresses',
+    prefix: 'feed-url:',
+    storage: 'plain',
+    what: 'Each person’s own calendar address for a feed. The address’s secret part is never stored, only its SHA-256 hash.',
+    fields: ['Atlassian account id', 'feed id', 'SHA-256 hash of the secret', 'when created, when it expires, when last used'],
+    kept: 'Until the person or a site admin revokes it, it is rotated, the person deletes their data or their account closes; an expired address is deleted 30 days after it expires.',
+    perAccount: true,
+  },
+  feedToken: {
+    name: 'Calendar address look-up',
+    prefix: 'feed-token:',
+    storage: 'plain',
+    what: 'Finds an address from the hash of the secret a calendar app sends.',
+    fields: ['SHA-256 hash of the secret (in the key)', 'Atlassian account id', 'feed id'],
+    kept: 'As long as the address.',
+    perAccount: true,
+  },
+  feedMarks: {
+    name: 'Calendar feed change marks',
+    prefix: 'feed-marks',
+    storage: 'plain',
+    what: 'When Jira last reported an issue change, and the ids of deleted issues, so feeds refresh on their next fetch.',
+    fields: ['time of the last issue event', 'ids of deleted issues and when'],
+    kept: 'Deleted issue ids for 7 days.',
+    perAccount: false,
+  },
 } as const satisfies Record<string, RecordKind>;
 
 /** Custom entities declared in manifest.yml (`app.storage.entities`); their keys come from `keys` below. */
@@ -94,6 +157,17 @@ export const keys = {
   msPendingSignIn: (stateHash: string) => `${RECORD_KINDS.msPendingSignIn.prefix}${stateHash}`,
   share: (shareId: string) => `${RECORD_KINDS.share.prefix}${shareId}`,
   link: (linkId: string) => `${RECORD_KINDS.link.prefix}${linkId}`,
+} as const;
+
+/** Calendar feeds' keys (src/adapters/forge/feed-store.ts). */
+export const feedKeys = {
+  feed: (id: string) => `${RECORD_KINDS.feed.prefix}${id}`,
+  state: (id: string) => `${RECORD_KINDS.feedState.prefix}${id}`,
+  chunk: (id: string, gen: number, index: number) => `${RECORD_KINDS.feedCache.prefix}${id}:${gen}:${index}`,
+  delta: (id: string) => `${RECORD_KINDS.feedDelta.prefix}${id}`,
+  url: (accountId: string, feedId: string) => `${RECORD_KINDS.feedUrl.prefix}${accountId}:${feedId}`,
+  token: (hash: string) => `${RECORD_KINDS.feedToken.prefix}${hash}`,
+  marks: () => RECORD_KINDS.feedMarks.prefix,
 } as const;
 
 /** The kind a stored key belongs to (longest prefix wins), or undefined for a key nobody described. */

@@ -2,7 +2,9 @@ import { kvs } from '@forge/kvs';
 import type { MicrosoftConnection } from '../../core/account/ports';
 import { readSettings } from '../../core/settings/model';
 import { mirrorIds } from '../../core/sharing/service';
-import { keys } from './keys';
+import { readFeed } from '../../core/feeds/model';
+import { feedStore } from './feed-store';
+import { feedKeys, keys } from './keys';
 import { guardStorage } from './kvs-errors';
 import { linkStore } from './link-store';
 import { shareStore } from './share-store';
@@ -25,12 +27,22 @@ export async function readAccountRecords(accountId: string): Promise<Array<{ key
   });
   for (const s of await shareStore.bySharer(accountId)) out.push({ key: keys.share(s.shareId), value: s });
   for (const l of await linkStore.byAccount(accountId)) out.push({ key: keys.link(l.linkId), value: l });
+  // Calendar addresses: the hash of each secret stays on the server (it is not personal, and the secret itself was never stored).
+  for (const u of await feedStore.listUrls({ accountId })) {
+    const { tokenHash: _h, ...visible } = u;
+    out.push({ key: feedKeys.url(accountId, u.feedId), value: { ...visible, address: 'its secret is not stored, so it cannot be shown; rotate it on the Calendar feeds page for a new one' } });
+  }
+  for (const f of await ownedFeeds(accountId)) out.push({ key: feedKeys.feed(f.id), value: f });
   return out;
+}
+
+async function ownedFeeds(accountId: string) {
+  return (await feedStore.listFeeds()).map(readFeed).filter((f) => f?.ownerAccountId === accountId).filter((f) => f !== undefined);
 }
 
 /** Whether the account holds records besides its connection (its index entry must then stay). */
 export async function holdsSharedItems(accountId: string): Promise<boolean> {
-  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0;
+  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0;
 }
 
 /** Deletes every record of the account; returns how many there were. */
@@ -42,6 +54,9 @@ export async function deleteAccountRecords(accountId: string): Promise<number> {
     await linkStore.delete(s.shareId);
   }
   for (const l of await linkStore.byAccount(accountId)) await linkStore.delete(l.linkId);
+  for (const u of await feedStore.listUrls({ accountId })) await feedStore.deleteUrl(accountId, u.feedId);
+  // A feed is built as its owner: without them it cannot run, so it goes, with every address to it.
+  for (const f of await ownedFeeds(accountId)) await feedStore.deleteFeed(f.id);
   await guardStorage(async () => {
     await kvs.deleteSecret(keys.msConnection(accountId));
     await kvs.delete(keys.accountIndex(accountId));

@@ -8,6 +8,8 @@ export interface SearchIssue {
   id: string;
   key: string;
   fields: Record<string, unknown>;
+  /** The issue's REST address, which names the site: links in events are made from it. */
+  self?: string;
 }
 
 export interface SearchPage {
@@ -45,8 +47,6 @@ export interface JiraPort {
   /** Global and project administration, for who may create and manage feeds. */
   isSiteAdmin(as: string): Promise<boolean>;
   administersProject(as: string, projectKey: string): Promise<boolean>;
-  /** The site's base URL, for links in events (GET /rest/api/3/serverInfo). */
-  siteUrl(as: string): Promise<JiraResult<string>>;
 }
 
 /** One person's calendar address for one feed. The token itself is never stored: only its SHA-256. */

@@ -4,6 +4,7 @@
  * clock) comes in through ports, so the whole feature runs against in-memory fakes in unit tests.
  */
 import { fail, ok, type Result } from '../result';
+import type { FeedCreators } from '../settings/model';
 import { checkSubscriber, subscriberFingerprint, visibleRows, type CheckCost, type Subscriber } from './access';
 import { applyChanges, chunkRows, decodeRows, DELTA_MAX_ROWS, mergeRows, readDelta, rowOf, writeDelta, type Delta } from './cache';
 import { daysFrom, toEvent, type EventSpec, type FeedRow, type IssueText } from './events';
@@ -15,10 +16,8 @@ import { readMarks, readState, type BuildProgress, type CacheInfo, type FeedProb
 import { addDays, addMonths, firstOfMonth, localDate } from './time';
 import { feedUrlFor, mintToken, shouldTouch, tokenFromPath, verify } from './tokens';
 
-/** Who may create feeds: an admin setting (src/core/settings/model.ts, `feeds.creators`). */
-export type FeedCreators = 'site-admins' | 'project-admins' | 'everyone';
-
-export interface FeedSettings {
+/** The admin's settings as feeds need them (src/core/settings/model.ts, `features.calendarFeeds` and `feeds`). */
+export interface FeedPolicy {
   enabled: boolean;
   creators: FeedCreators;
   urlLifetimeDays: number;
@@ -56,7 +55,7 @@ export interface FeedsDeps {
   jira: JiraPort;
   crypto: FeedCrypto;
   now: () => number;
-  settings: () => Promise<FeedSettings>;
+  settings: () => Promise<FeedPolicy>;
   /** The feed web trigger's URL for this installation. */
   triggerUrl: () => Promise<string>;
   config?: Partial<FeedsConfig>;
@@ -143,7 +142,7 @@ export function feedsService(deps: FeedsDeps) {
     return def.projectKey !== undefined && jira.administersProject(accountId, def.projectKey);
   }
 
-  async function requireEnabled(): Promise<Result<FeedSettings>> {
+  async function requireEnabled(): Promise<Result<FeedPolicy>> {
     const s = await deps.settings();
     return s.enabled ? ok(s) : fail('FEATURE_OFF', 'Calendar feeds are turned off by your admin.');
   }
@@ -347,12 +346,6 @@ export function feedsService(deps: FeedsDeps) {
       const w = fetchWindow(def);
       b = { gen: Math.max(state.current?.gen ?? 0, b?.gen ?? 0) + 1, defVersion: def.version, startedAt: now(), chunks: 0, rows: 0, requests: 0, points: 0, workMs: 0, fetchFrom: w.from, fetchTo: w.to, projects: [], secured: [] };
     }
-    if (!state.siteUrl) {
-      const site = await jira.siteUrl(def.ownerAccountId);
-      b.requests++;
-      b.points++;
-      if (site.ok) state.siteUrl = site.value.replace(/\/+$/, '');
-    }
     const jql = feedJql(def, b.fetchFrom, b.fetchTo);
     const fields = buildFields(def);
     const projects = new Map(b.projects.map((p) => [p.id, p.key]));
@@ -372,6 +365,7 @@ export function feedsService(deps: FeedsDeps) {
         return next;
       }
       b.points += 1 + page.value.issues.length;
+      state.siteUrl ??= siteOf(page.value.issues);
       const rows = page.value.issues.map((i) => rowOf(def, i)).filter((r): r is FeedRow => r !== undefined);
       for (const chunk of chunkRows(rows)) await store.putChunk(def.id, b.gen, b.chunks++, chunk);
       for (const r of rows) {
@@ -434,6 +428,7 @@ export function feedsService(deps: FeedsDeps) {
     }
     const marks = readMarks(await store.getMarks());
     const deleted = marks.deleted.filter((d) => d.at >= c.refreshedAt - 120_000).map((d) => d.id);
+    state.siteUrl ??= siteOf(changed.value);
     const upserts = changed.value.map((i) => rowOf(def, i)).filter((r): r is FeedRow => r !== undefined);
     // An issue that changed but lost its date makes no event any more.
     const dateless = changed.value.filter((i) => !upserts.some((r) => r.id === i.id)).map((i) => i.id);
@@ -711,6 +706,20 @@ function inWindow(r: FeedRow, from: string, to: string): boolean {
   const first = (r.start ?? r.end ?? '').slice(0, 10);
   const last = (r.end ?? r.start ?? '').slice(0, 10);
   return first <= to && (last >= from || first >= from);
+}
+
+/** The site's address, from an issue's REST address (`https://site/rest/api/3/issue/10001`). */
+function siteOf(issues: SearchIssue[]): string | undefined {
+  for (const i of issues) {
+    if (!i.self) continue;
+    try {
+      const u = new URL(i.self);
+      if (u.protocol === 'https:' || u.hostname === 'localhost' || u.hostname === '127.0.0.1') return u.origin;
+    } catch {
+      // not a URL: try the next issue
+    }
+  }
+  return undefined;
 }
 
 function hostOf(url: string): string {

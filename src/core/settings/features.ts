@@ -70,9 +70,9 @@ export const FEATURES: Readonly<Record<FeatureKey, FeatureInfo>> = {
   calendarFeeds: {
     label: 'Calendar feeds',
     description: 'Read-only calendar subscriptions of Jira issues, at personal unguessable addresses.',
-    built: false,
+    built: true,
     scopes: [],
-    defaultOn: false,
+    defaultOn: true,
   },
 };
 

@@ -10,6 +10,19 @@ import { FEATURE_KEYS, FEATURES, isFeatureKey, type FeatureKey } from './feature
 export type ShareScope = 'private' | 'atlassian' | 'public';
 export const SHARE_SCOPES: readonly ShareScope[] = ['private', 'atlassian', 'public'];
 
+/** Who may create calendar feeds (site admins always may; project admins for their own projects). */
+export type FeedCreators = 'site-admins' | 'project-admins' | 'everyone';
+export const FEED_CREATORS: readonly FeedCreators[] = ['site-admins', 'project-admins', 'everyone'];
+
+/** Calendar feeds: who may create them, and how long a personal address lives before it must be renewed. */
+export interface FeedSettings {
+  creators: FeedCreators;
+  urlLifetimeDays: number;
+}
+
+/** KVS TTLs hold for at most a year, and an address's record outlives it by a month. */
+export const FEED_URL_DAYS = { min: 7, max: 330 } as const;
+
 /** How much the app writes to its logs (which the app's developers can read with `forge logs`). */
 export type DiagnosticsLevel = 'standard' | 'codes-only';
 
@@ -37,6 +50,7 @@ export interface AppSettings {
   diagnostics: DiagnosticsLevel;
   registration?: Registration;
   consents: Partial<Record<FeatureKey, AdminConsent>>;
+  feeds: FeedSettings;
   updatedAt?: string;
 }
 
@@ -47,6 +61,8 @@ export const defaultSettings = (): AppSettings => ({
   sharing: { defaultScope: 'atlassian', allowedScopes: ['private', 'atlassian'] },
   diagnostics: 'standard',
   consents: {},
+  // PSC Team Calendars' personal tokens expire after six months (RESEARCH §4.1); renewing is one click.
+  feeds: { creators: 'project-admins', urlLifetimeDays: 180 },
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -98,8 +114,20 @@ export function readSettings(raw: unknown): { settings: AppSettings; damaged: st
       }
     }
   }
+  if (raw.feeds !== undefined) {
+    const f = validFeedSettings(raw.feeds);
+    if (f.ok) s.feeds = f.value;
+    else damaged.push('feeds');
+  }
   if (isIsoDate(raw.updatedAt)) s.updatedAt = raw.updatedAt;
   return { settings: s, damaged };
+}
+
+function validFeedSettings(v: unknown): Result<FeedSettings> {
+  if (!isRecord(v) || !FEED_CREATORS.includes(v.creators as FeedCreators) || !Number.isInteger(v.urlLifetimeDays) || (v.urlLifetimeDays as number) < FEED_URL_DAYS.min || (v.urlLifetimeDays as number) > FEED_URL_DAYS.max) {
+    return fail('BAD_REQUEST', `Calendar feeds need who may create them (site admins, project admins or everyone) and an address lifetime of ${FEED_URL_DAYS.min}–${FEED_URL_DAYS.max} days.`);
+  }
+  return ok({ creators: v.creators as FeedCreators, urlLifetimeDays: v.urlLifetimeDays as number });
 }
 
 /** What an admin may change in one save; every field optional, nothing else accepted. */
@@ -108,9 +136,10 @@ export interface SettingsPatch {
   sharePointTenants?: string[];
   sharing?: { defaultScope: ShareScope; allowedScopes: ShareScope[] };
   diagnostics?: DiagnosticsLevel;
+  feeds?: FeedSettings;
 }
 
-const PATCH_FIELDS = new Set(['features', 'sharePointTenants', 'sharing', 'diagnostics']);
+const PATCH_FIELDS = new Set(['features', 'sharePointTenants', 'sharing', 'diagnostics', 'feeds']);
 
 export function parseSettingsPatch(raw: unknown): Result<SettingsPatch> {
   if (!isRecord(raw)) return fail('BAD_REQUEST', 'The settings change was not understood.');
@@ -142,6 +171,11 @@ export function parseSettingsPatch(raw: unknown): Result<SettingsPatch> {
     if (raw.diagnostics !== 'standard' && raw.diagnostics !== 'codes-only') return fail('BAD_REQUEST', 'Diagnostics must be “standard” or “codes-only”.');
     patch.diagnostics = raw.diagnostics;
   }
+  if (raw.feeds !== undefined) {
+    const f = validFeedSettings(raw.feeds);
+    if (!f.ok) return f;
+    patch.feeds = f.value;
+  }
   return ok(patch);
 }
 
@@ -152,6 +186,7 @@ export function applyPatch(s: AppSettings, patch: SettingsPatch, now: Date): App
     ...(patch.sharePointTenants ? { sharePointTenants: patch.sharePointTenants } : {}),
     ...(patch.sharing ? { sharing: patch.sharing } : {}),
     ...(patch.diagnostics ? { diagnostics: patch.diagnostics } : {}),
+    ...(patch.feeds ? { feeds: patch.feeds } : {}),
     updatedAt: now.toISOString(),
   };
 }

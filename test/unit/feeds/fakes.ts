@@ -130,7 +130,7 @@ export function fakeJira(opts: { now: () => number }) {
       const start = Number(req.nextPageToken ?? 0);
       const page = hits.slice(start, start + req.maxResults);
       record('search', as, 1 + page.length, req.jql);
-      const issues: SearchIssue[] = page.map((i) => ({ id: i.id, key: i.key, fields: fieldsOf(i, req.fields) }));
+      const issues: SearchIssue[] = page.map((i) => ({ id: i.id, key: i.key, self: `https://contoso.atlassian.net/rest/api/3/issue/${i.id}`, fields: fieldsOf(i, req.fields) }));
       return { ok: true, value: { issues, ...(start + page.length < hits.length ? { nextPageToken: String(start + page.length) } : {}) } };
     },
     async parseJql(as) {
@@ -164,10 +164,6 @@ export function fakeJira(opts: { now: () => number }) {
     },
     isSiteAdmin: async (as) => state.admins.has(as),
     administersProject: async (as, key) => state.projectAdmins.get(key)?.has(as) ?? false,
-    async siteUrl(as) {
-      record('serverInfo', as, 1);
-      return { ok: true, value: 'https://contoso.atlassian.net' };
-    },
   };
   return { port, state, points: () => state.calls.reduce((n, c) => n + c.points, 0) };
 }
