@@ -254,6 +254,7 @@ export function jiraSite(dir: Directory, index: EntityPropertyIndex = entityProp
     byKey = new Map();
     nextId = 1;
     events = [];
+    seq = 0;
     const now = dir.now();
     for (const f of fx.issues) loadIssue(f, now);
     version++;
