@@ -618,17 +618,25 @@ export function compileQuery(q: Query, ctx: SearchContext): CompileResult {
     return {
       sortKey: (i) => keys.map((k) => k.get(i)),
       sortIssues(issues) {
-        const cols = keys.map((k) => issues.map(k.get));
-        const idx = Uint32Array.from({ length: issues.length }, (_, n) => n);
+        const n = issues.length;
+        const cols = keys.map((k) => {
+          const col = new Array<number | string | null>(n);
+          for (let r = 0; r < n; r++) col[r] = k.get(issues[r] as Issue);
+          return col;
+        });
+        const idx = new Uint32Array(n);
+        for (let r = 0; r < n; r++) idx[r] = r;
         idx.sort((a, b) => {
-          for (let n = 0; n < cols.length; n++) {
-            const col = cols[n] as Array<number | string | null>;
-            const r = order(col[a] as number | string | null, col[b] as number | string | null, dirs[n] as number);
+          for (let c = 0; c < cols.length; c++) {
+            const col = cols[c] as Array<number | string | null>;
+            const r = order(col[a] as number | string | null, col[b] as number | string | null, dirs[c] as number);
             if (r) return r;
           }
           return 0;
         });
-        return Array.from(idx, (n) => issues[n] as Issue);
+        const out = new Array<Issue>(n);
+        for (let r = 0; r < n; r++) out[r] = issues[idx[r] as number] as Issue;
+        return out;
       },
       compareKeys: (a, b) => {
         for (let n = 0; n < dirs.length; n++) {
