@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { AppErrorBody } from '../../src/contract';
 import { call } from './invoke';
 import { useConnectFlow } from './connect-flow';
 import { createSession } from './session';
@@ -21,6 +22,8 @@ interface Me {
 /** The viewer's Microsoft 365 connection, confirmed by reading who they are from Graph `/me`. */
 export function useMicrosoftAccount(accountId: string | undefined) {
   const [state, setState] = useState<AccountState>(accountId ? { kind: 'loading' } : { kind: 'anonymous' });
+  /** The resolver refused to hand out a token in this module (the admin switched its feature off). */
+  const [refusal, setRefusal] = useState<AppErrorBody | undefined>();
   const session = useMemo(() => (accountId ? createSession(accountId, ({ refresh }) => call('account/token', { refresh })) : undefined), [accountId]);
   const graph = useMemo<GraphSender | undefined>(() => (session ? createGraphSender({ session }) : undefined), [session]);
   // `load` is defined below; the flow only calls it after the first render.
@@ -40,6 +43,7 @@ export function useMicrosoftAccount(accountId: string | undefined) {
       return false;
     }
     flow.settled();
+    if (me.error.code === 'FEATURE_OFF') setRefusal(me.error);
     setState({ kind: 'error', message: me.error.message });
     return false;
   }, [graph]);
@@ -56,5 +60,5 @@ export function useMicrosoftAccount(accountId: string | undefined) {
   }, [session]);
 
   // `session` is exposed for its `graphBaseUrl` (e.g. to check where an embed URL may point).
-  return { state, graph, session, connect: flow.connect, signOut, reload: load };
+  return { state, refusal, graph, session, connect: flow.connect, signOut, reload: load };
 }

@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
-import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
+import type { HostPolicy } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
+import { checkSiteHost } from '../../src/core/sharepoint/policy';
 import { viewerState } from '../../src/core/sharepoint/states';
 import { parseSharePointUrl } from '../../src/core/sharepoint/url';
 import { AccountControl } from '../shared/account-control';
@@ -12,9 +13,10 @@ import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
 import { createGraphSender } from '../shared/graph-send';
+import { SharePointDialog } from '../shared/sharepoint/dialog-gate';
+import { StateMessage } from '../shared/sharepoint/state-message';
 import { useMicrosoftAccount } from '../shared/use-account';
 
-const POLICY = DEFAULT_HOST_POLICY;
 
 type Step =
   | { kind: 'idle' }
@@ -23,9 +25,11 @@ type Step =
   | { kind: 'found'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] }
   | { kind: 'saving'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] };
 
-function Settings({ ctx }: { ctx: ViewContext }) {
+function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
   const account = useMicrosoftAccount(ctx.accountId);
-  const current = useMemo(() => parseDocumentMacroConfig(ctx.extension['config'], POLICY), [ctx]);
+  const current = useMemo(() => parseDocumentMacroConfig(ctx.extension['config']), [ctx]);
+  // A stored document on a tenant the admin no longer allows is named, with why it must be replaced.
+  const currentHost = current.ok ? checkSiteHost(current.value.siteId, policy) : undefined;
   const [address, setAddress] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const connected = account.state.kind === 'connected' && account.session !== undefined;
@@ -33,7 +37,7 @@ function Settings({ ctx }: { ctx: ViewContext }) {
   async function find(event: Event) {
     event.preventDefault();
     // Checked before anything is requested: a refused address never reaches the network.
-    const location = parseSharePointUrl(address, POLICY);
+    const location = parseSharePointUrl(address, policy);
     if (!location.ok) {
       setStep({ kind: 'refused', message: location.error.message });
       return;
@@ -45,14 +49,14 @@ function Settings({ ctx }: { ctx: ViewContext }) {
     setStep({ kind: 'finding' });
     const target = { kind: 'document' } as const;
     const graph = createGraphSender({ session: account.session, onRetry: (e) => setStep({ kind: 'finding', retrying: viewerState(e, target).message }) });
-    const r = await resolveDocument(location.value, (req) => graph.send(req), POLICY);
+    const r = await resolveDocument(location.value, (req) => graph.send(req), policy);
     if (!r.ok) {
       // Words naming the step that failed come from the resolver; sign-in and the like from the state table.
       setStep({ kind: 'refused', message: r.error.code === 'MS_SIGN_IN_REQUIRED' ? viewerState(r.error, target).message : r.error.message });
       if (r.error.code === 'MS_SIGN_IN_REQUIRED') void account.reload();
       return;
     }
-    const card = documentCard(r.value.item, createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' }), POLICY);
+    const card = documentCard(r.value.item, createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' }), policy);
     if (!card.ok) {
       setStep({ kind: 'refused', message: card.error.message });
       return;
@@ -72,12 +76,18 @@ function Settings({ ctx }: { ctx: ViewContext }) {
   }
 
   const busy = step.kind === 'finding' || step.kind === 'saving';
+  if (account.refusal) return <StateMessage state={viewerState(account.refusal, { kind: 'document' })} />;
   return (
     <section aria-label="SharePoint Document settings">
       <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
-      {current.ok && step.kind === 'idle' && (
+      {current.ok && step.kind === 'idle' && currentHost?.ok === true && (
         <p class="muted">
           Currently showing <strong>{current.value.name}</strong>. Paste another address to change it.
+        </p>
+      )}
+      {current.ok && currentHost?.ok === false && (
+        <p class="notice" role="status">
+          This macro showed <strong>{current.value.name}</strong>, which can’t be used any more. {currentHost.error.message}
         </p>
       )}
       <form class="doc-form-wrap" onSubmit={find}>
@@ -131,5 +141,9 @@ function Settings({ ctx }: { ctx: ViewContext }) {
 }
 
 mountWithContext((ctx) =>
-  ctx.accountId === undefined ? <p class="notice" role="status">Log in to Confluence to choose a SharePoint document.</p> : <Settings ctx={ctx} />,
+  ctx.accountId === undefined ? (
+    <p class="notice" role="status">Log in to Confluence to choose a SharePoint document.</p>
+  ) : (
+    <SharePointDialog>{(policy) => <Settings ctx={ctx} policy={policy} />}</SharePointDialog>
+  ),
 );

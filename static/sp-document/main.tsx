@@ -12,6 +12,8 @@ import { mountWithContext } from '../shared/mount';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
 import type { Session } from '../shared/session';
 import { createGraphSender } from '../shared/graph-send';
+import { useMacroRefusal } from '../shared/sharepoint/macro-policy';
+import { StateMessage } from '../shared/sharepoint/state-message';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
 
@@ -81,9 +83,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     case 'failed':
       return (
         <section class="doc-state">
-          <p class={load.state.code === 'FORBIDDEN' || load.state.code === 'NOT_FOUND' ? 'notice' : 'error'} role="alert">
-            {load.state.message}
-          </p>
+          <StateMessage state={load.state} />
           {load.state.action === 'retry' && <button type="button" onClick={() => setAttempt((a) => a + 1)}>Try again</button>}
           {load.state.action === 'signIn' && <button type="button" class="primary" onClick={account.connect}>Connect Microsoft 365</button>}
         </section>
@@ -111,10 +111,20 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
 /** A cached session token costs no round trip; without one, one resolver call (no `/me`). */
 function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacroConfig }) {
   const conn = useConnection(ctx.accountId);
+  const refusal = useMacroRefusal(config.siteId, conn);
   const account = useMemo(() => (conn.session ? { session: conn.session, connect: conn.connect, retry: conn.retry } : undefined), [conn.session, conn.connect, conn.retry]);
-  if (conn.state.kind === 'ready' && account) return <DocumentPanel account={account} config={config} ctx={ctx} />;
-  const state = conn.state as AccountState;
   const target: FailureTarget = { kind: 'document', name: config.name };
+  if (refusal) {
+    return (
+      <section class="doc-state" aria-label="SharePoint document">
+        <StateMessage state={viewerState(refusal, target)} />
+      </section>
+    );
+  }
+  if (conn.state.kind === 'refused') return null;
+  if (conn.state.kind === 'ready' && account) return <DocumentPanel account={account} config={config} ctx={ctx} />;
+  // Ready without a session can't happen (a token needs an account); show the check meanwhile.
+  const state: AccountState = conn.state.kind === 'ready' ? { kind: 'loading' } : conn.state;
   return (
     <section class="doc-state" aria-label="SharePoint document">
       {state.kind === 'disconnected' && !state.message && <p>{viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message}</p>}

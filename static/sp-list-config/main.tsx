@@ -16,7 +16,9 @@ import {
   type SiteCandidate,
   type SortDirection,
   viewerState,
+  checkSiteHost,
   type FailureTarget,
+  type HostPolicy,
 } from '../../src/core/sharepoint';
 import type { AppErrorBody, Result } from '../../src/contract';
 import { AccountControl } from '../shared/account-control';
@@ -24,10 +26,11 @@ import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
 import { createSharePointGateway, type ListInfo, type SharePointGateway, type SiteInfo } from '../shared/sharepoint/gateway';
+import { SharePointDialog } from '../shared/sharepoint/dialog-gate';
+import { StateMessage } from '../shared/sharepoint/state-message';
 import { useMicrosoftAccount } from '../shared/use-account';
 import './config.css';
 
-const POLICY = DEFAULT_HOST_POLICY;
 
 type Step =
   | { kind: 'idle' }
@@ -51,7 +54,7 @@ interface ListChoice {
 /** The editor's words for a failed step, naming what it was about. */
 const answerError = (a: { ok: false; error: AppErrorBody }, target: FailureTarget): string => viewerState(a.error, target).message;
 
-function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined }) {
+function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined; policy: HostPolicy }) {
   const [url, setUrl] = useState(initial?.siteWebUrl ?? '');
   const [urlError, setUrlError] = useState<string | undefined>();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
@@ -108,7 +111,7 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
     e.preventDefault();
     setPicked(undefined);
     setChoice(undefined);
-    const parsed = parseSharePointUrl(url, POLICY);
+    const parsed = parseSharePointUrl(url, policy);
     if (!parsed.ok) {
       // Refused here, before anything is requested.
       setUrlError(parsed.error.message);
@@ -148,8 +151,8 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
       ...(choice.folder ? { folder: choice.folder } : {}),
       ...(sortColumn && columns.some((c) => c.name === sortColumn) ? { sort: { column: sortColumn, direction: sortDirection } } : {}),
     };
-    return parseListMacroConfig(raw, POLICY);
-  }, [picked, choice, sortColumn, sortDirection, pageSize]);
+    return parseListMacroConfig(raw, policy);
+  }, [picked, choice, sortColumn, sortDirection, pageSize, policy]);
 
   const chosenColumns = choice ? choice.options.filter((c) => choice.chosen.has(c.name)) : [];
 
@@ -252,21 +255,26 @@ function Editor({ gateway, initial }: { gateway: SharePointGateway; initial: Lis
   );
 }
 
-function Settings({ ctx }: { ctx: ViewContext }) {
+function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
   const account = useMicrosoftAccount(ctx.accountId);
   const gateway = useMemo(() => (account.session ? createSharePointGateway({ session: account.session }) : undefined), [account.session]);
-  const initial = useMemo(() => {
-    const parsed = parseListMacroConfig(ctx.extension['config'], POLICY);
-    return parsed.ok ? parsed.value : undefined;
-  }, [ctx]);
+  // The stored list, unless its site is on a tenant the admin no longer allows: then start afresh, saying why.
+  const stored = useMemo(() => {
+    const parsed = parseListMacroConfig(ctx.extension['config'], DEFAULT_HOST_POLICY);
+    if (!parsed.ok) return { initial: undefined, refused: undefined };
+    const host = checkSiteHost(parsed.value.siteId, policy);
+    return host.ok ? { initial: parsed.value, refused: undefined } : { initial: undefined, refused: host.error.message };
+  }, [ctx, policy]);
+  if (account.refusal) return <StateMessage state={viewerState(account.refusal, { kind: 'site' })} />;
   return (
     <main aria-label="SharePoint List settings">
       <section class="sp-account" aria-label="Microsoft 365">
         <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
       </section>
-      {account.state.kind === 'connected' && gateway ? <Editor gateway={gateway} initial={initial} /> : null}
+      {stored.refused ? <p class="notice" role="status">The list this macro showed can’t be used any more. {stored.refused}</p> : null}
+      {account.state.kind === 'connected' && gateway ? <Editor gateway={gateway} initial={stored.initial} policy={policy} /> : null}
     </main>
   );
 }
 
-mountWithContext((ctx) => <Settings ctx={ctx} />);
+mountWithContext((ctx) => <SharePointDialog>{(policy) => <Settings ctx={ctx} policy={policy} />}</SharePointDialog>);

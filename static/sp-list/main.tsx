@@ -3,14 +3,26 @@ import { parseListMacroConfig, viewerState, type ListMacroConfig, type ViewerSta
 import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
+import { useMacroRefusal } from '../shared/sharepoint/macro-policy';
+import { StateMessage } from '../shared/sharepoint/state-message';
 import { useConnection } from '../shared/sharepoint/use-connection';
 import { ListTable } from './table';
 import './list.css';
 
 function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListMacroConfig; accountId: string }) {
   const conn = useConnection(accountId);
+  const refusal = useMacroRefusal(config.siteId, conn);
   const [expired, setExpired] = useState<ViewerState | undefined>();
   const s = conn.state;
+  const target = { kind: config.kind, name: config.listName };
+  if (refusal) {
+    return (
+      <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
+        <StateMessage state={viewerState(refusal, target)} />
+      </section>
+    );
+  }
+  if (s.kind === 'refused') return null;
   if (s.kind === 'ready' && conn.session && !expired) {
     return (
       <ListTable
@@ -26,7 +38,7 @@ function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListM
       />
     );
   }
-  const ask = viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, { kind: config.kind, name: config.listName }).message;
+  const ask = viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message;
   return (
     <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
       {!expired && (s.kind === 'disconnected' || s.kind === 'error') ? <p>{ask}</p> : null}

@@ -20,6 +20,7 @@ import {
 import type { AppErrorBody, SessionToken } from '../../src/contract';
 import { router } from '../shared/bridge';
 import { FileIcon } from '../shared/sharepoint/file-icon';
+import { StateMessage } from '../shared/sharepoint/state-message';
 import { createSharePointGateway, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
 
 const SEARCH_DELAY_MS = 400;
@@ -130,7 +131,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   if (fatal) {
     return (
       <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
-        <p class={fatal.code === 'THROTTLED' || fatal.code === 'MS_UNAVAILABLE' ? 'notice' : 'error'} role="alert">{fatal.message}</p>
+        <StateMessage state={fatal} />
         {fatal.action === 'retry' ? <button type="button" onClick={() => location.reload()}>Try again</button> : null}
       </section>
     );

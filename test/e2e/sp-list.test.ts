@@ -111,14 +111,15 @@ describe('SharePoint List macro (Chromium)', () => {
     expect(await first.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['1/15/2024', 'Done']));
   });
 
-  it('cold and warm first paint: one Graph round trip; a resolver call only without a session token', async () => {
+  it('cold and warm first paint: one Graph round trip; the token resolver only without a session token', async () => {
     const s0 = await state();
     await alice.reload();
     await macro(alice).getByRole('table').waitFor();
     const s1 = await state();
     // This Chromium blocks third-party storage: the token lives in the iframe's memory, so each load is cold.
+    // Two resolver calls, side by side: the token, and the admin's settings (switch, tenants).
     expect(s1.stats.microsoft.graphRequests - s0.stats.microsoft.graphRequests).toBe(1);
-    expect(s1.stats.host.resolverInvocations - s0.stats.host.resolverInvocations).toBe(1);
+    expect(s1.stats.host.resolverInvocations - s0.stats.host.resolverInvocations).toBe(2);
 
     const permissive = await launchChromium({ thirdPartyStorage: true });
     try {
@@ -129,8 +130,9 @@ describe('SharePoint List macro (Chromium)', () => {
       await p.reload();
       await macro(p).getByRole('table').waitFor();
       const s3 = await state();
+      // Warm: no token call; only the settings, asked alongside the first Graph request.
       expect(s3.stats.microsoft.graphRequests - s2.stats.microsoft.graphRequests).toBe(1);
-      expect(s3.stats.host.resolverInvocations - s2.stats.host.resolverInvocations).toBe(0);
+      expect(s3.stats.host.resolverInvocations - s2.stats.host.resolverInvocations).toBe(1);
     } finally {
       await permissive.close();
     }
@@ -218,6 +220,39 @@ describe('SharePoint List macro (Chromium)', () => {
     await anon.locator('.page-body').waitFor();
     expect(await anon.locator('iframe[title="SharePoint List"]').count()).toBe(0);
     expect((await state()).stats.microsoft.graphRequests).toBe(before);
+  });
+
+  it('an admin turns the macros off: the view and the dialog say so and ask Graph nothing; restricted tenants refuse Contoso; on again restores', async () => {
+    const admin = (patch: unknown) => host.asUser('alice').invoke('m365-confluence-admin', 'admin/settings/save', patch);
+    const graphCount = async () => (await state()).stats.microsoft.graphRequests;
+    expect((await admin({ features: { sharepoint: false } })).value).toMatchObject({ ok: true });
+    try {
+      const before = await graphCount();
+      await alice.goto(`${host.origin}${PAGE}?as=alice`);
+      await macro(alice).getByText('SharePoint macros were turned off by your admin.').waitFor();
+      await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
+      await alice.getByRole('button', { name: 'Edit SharePoint List' }).first().click();
+      await settings(alice).getByText('SharePoint macros were turned off by your admin.').waitFor();
+      expect(await settings(alice).getByRole('button').count()).toBe(0);
+      expect(await graphCount()).toBe(before);
+
+      expect((await admin({ features: { sharepoint: true }, sharePointTenants: ['fabrikam'] })).value).toMatchObject({ ok: true });
+      await alice.goto(`${host.origin}${PAGE}?as=alice`);
+      await macro(alice).getByText('Your admin allows SharePoint sites of fabrikam only.').waitFor();
+      await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
+      await alice.getByRole('button', { name: 'Insert SharePoint List' }).click();
+      const f = settings(alice);
+      await f.getByText('Signed in as').waitFor();
+      const pasted = await graphCount();
+      await f.getByLabel('SharePoint address').fill(TASKS_URL);
+      await f.getByRole('button', { name: 'Find' }).click();
+      expect(await f.getByRole('alert').textContent()).toContain('Your admin allows SharePoint sites of fabrikam only.');
+      expect(await graphCount()).toBe(pasted);
+    } finally {
+      await admin({ features: { sharepoint: true }, sharePointTenants: [] });
+    }
+    await alice.goto(`${host.origin}${PAGE}?as=alice`);
+    await macro(alice).getByRole('table').waitFor();
   });
 
   it('a library: file icons, folder navigation with breadcrumbs, and only what the viewer may see', async () => {

@@ -1,4 +1,5 @@
 import { checkSharePointHost, type HostPolicy } from './hosts';
+import type { Result } from './result';
 
 // Every id below ends up inside a Graph URL path or $select; these shapes leave no room for `/`, `?`, `#`, `%`,
 // quotes or `..`, so a hostile stored config can't steer a request elsewhere.
@@ -24,4 +25,12 @@ export function siteIdHost(v: unknown, policy: HostPolicy): string | undefined {
   if (!isGuid(collection) || !isGuid(web)) return undefined;
   const checked = checkSharePointHost(host, policy);
   return checked.ok ? checked.value : undefined;
+}
+
+/**
+ * Whether a stored site id's host is still acceptable under `policy` (e.g. after the admin restricted
+ * the tenants), with the host rule's own words when it is not.
+ */
+export function checkSiteHost(siteId: string, policy: HostPolicy): Result<string> {
+  return checkSharePointHost(siteId.split(',', 1)[0] ?? '', policy);
 }

@@ -15,3 +15,4 @@ export * from './table-query';
 export * from './view-model';
 export * from './states';
 export * from './site-resolve';
+export * from './policy';

@@ -1,11 +1,12 @@
 import { useCallback, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import type { SessionToken } from '../../../src/contract';
+import type { AppErrorBody, SessionToken } from '../../../src/contract';
 import { call } from '../invoke';
 import { createSession, type Session } from '../session';
 import { useConnectFlow } from '../connect-flow';
 import type { AccountState } from '../use-account';
 
-export type ConnectionState = { kind: 'ready'; token: SessionToken } | Exclude<AccountState, { kind: 'connected' }>;
+/** `refused`: the resolver will not hand out a token here (the admin switched the macros off). */
+export type ConnectionState = { kind: 'ready'; token: SessionToken } | { kind: 'refused'; error: AppErrorBody } | Exclude<AccountState, { kind: 'connected' }>;
 
 /**
  * The viewer's Graph session for a macro, without the `/me` call `useMicrosoftAccount` makes: a cached
@@ -31,6 +32,10 @@ export function useConnection(accountId: string | undefined): { state: Connectio
     } else if (t.error.code === 'MS_SIGN_IN_REQUIRED') {
       if (!flow.isConnecting()) setState({ kind: 'disconnected', ...(t.error.reason && t.error.reason !== 'not_connected' ? { message: t.error.message } : {}) });
     } else if (t.error.code === 'UNAUTHENTICATED') setState({ kind: 'anonymous' });
+    else if (t.error.code === 'FEATURE_OFF') {
+      flow.settled();
+      setState({ kind: 'refused', error: t.error });
+    }
     else setState({ kind: 'error', message: t.error.message });
   }, [session]);
 
