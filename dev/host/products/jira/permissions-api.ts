@@ -35,8 +35,12 @@ function myPermissions(api: JiraApi, req: JiraRequest): Handled {
     const p = PERMISSIONS[key] as (typeof PERMISSIONS)[string];
     if (p.type === 'GLOBAL') return globalPermission(who, key);
     if (issue && project) return issuePermission(who, project, issue, key);
-    if (project) return projectPermission(who, project, key);
-    return api.jira.projects().some((x) => projectPermission(who, x, key));
+    // "For a project, where the project permission is determined using issue data, if the user
+    // meets the permission's criteria for any issue in the project" (Get my permissions).
+    const inProject = (x: JiraProject) =>
+      projectPermission(who, x, key) || ((x.scheme[key] ?? []).some((g) => g.type === 'reporter' || g.type === 'assignee') && x.issues.some((i) => projectPermission(who, x, key, i)));
+    if (project) return inProject(project);
+    return api.jira.projects().some(inProject);
   };
   const permissions = Object.fromEntries(keys.map((k) => {
     const p = PERMISSIONS[k] as (typeof PERMISSIONS)[string];
