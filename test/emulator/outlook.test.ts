@@ -164,6 +164,8 @@ describe('listing', () => {
     const draft = await get(alice.access_token, `/me/messages/${enc(idOf('alice', 'a14'))}?$select=isDraft`);
     expect(draft.body['isDraft']).toBe(true);
     expect((await get(alice.access_token, '/me/messages?$select=nonsense')).body['error'].code).toBe('RequestBroker--ParseUri');
+    expect((await get(alice.access_token, "/me/messages?$filter=nonsense eq 'x'")).body['error'].code).toBe('RequestBroker--ParseUri');
+    expect((await get(alice.access_token, "/me/messages?$filter=webLink eq 'x'")).body['error'].code).toBe('ErrorInvalidUrlQueryFilter');
   });
 });
 

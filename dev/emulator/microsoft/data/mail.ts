@@ -138,12 +138,11 @@ export const immutableAttachmentId = (message: MailMessage, index: number): stri
 const folderId = (oid: string, name: MailFolderName | 'msgfolderroot'): string => opaqueId(FOLDER_HEADER, 'folder', oid, name);
 
 /**
- * What Exchange answers ErrorInvalidIdMalformed for: text that is not base64 of an id. Graph's ids
- * are base64; a `+` turned into a space by a form decoder, a truncated id or a path segment cut at
- * an unencoded `/` all fail here.
+ * What Exchange answers ErrorInvalidIdMalformed for: text that is not base64. Graph's ids are base64;
+ * a `+` turned into a space by a form decoder or a `-`/`_` alphabet fails here. (Exchange also
+ * refuses base64 that does not decode to an id; the emulator answers 404 for those.)
  */
-export const isWellFormedId = (id: string): boolean =>
-  id.length >= 24 && id.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(id);
+export const isWellFormedId = (id: string): boolean => id.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(id);
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

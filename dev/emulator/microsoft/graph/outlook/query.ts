@@ -37,11 +37,16 @@ const unknownProperty = (name: string): GraphError =>
 
 const invalidFilter = (detail: string): GraphError => badRequest(`Invalid filter clause: ${detail}`);
 
+/** Message properties Exchange has but does not filter or sort on. */
+const NOT_QUERYABLE = new Set(['body', 'uniquebody', 'bodypreview', 'weblink', 'torecipients', 'ccrecipients', 'bccrecipients',
+  'replyto', 'categories', 'changekey', 'conversationindex', 'flag', 'internetmessageheaders', 'id']);
+
 const propertyOf = (path: string): { key: string; p: Property } => {
   const key = path.toLowerCase();
   const p = PROPERTIES[key];
-  if (!p) throw unknownProperty(path);
-  return { key, p };
+  if (p) return { key, p };
+  if (NOT_QUERYABLE.has(key)) throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+  throw unknownProperty(path);
 };
 
 type Token = { t: 'str'; v: string } | { t: 'word'; v: string } | { t: 'punct'; v: '(' | ')' | ',' | ':' };
