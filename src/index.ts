@@ -2,3 +2,5 @@
 export { resolver } from './resolvers/index';
 export { oauthCallback } from './webtriggers/oauth-callback';
 export { personalDataReport } from './triggers/personal-data';
+export { calendarFeed } from './webtriggers/feed';
+export { calendarFeedsBuild, calendarFeedsIssueEvent } from './triggers/feeds';

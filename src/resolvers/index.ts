@@ -3,9 +3,10 @@ import type { Defs } from '../contract';
 import { accountHandlers } from './account';
 import { adminHandlers } from './admin';
 import { sharingHandlers } from './sharing';
+import { feedsHandlers } from './feeds';
 
 /** Every feature's handlers; the type makes a missing or extra key a compile error. */
-const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers };
+const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers, ...feedsHandlers };
 const dispatch = makeResolver<Defs>(handlers);
 
 /**

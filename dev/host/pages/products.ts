@@ -52,6 +52,8 @@ export function settingsPages(m: AppManifest): SettingsPage[] {
     ...(sidebar ? [{ module: sidebar, product: 'Jira' as const, url: `/jira/settings/apps/${ids}`, audience: 'site-admins' as const }] : []),
     ...modulesOf(m, 'confluence:globalSettings').map((u) => ({ module: u, product: 'Confluence' as const, url: `/wiki/admin/forge/apps/${ids}/${u.key}`, audience: 'site-admins' as const })),
     ...modulesOf(m, 'jira:personalSettingsPage').slice(0, 1).map((u) => ({ module: u, product: 'Jira' as const, url: `/jira/settings/personal/apps/${ids}`, audience: 'logged-in' as const })),
+    // "You can only register a single jira:globalPage module per app"; its URL is /jira/apps/{appId}/{envId} (manifest-reference/modules/jira-global-page).
+    ...modulesOf(m, 'jira:globalPage').slice(0, 1).map((u) => ({ module: u, product: 'Jira' as const, url: `/jira/apps/${ids}`, audience: 'logged-in' as const })),
   ];
 }
 

@@ -51,7 +51,7 @@ export function productRoutes(d: ProductRoutesDeps): Hono {
 
   // Settings pages, each at the one URL its product gives it; the extension context is the module type only.
   for (const page of settingsPages(d.manifest)) {
-    const crumbs = page.product === 'Confluence' ? 'Confluence administration / Apps' : page.audience === 'logged-in' ? 'Personal settings / Apps' : 'Jira settings / Apps';
+    const crumbs = page.product === 'Confluence' ? 'Confluence administration / Apps' : page.module.type === 'jira:globalPage' ? 'Apps' : page.audience === 'logged-in' ? 'Personal settings / Apps' : 'Jira settings / Apps';
     app.get(page.url, (c) => {
       const out = settingsPage(pageDeps, currentUser(c, true), { ...page, crumbs, extension: { type: page.module.type } });
       return c.html(out.html, out.status);
