@@ -56,7 +56,7 @@ describe('local Forge host: /__emulator/clock', () => {
     const after = (await alice.invoke('probe-panel', 'now')).value.now as number;
     expect(after - before).toBeGreaterThanOrEqual(86_400_000);
     expect(after - before).toBeLessThan(86_400_000 + 30_000);
-    expect(Math.abs(Date.parse((await (await fetch(`${host.origin}/__emulator/clock`)).json()).now) - after)).toBeLessThan(30_000);
+    expect(Math.abs(Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json()) as { now: string }).now) - after)).toBeLessThan(30_000);
 
     await host.control('reset');
     expect((await host.state()).clock.offsetSeconds).toBe(0);

@@ -47,7 +47,7 @@ describe('local Forge host: platform behaviour', () => {
 
   it('serves KVS to the real @forge/kvs package and keeps it across calls', async () => {
     expect(await host.asUser('alice').invoke('probe-panel', 'kvs', { key: 'probe:1', value: { n: 1 } })).toEqual({ ok: true, value: { value: { n: 1 } } });
-    const state = await (await fetch(`${host.origin}/__emulator/state`)).json();
+    const state = (await (await fetch(`${host.origin}/__emulator/state`)).json()) as { storage: { keys: string[] } };
     expect(state.storage.keys).toContain('probe:1');
   });
 
@@ -64,11 +64,12 @@ describe('local Forge host: platform behaviour', () => {
     const res = await fetch(`${value.url}/some/path?a=1&a=2`, { method: 'POST', body: 'hello' });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-echo')).toBe('yes');
-    expect(await res.json()).toEqual({ method: 'POST', userPath: 'some/path', query: { a: ['1', '2'] }, body: 'hello' });
+    expect(await res.json()).toMatchObject({ method: 'POST', path: '/x1/echo/some/path', userPath: '/some/path', query: { a: ['1', '2'] }, body: 'hello' });
   });
 
   it('answers 500 when a web trigger returns something that is not a web trigger response', async () => {
-    const res = await fetch(`${host.origin}/x1/malformed`);
+    const { value } = await host.asUser('alice').invoke('probe-panel', 'webTriggerUrl', { key: 'malformed' });
+    const res = await fetch(value.url);
     expect(res.status).toBe(500);
   });
 

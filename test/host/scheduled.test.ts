@@ -13,7 +13,7 @@ const CLOUD_ID = '8f1c7c52-0b1d-4a0e-9c43-5d1f0a6b2e11';
 describe('local Forge host: scheduled triggers', () => {
   let host: TestHost;
   const kvsGet = async (key: string) => (await host.asUser('alice').invoke('probe-panel', 'kvsGet', { key })).value.value;
-  const clockNow = async () => Date.parse((await (await fetch(`${host.origin}/__emulator/clock`)).json()).now);
+  const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json()) as { now: string }).now);
   const trigger = async (key: string) => ((await host.state()).scheduled as Array<{ key: string; runs: number; nextRunAt: string; lastRun: any }>).find((t) => t.key === key);
 
   beforeAll(async () => {
