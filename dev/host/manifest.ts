@@ -11,7 +11,7 @@ export interface AppManifest {
   resources: Map<string, { key: string; path: string }>;
   /** UI modules by key: jira:issuePanel, confluence:contentBylineItem, macro, … */
   uiModules: Map<string, UiModule>;
-  webTriggers: Map<string, { key: string; function: string }>;
+  webTriggers: Map<string, WebTriggerModule>;
   scheduledTriggers: Map<string, ScheduledTrigger>;
   permissions: Permissions;
   /** `app.storage.entities`: the custom entities and their indexes. */
@@ -30,6 +30,18 @@ export interface UiModule {
   /** Who else than licensed users may use it: `unlicensed`, `customer`, `anonymous` (access-to-forge-apps-for-unlicensed-users). */
   unlicensedAccess: string[];
   raw: Record<string, unknown>;
+}
+
+/** A `webtrigger` module as `@forge/manifest` 13.7.0's schema defines it (RequestOptions, ResponseOptions, UrlFormat). */
+export interface WebTriggerModule {
+  key: string;
+  function: string;
+  /** `urlFormat`: v1 (default) or v2. */
+  urlFormat: 'v1' | 'v2';
+  /** `response.type` (default dynamic) and, for static, the `outputs` the function picks from by `outputKey`. */
+  response: { type: 'dynamic' } | { type: 'static'; outputs: Map<string, { statusCode: number; contentType?: string; body?: string }> };
+  /** `request.authentication` (default none). */
+  authentication: 'none' | 'hmacSharedSecret';
 }
 
 export type ScheduledInterval = 'fiveMinute' | 'hour' | 'day' | 'week';
@@ -87,7 +99,7 @@ export function loadManifest(dir: string): AppManifest {
       });
     }
   }
-  const webTriggers = new Map((modules.webtrigger ?? []).map((w) => [w.key as string, { key: w.key, function: w.function }]));
+  const webTriggers = new Map((modules.webtrigger ?? []).map((w) => [w.key as string, parseWebTrigger(w)]));
   const scheduledTriggers = new Map<string, ScheduledTrigger>();
   for (const t of modules.scheduledTrigger ?? []) {
     if (!(t.interval in SCHEDULED_INTERVAL_SECONDS)) throw new Error(`scheduledTrigger '${t.key}': interval must be one of ${Object.keys(SCHEDULED_INTERVAL_SECONDS).join(', ')}`);
@@ -132,6 +144,33 @@ function parseUnlicensedAccess(key: string, type: string, raw: unknown): string[
     throw new Error(`Property "unlicensedAccess" in ${key} must be an array of one or more of the following values: [${allowed.join(', ')}]`);
   }
   return raw as string[];
+}
+
+/** The schema's rules, checked at load so a manifest `forge deploy` refuses does not run here either. */
+function parseWebTrigger(w: Record<string, any>): WebTriggerModule {
+  const where = `webtrigger '${String(w.key)}'`;
+  const urlFormat = w.urlFormat ?? 'v1';
+  if (urlFormat !== 'v1' && urlFormat !== 'v2') throw new Error(`${where}: urlFormat must be v1 or v2`);
+  const authentication = w.request?.authentication ?? 'none';
+  if (authentication !== 'none' && authentication !== 'hmacSharedSecret') throw new Error(`${where}: request.authentication must be hmacSharedSecret or none`);
+  const type = w.response?.type ?? 'dynamic';
+  if (type === 'dynamic') {
+    if (w.response?.outputs !== undefined) throw new Error(`${where}: outputs are only allowed with response.type static`);
+    return { key: w.key, function: w.function, urlFormat, authentication, response: { type: 'dynamic' } };
+  }
+  if (type !== 'static') throw new Error(`${where}: response.type must be static or dynamic`);
+  const outputs = w.response?.outputs;
+  if (!Array.isArray(outputs) || outputs.length === 0 || outputs.length > 20) throw new Error(`${where}: a static response needs 1–20 outputs`);
+  const byKey = new Map<string, { statusCode: number; contentType?: string; body?: string }>();
+  for (const o of outputs as Array<Record<string, unknown>>) {
+    const ok =
+      typeof o.key === 'string' && o.key.length <= 255 && Number.isInteger(o.statusCode) &&
+      (o.body === undefined || (typeof o.body === 'string' && o.body.length <= 1024)) &&
+      (o.contentType === undefined || (typeof o.contentType === 'string' && o.contentType.length <= 255));
+    if (!ok) throw new Error(`${where}: each output needs a key (≤ 255 chars) and an integer statusCode; body ≤ 1024 chars, contentType ≤ 255`);
+    byKey.set(o.key as string, { statusCode: o.statusCode as number, ...(o.contentType === undefined ? {} : { contentType: o.contentType as string }), ...(o.body === undefined ? {} : { body: o.body as string }) });
+  }
+  return { key: w.key, function: w.function, urlFormat, authentication, response: { type: 'static', outputs: byKey } };
 }
 
 /** The app's id as product URLs carry it: the UUID at the end of `ari:cloud:ecosystem::app/<uuid>`. */

@@ -6,6 +6,7 @@ import type { SiteDirectory } from './products/site';
 import type { AccountStates } from './products/accounts';
 import { REPORT_ACCOUNTS_PATH, reportAccounts } from './privacy';
 import { scopeGate } from './scopes';
+import { webTriggerGraphql, type WebTriggerUrls } from './web-trigger-urls';
 
 const proxyError = (status: number, reason: string) =>
   new Response(JSON.stringify({ message: reason }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': reason } });
@@ -16,7 +17,7 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
  * (asApp / asUser), and the Atlassian API behind the `stargate` remote (GraphQL for web trigger
  * URLs, the personal data reporting API).
  */
-export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggerUrl: (key: string) => string; countPrivacyReport?: () => void; log?: (line: string) => void }) {
+export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggers: WebTriggerUrls; countPrivacyReport?: () => void; log?: (line: string) => void }) {
   const rest = productRest(deps.site, deps.accounts);
 
   function principalFor(req: PlatformRequest): Principal | Response {
@@ -39,26 +40,6 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
     return proxyError(400, 'INVALID_REMOTE_ERR');
   }
 
-  function graphql(body: string | undefined): Response {
-    let parsed: { query?: string; variables?: Record<string, any> };
-    try {
-      parsed = JSON.parse(body ?? '{}');
-    } catch {
-      return json(400, { errors: [{ message: 'Invalid JSON' }] });
-    }
-    const q = parsed.query ?? '';
-    if (q.includes('createWebTriggerUrl')) {
-      const key = parsed.variables?.input?.triggerKey as string | undefined;
-      if (!key || !deps.manifest.webTriggers.has(key)) return json(200, { data: { createWebTriggerUrl: null }, errors: [{ message: `No webtrigger module with key '${key}'` }] });
-      return json(200, { data: { createWebTriggerUrl: { url: deps.webTriggerUrl(key) } } });
-    }
-    if (q.includes('webTriggerUrlsByAppContext')) {
-      return json(200, { data: { webTriggerUrlsByAppContext: [...deps.manifest.webTriggers.keys()].map((k) => ({ triggerKey: k, url: deps.webTriggerUrl(k) })) } });
-    }
-    if (q.includes('deleteWebTriggerUrl')) return json(200, { data: { deleteWebTriggerUrl: { success: true, message: null } } });
-    return json(200, { errors: [{ message: 'This GraphQL operation is not emulated by the local host.' }] });
-  }
-
   return async function handle(req: PlatformRequest): Promise<Response> {
     if (req.meta.type === 'kvs') {
       let body: unknown;
@@ -74,7 +55,7 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
     const url = new URL(req.path, 'http://product.invalid');
     switch (req.meta.remote) {
       case 'stargate':
-        if (url.pathname === '/graphql') return graphql(req.body);
+        if (url.pathname === '/graphql') return webTriggerGraphql(deps.webTriggers, req.body);
         if (url.pathname.replace(/\/$/, '') === REPORT_ACCOUNTS_PATH) {
           deps.countPrivacyReport?.();
           return reportAccounts(deps.accounts, req.method, req.body);

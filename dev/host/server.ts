@@ -25,6 +25,7 @@ import { productRoutes } from './routes/products';
 import { bridgeRoutes } from './routes/bridge';
 import { cdnRoutes } from './routes/cdn';
 import { webTriggerRoutes } from './routes/web-triggers';
+import { webTriggerUrls } from './web-trigger-urls';
 import { microsoftService } from './services/microsoft';
 import type { LocalService } from './services/service';
 
@@ -76,9 +77,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   mkdirSync(opts.dataDir, { recursive: true });
 
   // Listen first: every URL the app and the emulator hand out needs the real port.
-  let handler: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  // The Node request rides along (Hono's `c.env.incoming`): web triggers read the caller's header case from it.
+  let handler: (req: Request, env: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
   const server: ServerType = await new Promise((resolveServer, reject) => {
-    const s = serve({ fetch: (req) => handler(req), port: opts.port, hostname: '127.0.0.1' }, () => resolveServer(s));
+    const s = serve({ fetch: (req, env) => handler(req, env), port: opts.port, hostname: '127.0.0.1' }, () => resolveServer(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -94,6 +96,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const webTriggerUrl = (key: string) => `${origin}/x1/${encodeURIComponent(key)}`;
   const aliases = localAliases(origin);
   const installContext = `ari:cloud:confluence::site/${cloudId}`;
+  const contextAri = `ari:cloud:jira::site/${cloudId}`;
+  const webTriggers = webTriggerUrls({ origin, manifest, file: join(opts.dataDir, 'webtrigger-urls.json'), defaultId: (_context, key) => key });
 
   const accounts = accountStates(site, clock.now);
   const hostStats: HostStats = { resolverInvocations: 0, webTriggerInvocations: 0, scheduledRuns: 0, privacyReports: 0 };
@@ -124,13 +128,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         moduleKey: identity.moduleKey,
         permissions: manifest.permissions,
       },
-      contextAri: `ari:cloud:jira::site/${cloudId}`,
+      contextAri,
       proxy: { token: 'local', url: origin },
       tracing: { traceId: invocationId.replaceAll('-', ''), spanId: invocationId.slice(0, 16).replaceAll('-', '') },
       externalAuth: [],
     }),
     clockOffsetMs: () => clock.offsetSeconds() * 1000,
-    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggerUrl, countPrivacyReport: () => void hostStats.privacyReports++, log }),
+    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggers, countPrivacyReport: () => void hostStats.privacyReports++, log }),
     log,
   });
 
@@ -158,13 +162,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }));
   app.route('/', cdnRoutes({ manifest, appDir: opts.appDir, origin, cdnHost: `127.0.0.1:${port}`, aliases }));
   app.route('/', webTriggerRoutes({
-    manifest, runner, installContext, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
+    manifest, runner, installContext, urls: webTriggers, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
     countInvocation: () => void hostStats.webTriggerInvocations++,
   }));
   app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats, site }));
   for (const s of services) app.route('/', s.app);
 
-  handler = (req) => app.fetch(req);
+  handler = (req, env) => app.fetch(req, env);
   log(`[host] ${manifest.uiModules.size} UI modules, ${manifest.functions.size} functions, ${manifest.webTriggers.size} web triggers, ${manifest.scheduledTriggers.size} scheduled triggers loaded`);
 
   return {

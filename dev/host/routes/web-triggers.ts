@@ -2,34 +2,48 @@ import { Hono, type Context } from 'hono';
 import type { AppManifest } from '../manifest';
 import type { Runner } from '../runtime/runner';
 import { toHttpResponse, webTriggerEvent } from '../web-trigger';
+import type { WebTriggerUrls } from '../web-trigger-urls';
 
-/** `/x1/{key}[/user path]`: web triggers, without a user, within their time limit. */
-export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner, 'invoke'>; installContext: string; timeoutMs: number; log: (line: string) => void; countInvocation: () => void }): Hono {
-  const app = new Hono();
-  const run = async (c: Context) => {
-    const key = c.req.param('key') ?? '';
-    const trigger = d.manifest.webTriggers.get(key);
-    const fn = trigger ? d.manifest.functions.get(trigger.function) : undefined;
-    if (!fn) return c.json({ message: 'Web trigger not found' }, 404);
-    const userPath = new URL(c.req.url).pathname.split('/').slice(3).join('/');
+/**
+ * Web triggers at the URLs the platform handed out — `/x1/{id}` (urlFormat v1) and `/public/{id}` (v2), each with
+ * an optional user path — without a user, within their time limit. A URL never created, or deleted, answers 404.
+ */
+export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner, 'invoke'>; installContext: string; urls: WebTriggerUrls; timeoutMs: number; log: (line: string) => void; countInvocation: () => void }): Hono<{ Bindings: { incoming?: { rawHeaders?: string[] } } }> {
+  const app = new Hono<{ Bindings: { incoming?: { rawHeaders?: string[] } } }>();
+  const run = (format: 'v1' | 'v2') => async (c: Context<{ Bindings: { incoming?: { rawHeaders?: string[] } } }>) => {
+    const id = c.req.param('id') ?? '';
+    const found = d.urls.resolve(format, id);
+    const fn = found ? d.manifest.functions.get(found.trigger.function) : undefined;
+    if (!found || !fn) return c.json({ message: 'Web trigger not found' }, 404);
+    // The signature scheme behind request.authentication: hmacSharedSecret is not documented, so nothing here
+    // can verify a caller: the host refuses them all rather than let unauthenticated requests through.
+    if (found.trigger.authentication === 'hmacSharedSecret') {
+      d.log(`[host] web trigger ${found.triggerKey} declares request.authentication: hmacSharedSecret; its signature scheme is not documented, so the local host refuses every request to it`);
+      return c.json({ message: 'Unauthorized' }, 401);
+    }
+    const path = new URL(c.req.url).pathname;
+    const prefix = `/${format === 'v2' ? 'public' : 'x1'}/${encodeURIComponent(id)}`;
+    const userPath = path.length > prefix.length ? path.slice(prefix.length) : '';
     d.countInvocation();
     const outcome = await d.runner.invoke({
       handler: fn.handler,
-      event: webTriggerEvent(c.req.raw, userPath, await c.req.text()),
+      event: webTriggerEvent(c.req.raw, path, userPath, await c.req.text(), c.env?.incoming?.rawHeaders),
       context: { installContext: d.installContext, principal: undefined },
-      identity: { moduleKey: key },
+      identity: { moduleKey: found.triggerKey },
       timeoutMs: d.timeoutMs,
     });
     if (outcome.ok) {
-      const res = toHttpResponse(outcome.value);
+      const res = toHttpResponse(outcome.value, found.trigger);
       if (res) return res;
-      d.log(`[host] web trigger ${key} returned an invalid response; the platform answers 500`);
+      d.log(`[host] web trigger ${found.triggerKey} returned ${found.trigger.response.type === 'static' ? 'no outputKey of its static outputs' : 'an invalid response'}; the platform answers 500`);
     } else {
-      d.log(`[host] web trigger ${key} failed: ${outcome.error.name}: ${outcome.error.message}`);
+      d.log(`[host] web trigger ${found.triggerKey} failed: ${outcome.error.name}: ${outcome.error.message}`);
     }
     return c.json({ message: 'Internal Server Error' }, 500);
   };
-  app.all('/x1/:key', run);
-  app.all('/x1/:key/*', run);
+  app.all('/x1/:id', run('v1'));
+  app.all('/x1/:id/*', run('v1'));
+  app.all('/public/:id', run('v2'));
+  app.all('/public/:id/*', run('v2'));
   return app;
 }
