@@ -25,6 +25,8 @@ export function pointsMeter(product: 'jira' | 'confluence', now: () => number) {
   let rejected = 0;
   let totalPoints = 0;
   let totalRequests = 0;
+  /** Writes served (Handled.write): a read-only feature's tests assert this stays 0. */
+  let totalWrites = 0;
 
   const roll = () => {
     const start = Math.floor(now() / HOUR) * HOUR;
@@ -64,6 +66,7 @@ export function pointsMeter(product: 'jira' | 'confluence', now: () => number) {
     charge(h: Handled): number {
       roll();
       const cost = h.write ? 1 : 1 + Math.max(0, h.objects ?? 0);
+      if (h.write) totalWrites++;
       used += cost;
       requests++;
       totalPoints += cost;
@@ -82,7 +85,7 @@ export function pointsMeter(product: 'jira' | 'confluence', now: () => number) {
     reset() {
       budget = { appPerHour: DEFAULT_APP_POINTS_PER_HOUR, sitePerHour: DEFAULT_SITE_POINTS_PER_HOUR };
       windowStart = Math.floor(now() / HOUR) * HOUR;
-      used = requests = rejected = totalPoints = totalRequests = 0;
+      used = requests = rejected = totalPoints = totalRequests = totalWrites = 0;
     },
     snapshot() {
       roll();
@@ -96,6 +99,7 @@ export function pointsMeter(product: 'jira' | 'confluence', now: () => number) {
         rejected,
         totalPoints,
         totalRequests,
+        totalWrites,
       };
     },
   };

@@ -8,7 +8,7 @@
  *   so lines are folded here, at 75 octets, never inside a UTF-8 sequence or a surrogate pair;
  * - it ends the object without the final CRLF RFC 5545 requires.
  */
-import ical, { ICalEvent, ICalEventClass, ICalEventTransparency } from 'ical-generator';
+import { ICalCalendar, ICalEvent, ICalEventClass, ICalEventTransparency } from 'ical-generator';
 import type { EventSpec } from './events';
 import { cleanText } from './events';
 
@@ -74,7 +74,8 @@ export function writeCalendar(spec: CalendarSpec): string {
   if (spec.description) lines.push(`X-WR-CALDESC:${escapeText(spec.description)}`);
   // Hints only: Google and Outlook ignore them; Apple's clients honour them.
   lines.push('REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H');
-  const owner = ical();
+  // The events' owner calendar is never written: named exports only (the default export breaks in CommonJS bundles).
+  const owner = new ICalCalendar();
   for (const e of spec.events) {
     const event = new ICalEvent(
       {
