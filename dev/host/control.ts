@@ -25,6 +25,8 @@ export interface ControlDeps {
   pages: { reset(): void };
   hostStats: HostStats;
   site: SiteDirectory;
+  /** Product events and the async events queue (dev/host/events): counters in the state, cleared by reset. */
+  events?: { snapshot(): unknown; reset(): void };
 }
 
 const readJson = async (c: { req: { json(): Promise<unknown> } }) => ((await c.req.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
@@ -51,6 +53,7 @@ export function controlApi(d: ControlDeps) {
       accounts: d.accounts.snapshot(),
       jira: { issues: d.site.jira.issueCount(), lastEvent: d.site.jira.events().at(-1)?.seq ?? 0, points: d.site.points.jira.snapshot(), settings: { ...d.site.jira.settings } },
       confluence: { points: d.site.points.confluence.snapshot() },
+      ...(d.events ? { events: d.events.snapshot() } : {}),
     });
   });
   api.post('/reset', async (c) => {
@@ -61,6 +64,7 @@ export function controlApi(d: ControlDeps) {
     d.accounts.reset();
     d.pages.reset();
     d.site.reset();
+    d.events?.reset();
     for (const k of Object.keys(d.hostStats) as Array<keyof HostStats>) d.hostStats[k] = 0;
     return c.json({ ok: true });
   });
