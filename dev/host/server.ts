@@ -19,6 +19,7 @@ import { pageStore } from './products/page-store';
 import { controlApi, type HostStats } from './control';
 import { createClock, type HostClock } from './clock';
 import { createScheduler, type ScheduledRun } from './scheduler';
+import { createEvents, type HostEvents } from './events/index';
 import { LOCAL_ENVIRONMENT } from './installation';
 import { productSession } from './session';
 import { productRoutes } from './routes/products';
@@ -60,6 +61,8 @@ export interface Host {
   /** Every issue change (control API or the app's REST writes), as product events would carry it. */
   onIssueEvent(listener: IssueEventListener): () => void;
   services: LocalService[];
+  /** Product-event triggers, the async events queue and app properties (dev/host/events/README.md). */
+  events: HostEvents;
   /** Runs a scheduledTrigger module now, as `POST /__emulator/scheduled/run` does. */
   runScheduled(key: string): Promise<ScheduledRun>;
   close(): Promise<void>;
@@ -113,6 +116,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const buildDir = join(opts.dataDir, 'build');
   await bundleApp(manifest, buildDir);
+  const basePlatform = forgePlatform({ kvs, site, accounts, manifest, webTriggers, countPrivacyReport: () => void hostStats.privacyReports++, log });
+  // Product events, the async events queue and app properties (dev/host/events) answer their own calls first.
+  let platform = basePlatform;
   const runner = createRunner({
     buildDir,
     nodePath: join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'node_modules'),
@@ -134,9 +140,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       externalAuth: [],
     }),
     clockOffsetMs: () => clock.offsetSeconds() * 1000,
-    platform: forgePlatform({ kvs, site, accounts, manifest, webTriggers, countPrivacyReport: () => void hostStats.privacyReports++, log }),
+    platform: (req) => platform(req),
     log,
   });
+
+  const events = createEvents({ manifest, jira: site.jira, accounts, clock, cloudId, siteUrl: origin, log, invoke: (req) => runner.invoke(req) });
+  platform = events.platform(basePlatform);
 
   const scheduler = createScheduler({
     manifest,
@@ -165,7 +174,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     manifest, runner, installContext, urls: webTriggers, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
     countInvocation: () => void hostStats.webTriggerInvocations++,
   }));
-  app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats, site }));
+  app.route('/__emulator/events', events.control);
+  app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats, site, events }));
   for (const s of services) app.route('/', s.app);
 
   handler = (req, env) => app.fetch(req, env);
@@ -183,12 +193,14 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     jira: site.jira,
     onIssueEvent: (listener) => site.jira.onIssueEvent(listener),
     services,
+    events,
     runScheduled(key) {
       const run = scheduler.runNow(key);
       return run ?? Promise.reject(new Error(`No scheduledTrigger module '${key}'`));
     },
     async close() {
       scheduler.stop();
+      events.stop();
       await runner.close();
       await kvs.flush();
       await new Promise<void>((r) => server.close(() => r()));
