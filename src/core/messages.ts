@@ -66,6 +66,31 @@ const BY_REASON = {
   mail_gone: 'No longer available in the mailbox it was shared from.',
   jira_busy: 'Jira is busy right now. Try again in a moment.',
   feature_not_consentable: 'That feature does not ask for extra Microsoft permissions.',
+  // automations: rules (Jira → Teams)
+  not_project_admin: 'Only admins of this project can manage its automations.',
+  not_rule_owner: 'Only the rule’s owner can change where and how it sends, or send a test message. Take the rule over first.',
+  rule_not_found: 'That rule no longer exists. Reload the page.',
+  too_many_rules: 'This project already has 25 rules. Delete one to add another.',
+  log_entry_not_found: 'That delivery is no longer in the log.',
+  owner_connect_first: 'Connect your Microsoft 365 account first: the rule’s messages go out as you.',
+  rule_paused_owner_signed_out: 'Paused: the rule’s owner is signed out of Microsoft 365. They can connect again, or a project admin can take the rule over.',
+  rule_paused_owner_other_account: 'Paused: the rule’s owner is now connected with another Microsoft 365 account than the one the rule was made with. They can connect the first account again, or a project admin can take the rule over.',
+  rule_paused_owner_not_member: 'Paused: Teams refused the message because the rule’s owner may not post in that channel or chat (any more). Add them back, or take the rule over and pick a place you belong to.',
+  rule_paused_owner_consent: 'Paused: the rule’s owner has not allowed the app to post to Teams, or withdrew that permission. They can allow it by connecting again, or a project admin can take the rule over.',
+  rule_paused_target_gone: 'Paused: the Teams channel or chat no longer exists. Take the rule over and pick another.',
+  rule_paused_owner_left: 'Paused: the rule’s owner left (their Atlassian account was closed, or they deleted their data). A project admin can take the rule over.',
+  daily_cap: 'Not sent: Teams lets an app post at most 3,000 messages a day in one channel, and this channel reached it. Use Resend tomorrow.',
+  send_gave_up: 'Not sent: Microsoft 365 kept failing, so the app stopped trying. Use Resend to try again.',
+  // automations: To Do → Jira
+  todo_task_not_found: 'That task is not in your Microsoft To Do (any more).',
+  todo_link_not_found: 'That task is no longer linked to this issue.',
+  too_many_links: 'You have linked as many tasks to this issue as you can (10). Unlink one first.',
+  todo_not_allowed: 'Not moved: you may not transition this issue in Jira, so completing your task does not change it.',
+  todo_no_mapping: 'Not moved: the project’s admins have not chosen a status for completed tasks yet.',
+  todo_no_transition: 'Not moved: Jira offers no transition from the issue’s current status to the status chosen for completed tasks.',
+  todo_signed_out: 'Not watched: your Microsoft 365 connection ended, so completing the task cannot move the issue. Connect again.',
+  todo_task_gone: 'The task was deleted in Microsoft To Do, so it no longer moves the issue.',
+  todo_watch_failed: 'Microsoft 365 has not let the app watch this To Do list yet; the app tries again every hour.',
 } as const;
 
 export type Reason = keyof typeof BY_REASON | (string & {});
