@@ -6,6 +6,7 @@ import { failWith, ok, type Result } from '../core/result';
 import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
+import { shareStore } from '../adapters/forge/share-store';
 
 /** Modules that exist for one feature: a switched-off feature gets no tokens there. */
 const MODULE_FEATURE: Record<string, FeatureKey> = {
@@ -33,6 +34,16 @@ export function connectFeature(payload: unknown): FeatureKey | undefined | null 
   return feature;
 }
 
+/**
+ * Someone who shared mail and signs in again gets their items back with the same button as everyone:
+ * the sign-in asks the permission those items are read with, which they already gave once.
+ */
+async function sharedItemsNeed(s: Services, accountId: string): Promise<FeatureKey | undefined> {
+  const { features } = await s.settings.current();
+  if (!features['share.mail'] && !features['share.conversation']) return undefined;
+  return (await shareStore.bySharer(accountId)).length > 0 ? 'share.mail' : undefined;
+}
+
 export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
   const records = await readAccountRecords(accountId);
   return ok({ accountId, exportedAt: new Date().toISOString(), records: records.map((r) => ({ kind: RECORD_KINDS[kindOfKey(r.key) ?? 'accountIndex'].name, key: r.key, value: r.value })) });
@@ -47,9 +58,10 @@ export const accountHandlers: Handlers<AccountDefs> = {
   'account/connect': ({ payload, context }) => {
     const s = services();
     return asAccount(s, 'account/connect', context, async (accountId) => {
-      const feature = connectFeature(payload);
-      if (feature === null) return failWith('BAD_REQUEST', 'feature_not_consentable');
-      if (feature) await s.settings.requireFeature(feature);
+      const asked = connectFeature(payload);
+      if (asked === null) return failWith('BAD_REQUEST', 'feature_not_consentable');
+      if (asked) await s.settings.requireFeature(asked);
+      const feature = asked ?? (await sharedItemsNeed(s, accountId));
       return (await s.accounts()).beginSignIn(accountId, feature ? { extraScopes: firstUseScopes(feature) } : {});
     });
   },

@@ -6,16 +6,20 @@ import type { Services } from '../services';
 /** The parts of a resolver's context the platform vouches for; everything else can be forged. */
 export interface TrustedContext {
   accountId?: unknown;
+  accountType?: unknown;
   installContext?: unknown;
   moduleKey?: unknown;
 }
 
 /**
  * The only trustworthy identity in a resolver is `context.accountId` (set by the platform from
- * the product session); nothing in the payload is. Anonymous visitors have none.
+ * the product session); nothing in the payload is. Anonymous visitors have none — or, in a module
+ * that declares `unlicensedAccess: [anonymous]`, the shared placeholder `unidentified` with
+ * `accountType: 'anonymous'` (access-to-forge-apps-for-unlicensed-users), which is nobody's account.
  */
-export function requireAccount(context: { accountId?: unknown }) {
+export function requireAccount(context: { accountId?: unknown; accountType?: unknown }) {
   const accountId = context.accountId;
+  if (context.accountType === 'anonymous' || accountId === 'unidentified') return fail('UNAUTHENTICATED', 'Log in to Atlassian to use Microsoft 365 here.');
   if (typeof accountId === 'string' && accountId.length > 0 && accountId.length <= 128) return { ok: true as const, accountId };
   return fail('UNAUTHENTICATED', 'Log in to Atlassian to use Microsoft 365 here.');
 }

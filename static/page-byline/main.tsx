@@ -3,11 +3,19 @@ import type { ViewContext } from '../shared/context';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
 import { MyData } from '../shared/my-data';
+import { useSignOutWarning } from '../shared/sharing/sign-out';
 
 /** The Confluence byline popup: the viewer's Microsoft 365 connection. */
 function PageByline({ ctx }: { ctx: ViewContext }) {
   const account = useMicrosoftAccount(ctx.accountId);
-  return <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} footer={<MyData account={account} />} />;
+  // Signing out here stops the mails shared into Jira issues too: say so first.
+  const warning = useSignOutWarning(account.signOut);
+  return (
+    <>
+      <AccountControl state={account.state} onConnect={account.connect} onSignOut={warning.onSignOut} footer={<MyData account={account} />} />
+      {warning.dialog}
+    </>
+  );
 }
 
 mountWithContext((ctx) => <PageByline ctx={ctx} />);

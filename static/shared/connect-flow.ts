@@ -37,7 +37,7 @@ export function useConnectFlow(stateKind: string, check: () => Promise<unknown>,
   }, [stateKind, setState]);
 
   const connect = useCallback(async () => {
-    const res = await call('account/connect');
+    const res = await call('account/connect', {});
     if (!res.ok) {
       setState({ kind: 'error', message: res.error.message });
       return;

@@ -125,10 +125,15 @@ describe('connect a Microsoft 365 account (Chromium)', () => {
     expect((await state()).storage.secretKeys.filter((k: string) => k.startsWith('ms-connection:'))).toEqual([]);
   });
 
-  it('shows an anonymous visitor no Microsoft 365 panel: it declares no unlicensedAccess', async () => {
-    await page.goto(`${host.origin}/browse/DEMO-1?as=anonymous`);
-    await page.getByRole('heading', { name: 'Customer reports invoice PDF is blank' }).waitFor();
-    expect(await page.locator('iframe[title="Microsoft 365"]').count()).toBe(0);
+  it('shows an anonymous visitor of a public issue the panel (for Public shares), asking them to log in and asking Microsoft nothing', async () => {
+    const graph: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/graph/')) graph.push(r.url());
+    });
+    await page.goto(`${host.origin}/browse/PUB-1?as=anonymous`);
+    await panelOf(page).getByText('Log in to Atlassian to connect Microsoft 365.').waitFor();
+    expect(await panelOf(page).getByRole('button', { name: 'Connect Microsoft 365' }).count()).toBe(0);
+    expect(graph).toEqual([]);
   });
 
   it('keeps each Atlassian user’s Microsoft session apart in the same browser', async () => {

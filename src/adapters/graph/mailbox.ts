@@ -174,19 +174,39 @@ export function withAttachments(m: MailMessage, list: unknown): MailMessage {
 
 const hasAttachmentsOrCids = (raw: unknown, m: MailMessage): boolean => (isRecord(raw) && own(raw, 'hasAttachments') === true) || (m.body.type === 'html' && /cid:/i.test(m.body.content));
 
-/** Splits parts into `$batch`es of at most 20 and sends them in parallel; answers keyed like the parts. */
-async function batchAll(graph: GraphClient, parts: Record<string, BatchPart>): Promise<Result<Record<string, Result<unknown>>>> {
+/**
+ * Outlook runs at most 4 requests of an app per mailbox at once, and so at most 4 independent parts of
+ * a `$batch` (throttling limits, "Outlook service limits"; more get 429 ApplicationThrottled). Parts
+ * beyond 4 wait for an earlier one with `dependsOn`, in 4 lanes; a part whose lane-mate failed gets
+ * 424, which only costs what that part was for. Batches of 20 are sent one after another.
+ */
+async function inLanes(graph: GraphClient, parts: Record<string, BatchPart>): Promise<Result<Record<string, Result<unknown>>>> {
   const keys = Object.keys(parts);
-  const chunks: string[][] = [];
-  for (let i = 0; i < keys.length; i += MAX_BATCH_PARTS) chunks.push(keys.slice(i, i + MAX_BATCH_PARTS));
-  const answers = await Promise.all(chunks.map((c) => graph.batch<Record<string, unknown>>(Object.fromEntries(c.map((k) => [k, parts[k] as BatchPart])))));
   const out: Record<string, Result<unknown>> = {};
-  for (const a of answers) {
-    if (!a.ok) return a;
-    Object.assign(out, a.value);
+  for (let i = 0; i < keys.length; i += MAX_BATCH_PARTS) {
+    const chunk = keys.slice(i, i + MAX_BATCH_PARTS);
+    const laned = Object.fromEntries(chunk.map((k, j) => {
+      const before = j >= OUTLOOK_LANES ? chunk[j - OUTLOOK_LANES] : undefined;
+      return [k, before === undefined ? (parts[k] as BatchPart) : { ...(parts[k] as BatchPart), dependsOn: [before] }];
+    }));
+    const r = await graph.batch<Record<string, unknown>>(laned);
+    if (!r.ok) return r;
+    Object.assign(out, r.value);
   }
   return ok(out);
 }
+
+const OUTLOOK_LANES = 4;
+/** Ids OR-ed into one `$filter` (Exchange takes long filters; this keeps the URL short). */
+const OR_CHUNK = 20;
+
+const anyOf = (property: string, values: readonly string[]): string => values.map((v) => `${property} eq ${odataString(v)}`).join(' or ');
+
+const chunks = <T>(xs: readonly T[], n: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+};
 
 const listOf = (r: Result<unknown> | undefined): unknown[] | undefined => {
   if (!r?.ok || !isRecord(r.value)) return undefined;
@@ -231,99 +251,106 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
     return c ? { oid: c.user.oid, tid: c.user.tid, scopes: [...c.scopes] } : undefined;
   }
 
+  /**
+   * Every wanted item of one mailbox in one `$batch` of at most three parts: the shared mails by
+   * Message-ID (the stored immutable id picks the copy), the shared conversations by conversationId,
+   * and the mail received since the oldest share, whose In-Reply-To/References reveal replies Exchange
+   * filed under a new conversation. Only such a split, or attachments, costs a further round trip.
+   */
   async function read(accountId: string, wants: readonly MailWant[]): Promise<Result<Map<string, Result<MailMessage[]>>>> {
     const graph = clientFor(accountId);
+    const mails = wants.filter((w): w is Extract<MailWant, { kind: 'message' }> => w.kind === 'message');
+    const convs = wants.filter((w): w is Extract<MailWant, { kind: 'conversation' }> => w.kind === 'conversation');
     const parts: Record<string, BatchPart> = {};
-    let since: string | undefined;
-    wants.forEach((w, i) => {
-      if (w.kind === 'message') {
-        parts[`m${i}`] = { path: `${graphPath`/me/messages/${w.messageId}`}?${q({ $select: `${FIELDS},body` })}`, headers: HEADERS };
-        parts[`a${i}`] = { path: graphPath`/me/messages/${w.messageId}/attachments`, headers: HEADERS };
-      } else {
-        parts[`c${i}`] = { path: `/me/messages?${q({ $filter: `conversationId eq ${odataString(w.conversationId)}`, $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
-        if (since === undefined || w.since < since) since = w.since;
-      }
+    // Message-IDs are not ids Graph answers a GET for; the stored immutable id is, but one GET per mail
+    // would be one part per mail. The Message-ID is in the stored share too: filter by it, pick by id.
+    const mailIds = [...new Set(mails.map((w) => w.internetMessageId))];
+    chunks(mailIds, OR_CHUNK).forEach((c, i) => {
+      parts[`m${String(i)}`] = { path: `/me/messages?${q({ $filter: anyOf('internetMessageId', c), $select: `${FIELDS},body`, $top: '100' })}`, headers: HEADERS };
     });
+    const convIds = [...new Set(convs.map((w) => w.conversationId))];
+    chunks(convIds, OR_CHUNK).forEach((c, i) => {
+      parts[`c${String(i)}`] = { path: `/me/messages?${q({ $filter: anyOf('conversationId', c), $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
+    });
+    const since = convs.reduce<string | undefined>((a, w) => (a === undefined || w.since < a ? w.since : a), undefined);
     if (since !== undefined) {
       parts.split = {
         path: `/me/messages?${q({ $filter: `receivedDateTime ge ${since.replace(/\.\d{3}Z$/, 'Z')}`, $orderby: 'receivedDateTime desc', $select: 'id,internetMessageId,conversationId,isDraft,sentDateTime,receivedDateTime', $top: String(CANDIDATES_TOP) })}&${THREAD_PROPS}`,
         headers: HEADERS,
       };
     }
-    const first = await batchAll(graph, parts);
+    const first = await inLanes(graph, parts);
     if (!first.ok) return first;
     const answers = first.value;
-    const candidates = (listOf(answers.split) ?? []).map(readMessage).filter((m): m is MailMessage => m !== undefined);
+    const failure = (prefix: string): Result<never> | undefined => {
+      const bad = Object.entries(answers).find(([k, r]) => k.startsWith(prefix) && !r.ok)?.[1];
+      return bad && !bad.ok ? bad : undefined;
+    };
+    const rows = (prefix: string): unknown[] => Object.entries(answers).filter(([k]) => k.startsWith(prefix)).flatMap(([, r]) => listOf(r) ?? []);
 
     const out = new Map<string, Result<MailMessage[]>>();
-    const conversations = new Map<string, { raw: unknown[]; messages: MailMessage[] }>();
-    const more: Record<string, BatchPart> = {};
-    wants.forEach((w, i) => {
-      if (w.kind === 'message') {
-        const r = answers[`m${i}`];
-        if (!r?.ok) {
-          out.set(w.key, r ?? failWith('MS_UNAVAILABLE'));
-          return;
-        }
-        const m = readMessage(r.value);
-        if (!m) {
-          out.set(w.key, failWith('MS_UNAVAILABLE', 'bad_response'));
-          return;
-        }
-        const a = answers[`a${i}`];
-        out.set(w.key, ok([a?.ok ? withAttachments(m, a.value) : m]));
-        return;
+    const pairs = new Map<string, Array<{ raw: unknown; m: MailMessage }>>();
+    const mailFailure = failure('m');
+    const mailRows = rows('m');
+    for (const w of mails) {
+      if (mailFailure) {
+        out.set(w.key, mailFailure);
+        continue;
       }
-      const r = answers[`c${i}`];
-      const raw = listOf(r);
-      if (!raw) {
-        out.set(w.key, r?.ok === false ? r : failWith('MS_UNAVAILABLE', 'bad_response'));
-        return;
-      }
-      const messages = raw.map(readMessage).filter((m): m is MailMessage => m !== undefined);
-      conversations.set(w.key, { raw, messages });
-      // Conversations the thread reaches only through headers: read them whole in the second trip.
-      const thread = mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, [...messages, ...candidates]);
-      for (const c of new Set(thread.map((m) => m.conversationId))) {
-        if (c !== w.conversationId && !more[`x:${c}`]) {
-          more[`x:${c}`] = { path: `/me/messages?${q({ $filter: `conversationId eq ${odataString(c)}`, $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
-        }
-      }
-    });
-
-    const none: Record<string, Result<unknown>> = {};
-    const second = Object.keys(more).length > 0 ? await batchAll(graph, more) : ok(none);
-    const extra = second.ok ? second.value : none;
-    const attachmentParts: Record<string, BatchPart> = {};
-    const messagesByKey = new Map<string, Array<{ raw: unknown; m: MailMessage }>>();
-    for (const w of wants) {
-      if (w.kind !== 'conversation') continue;
-      const c = conversations.get(w.key);
-      if (!c) continue;
-      const pairs: Array<{ raw: unknown; m: MailMessage }> = [];
-      const seen = new Set<unknown>();
-      const add = (raw: unknown) => {
-        const m = readMessage(raw);
-        if (m && !seen.has(raw)) {
-          seen.add(raw);
-          pairs.push({ raw, m });
-        }
-      };
-      c.raw.forEach(add);
-      for (const [k, r] of Object.entries(extra)) if (k.startsWith('x:')) (listOf(r) ?? []).forEach(add);
-      const thread = new Set(mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, pairs.map((p) => p.m)));
-      const kept = pairs.filter((p) => thread.has(p.m));
-      messagesByKey.set(w.key, kept);
-      kept.forEach((p, j) => {
-        const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
-        if (typeof id === 'string' && GRAPH_ID.test(id) && hasAttachmentsOrCids(p.raw, p.m)) attachmentParts[`${w.key}:${j}`] = { path: graphPath`/me/messages/${id}/attachments`, headers: HEADERS };
-      });
+      const raw = mailRows.find((r) => isRecord(r) && own(r, 'id') === w.messageId);
+      const m = raw === undefined ? undefined : readMessage(raw);
+      // Not in the mailbox under its immutable id any more: deleted, or moved to another mailbox.
+      if (!m) out.set(w.key, failWith('NOT_FOUND', 'mail_gone'));
+      else pairs.set(w.key, [{ raw, m }]);
     }
-    const third = Object.keys(attachmentParts).length > 0 ? await batchAll(graph, attachmentParts) : ok(none);
-    const atts = third.ok ? third.value : none;
-    for (const [key, kept] of messagesByKey) {
-      out.set(key, ok(kept.map((p, j) => {
-        const a = atts[`${key}:${j}`];
+
+    const convFailure = failure('c');
+    const convRows = rows('c');
+    const candidates = rows('split').map(readMessage).filter((m): m is MailMessage => m !== undefined);
+    const known = convRows.map((raw) => ({ raw, m: readMessage(raw) })).filter((p): p is { raw: unknown; m: MailMessage } => p.m !== undefined);
+    // Conversations the threads reach only through headers: read them whole in a second trip.
+    const split = new Set<string>();
+    for (const w of convs) {
+      const thread = mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, [...known.map((p) => p.m), ...candidates]);
+      for (const m of thread) if (!convIds.includes(m.conversationId)) split.add(m.conversationId);
+    }
+    let extra: Array<{ raw: unknown; m: MailMessage }> = [];
+    if (!convFailure && split.size > 0) {
+      const more: Record<string, BatchPart> = {};
+      chunks([...split], OR_CHUNK).forEach((c, i) => {
+        more[`x${String(i)}`] = { path: `/me/messages?${q({ $filter: anyOf('conversationId', c), $select: `${FIELDS},uniqueBody`, $top: String(CONVERSATION_TOP) })}&${THREAD_PROPS}`, headers: HEADERS };
+      });
+      const second = await inLanes(graph, more);
+      if (second.ok) extra = Object.values(second.value).flatMap((r) => listOf(r) ?? []).map((raw) => ({ raw, m: readMessage(raw) })).filter((p): p is { raw: unknown; m: MailMessage } => p.m !== undefined);
+    }
+    for (const w of convs) {
+      if (convFailure) {
+        out.set(w.key, convFailure);
+        continue;
+      }
+      const all = [...known, ...extra];
+      const thread = new Set(mergeThread({ internetMessageId: w.internetMessageId, conversationId: w.conversationId }, all.map((p) => p.m)));
+      pairs.set(w.key, all.filter((p) => thread.has(p.m)));
+    }
+
+    // Attachments (inline pictures, names of the others) for the messages that have any.
+    const attachmentParts: Record<string, BatchPart> = {};
+    const byId = new Map<string, string>();
+    for (const list of pairs.values()) {
+      for (const p of list) {
+        const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
+        if (typeof id === 'string' && GRAPH_ID.test(id) && !byId.has(id) && hasAttachmentsOrCids(p.raw, p.m)) {
+          byId.set(id, `a${String(byId.size)}`);
+          attachmentParts[`a${String(byId.size - 1)}`] = { path: graphPath`/me/messages/${id}/attachments`, headers: HEADERS };
+        }
+      }
+    }
+    const third = byId.size > 0 ? await inLanes(graph, attachmentParts) : undefined;
+    for (const [key, list] of pairs) {
+      out.set(key, ok(list.map((p) => {
+        const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
+        const part = typeof id === 'string' ? byId.get(id) : undefined;
+        const a = part !== undefined && third?.ok ? third.value[part] : undefined;
         return a?.ok ? withAttachments(p.m, a.value) : p.m;
       })));
     }
@@ -343,21 +370,31 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
     return ok({ messageId: id, internetMessageId: imid, conversationId: conv });
   }
 
+  /** One request per 20 refs: which of the conversations (or Message-IDs) the mailbox holds any message of. */
   async function holds(accountId: string, refs: ReadonlyArray<{ conversationId: string } | { internetMessageId: string }>): Promise<Result<boolean[]>> {
+    const convs = [...new Set(refs.flatMap((r) => ('conversationId' in r ? [r.conversationId] : [])))];
+    const mids = [...new Set(refs.flatMap((r) => ('internetMessageId' in r ? [r.internetMessageId] : [])))];
     const parts: Record<string, BatchPart> = {};
-    refs.forEach((r, i) => {
-      const filter = 'conversationId' in r ? `conversationId eq ${odataString(r.conversationId)}` : `internetMessageId eq ${odataString(r.internetMessageId)}`;
-      parts[`h${i}`] = { path: `/me/messages?${q({ $filter: filter, $top: '1', $select: 'id' })}`, headers: prefer(IMMUTABLE_IDS) };
+    chunks(convs, OR_CHUNK).forEach((c, i) => {
+      parts[`c${String(i)}`] = { path: `/me/messages?${q({ $filter: anyOf('conversationId', c), $select: 'conversationId', $top: '1000' })}`, headers: prefer(IMMUTABLE_IDS) };
     });
-    const r = await batchAll(clientFor(accountId), parts);
+    chunks(mids, OR_CHUNK).forEach((c, i) => {
+      parts[`i${String(i)}`] = { path: `/me/messages?${q({ $filter: anyOf('internetMessageId', c), $select: 'internetMessageId', $top: '1000' })}`, headers: prefer(IMMUTABLE_IDS) };
+    });
+    const r = await inLanes(clientFor(accountId), parts);
     if (!r.ok) return r;
-    const out: boolean[] = [];
-    for (let i = 0; i < refs.length; i++) {
-      const a = r.value[`h${i}`];
-      if (a && !a.ok) return a;
-      out.push((listOf(a)?.length ?? 0) > 0);
+    const seen = new Set<string>();
+    for (const a of Object.values(r.value)) {
+      if (!a.ok) return a;
+      for (const m of listOf(a) ?? []) {
+        if (!isRecord(m)) continue;
+        for (const k of ['conversationId', 'internetMessageId']) {
+          const v = own(m, k);
+          if (typeof v === 'string') seen.add(`${k} ${v}`);
+        }
+      }
     }
-    return ok(out);
+    return ok(refs.map((ref) => ('conversationId' in ref ? seen.has(`conversationId ${ref.conversationId}`) : seen.has(`internetMessageId ${ref.internetMessageId}`))));
   }
 
   return { connection, read, locate, holds };

@@ -34,7 +34,8 @@ export interface MailMessage extends ThreadCandidate {
 
 /** What the sharing core asks of a sharer's mailbox. */
 export type MailWant =
-  | { key: string; kind: 'message'; messageId: string }
+  /** The stored immutable id names the copy; the Message-ID lets one request fetch many mails. */
+  | { key: string; kind: 'message'; messageId: string; internetMessageId: string }
   | {
       key: string;
       kind: 'conversation';

@@ -73,7 +73,7 @@ export function sharingService(d: SharingDeps) {
     };
     const conn: ConnectionInfo | undefined = await d.mail.connection(accountId);
     if (!conn) return all({ why: 'signed_out' });
-    if (!mayReadMail(conn.scopes)) return all({ why: 'no_mail_consent' });
+    const readsMail = mayReadMail(conn.scopes);
     const wants: MailWant[] = [];
     for (const s of shares) {
       // Another Microsoft account behind the same Atlassian account must not open the old one's items.
@@ -81,9 +81,13 @@ export function sharingService(d: SharingDeps) {
         out.set(s.shareId, { unavailable: { why: 'other_account' } });
         continue;
       }
+      if (!readsMail) {
+        out.set(s.shareId, { unavailable: { why: 'no_mail_consent' } });
+        continue;
+      }
       wants.push(
         s.kind === 'mail'
-          ? { key: s.shareId, kind: 'message', messageId: s.messageId }
+          ? { key: s.shareId, kind: 'message', messageId: s.messageId, internetMessageId: s.internetMessageId }
           : { key: s.shareId, kind: 'conversation', conversationId: s.conversationId, internetMessageId: s.internetMessageId, since: new Date(Date.parse(s.createdAt) - SPLIT_LOOKBACK_MS).toISOString() },
       );
     }

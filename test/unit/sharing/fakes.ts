@@ -161,7 +161,7 @@ export function world() {
     service,
     /** Connects `accountId` to a Microsoft account with a mailbox holding `messages` (keyed by immutable id). */
     connect(accountId: string, ms = ALICE_MS, messages: Record<string, MailMessage> = {}, scopes = ['openid', 'offline_access', 'User.Read', 'Mail.Read']) {
-      const box = mailboxes.get(accountId) ?? { messages: new Map() };
+      const box: Mailbox = mailboxes.get(accountId) ?? { messages: new Map() };
       box.connection = { ...ms, scopes };
       for (const [k, m] of Object.entries(messages)) box.messages.set(k, m);
       mailboxes.set(accountId, box);

@@ -68,7 +68,8 @@ describe('sharing a mail or a conversation into an issue', () => {
     const own = await w.service().panel(user(ALICE), '10001');
     expect(own.ok && own.value.items[0]?.problem).toMatchObject({ action: 'signIn', message: expect.stringContaining('You shared this') as string });
 
-    w.connect(ALICE, OTHER_MS);
+    // Another Microsoft account, even one that has not allowed mail yet: the account is what Bob is told about.
+    w.connect(ALICE, OTHER_MS, {}, ['openid', 'User.Read']);
     const other = await w.service().panel(user(BOB), '10001');
     expect(other.ok && other.value.items[0]?.problem).toMatchObject({ reason: 'sharer_other_account', message: expect.stringContaining('another account') as string });
     expect(w.calls.read).toBe(0); // another Microsoft account's mailbox is never read for it

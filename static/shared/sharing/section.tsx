@@ -1,0 +1,210 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { AppErrorBody } from '../../../src/contract';
+import type { MailAddress, MailView, PanelView, ShareItemView } from '../../../src/contracts/sharing';
+import type { ShareScope } from '../../../src/core/settings/model';
+import { call } from '../invoke';
+import { ConfirmDialog } from '../confirm-dialog';
+import type { GraphSender } from '../graph-send';
+import { signInFor } from './api';
+import { MailBody } from './mail-frame';
+import { SharePicker } from './picker';
+import { SCOPE_HELP, SCOPE_LABEL } from './labels';
+import './sharing.css';
+
+/** What the section needs of the viewer's Microsoft 365 account (use-account.ts). */
+export interface SharingAccount {
+  graph: GraphSender | undefined;
+  session: { clear(): void } | undefined;
+  reload: () => Promise<unknown>;
+}
+
+type State = { kind: 'loading' } | { kind: 'hidden' } | { kind: 'error'; message: string } | { kind: 'ready'; view: PanelView };
+
+const when = (iso: string): string => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+};
+const person = (a: MailAddress | undefined): string => (a ? (a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address) : '');
+const people = (xs: MailAddress[]): string => xs.map(person).join(', ');
+const size = (n: number): string => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${String(Math.max(1, Math.round(n / 1024)))} KB`);
+
+/** The issue panel's shared mails and conversations: one resolver call draws it all. */
+export function SharingSection({ issueId, account }: { issueId: string | undefined; account: SharingAccount }) {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [picking, setPicking] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+
+  const load = useCallback(async (): Promise<PanelView | undefined> => {
+    if (!issueId) {
+      setState({ kind: 'hidden' });
+      return undefined;
+    }
+    const r = await call('sharing/panel', { issueId });
+    if (r.ok) {
+      setState({ kind: 'ready', view: r.value });
+      return r.value;
+    }
+    // Sharing switched off, or an issue this viewer may not see: nothing to show here.
+    if (r.error.code === 'FEATURE_OFF' || r.error.code === 'NOT_FOUND') setState({ kind: 'hidden' });
+    else setState({ kind: 'error', message: r.error.message });
+    return undefined;
+  }, [issueId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  /** Sign in again asking Mail.Read too; then drop the tab's old token (it lacks the permission). */
+  const allowMail = useCallback(
+    async (feature: 'share.mail' | 'share.conversation' = 'share.mail'): Promise<boolean> => {
+      setNotice('Finish signing in to Microsoft 365 in the new tab. This panel updates by itself.');
+      const r = await signInFor(feature, async () => (await load())?.viewer.mailAllowed === true);
+      setNotice(r.ok ? undefined : r.error.message);
+      if (r.ok) {
+        account.session?.clear();
+        await account.reload();
+      }
+      return r.ok;
+    },
+    [load, account],
+  );
+
+  if (state.kind === 'loading' || state.kind === 'hidden') return null;
+  if (state.kind === 'error') return <p class="error" role="alert">{state.message}</p>;
+  const { view } = state;
+  return (
+    <section class="sharing" aria-label="Shared mails and conversations">
+      <div class="sharing-head">
+        <h3>Shared from Outlook</h3>
+        {view.viewer.canShare && !picking && (
+          <button type="button" onClick={() => { setPicking(true); }}>Share from Outlook</button>
+        )}
+      </div>
+      {notice && <p class="notice" role="status">{notice}</p>}
+      {picking && (
+        <SharePicker
+          view={view}
+          graph={account.graph}
+          onAllowMail={allowMail}
+          onDone={(message) => {
+            setPicking(false);
+            setNotice(message);
+            void load();
+          }}
+          onCancel={() => { setPicking(false); }}
+        />
+      )}
+      {view.items.length === 0 ? (
+        <p class="muted">Nothing shared here yet.</p>
+      ) : (
+        <ul class="shared-items">
+          {view.items.map((item, i) => (
+            <li key={item.shareId}>
+              <SharedItem item={item} view={view} open={i === 0} onChanged={() => void load()} onAllowMail={() => void allowMail()} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {view.full && <p class="muted">This issue shows as many shared items as it can (20).</p>}
+    </section>
+  );
+}
+
+function SharedItem({ item, view, open, onChanged, onAllowMail }: { item: ShareItemView; view: PanelView; open: boolean; onChanged: () => void; onAllowMail: () => void }) {
+  const [expanded, setExpanded] = useState(open);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<AppErrorBody | undefined>();
+  const first = item.messages[0];
+  const title = first ? first.subject || '(no subject)' : item.kind === 'mail' ? 'Shared mail' : 'Shared conversation';
+  const narrowed = item.effectiveScope !== item.scope;
+
+  async function act(p: Promise<{ ok: true } | { ok: false; error: AppErrorBody }>) {
+    setBusy(true);
+    const r = await p;
+    setBusy(false);
+    setConfirming(false);
+    if (r.ok) onChanged();
+    else setError(r.error);
+  }
+
+  return (
+    <article class="shared-item" aria-label={title}>
+      <header>
+        <button type="button" class="disclosure" aria-expanded={expanded} onClick={() => { setExpanded(!expanded); }}>
+          <strong>{title}</strong>
+        </button>
+        <span class={`badge scope-${item.effectiveScope}`} title={narrowed ? `Shared as ${SCOPE_LABEL[item.scope]}; your admin now allows ${SCOPE_LABEL[item.effectiveScope]} at most` : SCOPE_HELP[item.effectiveScope]}>
+          {SCOPE_LABEL[item.effectiveScope]}
+        </span>
+      </header>
+      <p class="meta muted">
+        {item.kind === 'conversation' ? `Conversation${item.messages.length ? ` · ${String(item.messages.length + item.olderOmitted)} messages` : ''}` : 'Mail'} · shared by {item.mine ? 'you' : item.sharer.name} · {when(item.sharedAt)}
+      </p>
+      {item.problem && (
+        <p class={item.problem.code === 'THROTTLED' ? 'notice' : 'unavailable'} role="status">
+          {item.problem.message}{' '}
+          {item.problem.action === 'signIn' || item.problem.action === 'allowMail' ? (
+            <button type="button" onClick={onAllowMail}>{item.problem.action === 'signIn' ? 'Sign in to Microsoft 365' : 'Allow reading mail'}</button>
+          ) : item.problem.action === 'retry' ? (
+            <button type="button" onClick={onChanged}>Try again</button>
+          ) : null}
+        </p>
+      )}
+      {expanded && item.messages.length > 0 && (
+        <div class="messages">
+          {item.olderOmitted > 0 && <p class="muted">{item.olderOmitted} earlier messages are not shown.</p>}
+          {item.messages.map((m, i) => (
+            <Message key={`${String(i)}-${m.at}`} mail={m} showSubject={i > 0 && m.subject !== item.messages[i - 1]?.subject} />
+          ))}
+          {item.kind === 'conversation' && <p class="muted small">Quoted earlier messages are left out of each reply. Replies that arrive later show here too.</p>}
+        </div>
+      )}
+      {(item.canChangeScope || item.canRemove || item.openInOutlook) && (
+        <div class="item-actions">
+          {item.canChangeScope && (
+            <label>
+              Who can see it{' '}
+              <select disabled={busy} value={item.scope} onChange={(e) => void act(call('sharing/scope', { issueId: view.issue.id, shareId: item.shareId, scope: (e.currentTarget).value as ShareScope }))}>
+                {[...new Set([...view.sharing.allowedScopes, item.scope])].map((s) => (
+                  <option key={s} value={s} disabled={!view.sharing.allowedScopes.includes(s)}>{SCOPE_LABEL[s]}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          {item.openInOutlook && <a href={item.openInOutlook} target="_blank" rel="noopener noreferrer">Open in Outlook</a>}
+          {item.canRemove && <button type="button" class="subtle" disabled={busy} onClick={() => { setConfirming(true); }}>Remove</button>}
+        </div>
+      )}
+      {error && <p class="error" role="alert">{error.message}</p>}
+      {confirming && (
+        <ConfirmDialog title="Remove this shared item?" confirmLabel="Remove" tone="danger" busy={busy} onConfirm={() => void act(call('sharing/remove', { issueId: view.issue.id, shareId: item.shareId }))} onCancel={() => { setConfirming(false); }}>
+          <p>{item.mine ? 'It stops showing on this issue. The mail stays in your mailbox.' : `It stops showing on this issue. The mail stays in ${item.sharer.name}’s mailbox.`}</p>
+        </ConfirmDialog>
+      )}
+    </article>
+  );
+}
+
+function Message({ mail, showSubject }: { mail: MailView; showSubject: boolean }) {
+  return (
+    <div class="message">
+      <p class="from">
+        <strong>{person(mail.from)}</strong> <span class="muted">{when(mail.at)}</span>
+      </p>
+      {showSubject && <p class="subject">{mail.subject}</p>}
+      {(mail.to.length > 0 || mail.cc.length > 0) && (
+        <p class="to muted small">
+          To {people(mail.to)}
+          {mail.cc.length > 0 && `; Cc ${people(mail.cc)}`}
+        </p>
+      )}
+      <MailBody mail={mail} />
+      {mail.attachments.length > 0 && (
+        <p class="attachments muted small">
+          Attachments (open them in Outlook): {mail.attachments.map((a) => `${a.name} (${size(a.size)})`).join(', ')}
+        </p>
+      )}
+    </div>
+  );
+}
