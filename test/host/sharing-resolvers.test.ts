@@ -163,6 +163,36 @@ describe('sharing resolvers', () => {
     expect((await as('bob').call('sharing/panel', { issueId: DEMO_1 })).value.items.map((i: Json) => i.shareId)).toEqual([mailShare]);
   });
 
+  it('draws the panel in one resolver call: one storage query, one secret read and one Graph round trip per sharer', async () => {
+    const lunch = (await mailbox(host, 'bob')).find((m) => m.key === 'b2');
+    const bobs = await as('bob').call('sharing/create', { issueId: DEMO_1, kind: 'mail', messageId: lunch?.immutableId, scope: 'atlassian' });
+    const before = (await host.state()) as Json;
+    const carol = await as('carol').call('sharing/panel', { issueId: DEMO_1 });
+    const after = (await host.state()) as Json;
+    expect(carol.value.items.map((i: Json) => i.sharer.name).sort()).toEqual(['Alice Adams', 'Bob Brown']);
+    expect(after.stats.host.resolverInvocations - before.stats.host.resolverInvocations).toBe(1);
+    // The settings, the issue's shares (one entity query), and one connection secret for each sharer and for Carol herself.
+    expect(after.stats.kvs.requests - before.stats.kvs.requests).toBe(5);
+    const mailboxes = (st: Json, who: string) => st.stats.microsoft.mailboxes[who] ?? { requests: 0, batchParts: 0, throttled: 0 };
+    for (const who of ['alice@contoso.com', 'bob@contoso.com']) {
+      expect(mailboxes(after, who).requests - mailboxes(before, who).requests).toBe(1);
+      expect(mailboxes(after, who).throttled - mailboxes(before, who).throttled).toBe(0);
+    }
+    expect(await as('bob').call('sharing/remove', { issueId: DEMO_1, shareId: bobs.value.shareId })).toEqual({ ok: true, value: { removed: true } });
+  });
+
+  it('deletes a person’s shares and links with the rest of their data', async () => {
+    const lunch = (await mailbox(host, 'bob')).find((m) => m.key === 'b2');
+    const bobs = await as('bob').call('sharing/create', { issueId: DEMO_2, kind: 'mail', messageId: lunch?.immutableId, scope: 'atlassian' });
+    expect((await as('alice').call('sharing/panel', { issueId: DEMO_2 })).value.items).toHaveLength(1);
+    expect(await as('bob').call('account/records/delete')).toMatchObject({ ok: true });
+    expect((await as('alice').call('sharing/panel', { issueId: DEMO_2 })).value.items).toEqual([]);
+    const entities = ((await host.state()) as Json).storage.entities as Array<{ key: string }>;
+    expect(entities.map((e) => e.key)).not.toContain(`share:${bobs.value.shareId as string}`);
+    expect(entities.map((e) => e.key)).not.toContain(`link:${bobs.value.shareId as string}`);
+    expect(host.jira.issue(DEMO_2)?.properties.has('m365-mail-links')).toBe(false);
+  });
+
   it('tells the sharer how many items stop when she signs out, and shows others why they stopped', async () => {
     expect(await as('alice').call('sharing/mine')).toEqual({ ok: true, value: { count: 3, issues: 2 } });
     expect(await as('alice').call('account/signOut')).toEqual({ ok: true, value: { signedOut: true } });
