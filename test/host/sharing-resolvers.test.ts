@@ -166,9 +166,9 @@ describe('sharing resolvers', () => {
   it('draws the panel in one resolver call: one storage query, one secret read and one Graph round trip per sharer', async () => {
     const lunch = (await mailbox(host, 'bob')).find((m) => m.key === 'b2');
     const bobs = await as('bob').call('sharing/create', { issueId: DEMO_1, kind: 'mail', messageId: lunch?.immutableId, scope: 'atlassian' });
-    const before = (await host.state()) as Json;
+    const before = (await host.state());
     const carol = await as('carol').call('sharing/panel', { issueId: DEMO_1 });
-    const after = (await host.state()) as Json;
+    const after = (await host.state());
     expect(carol.value.items.map((i: Json) => i.sharer.name).sort()).toEqual(['Alice Adams', 'Bob Brown']);
     expect(after.stats.host.resolverInvocations - before.stats.host.resolverInvocations).toBe(1);
     // The settings, the issue's shares (one entity query), and one connection secret for each sharer and for Carol herself.
@@ -187,7 +187,7 @@ describe('sharing resolvers', () => {
     expect((await as('alice').call('sharing/panel', { issueId: DEMO_2 })).value.items).toHaveLength(1);
     expect(await as('bob').call('account/records/delete')).toMatchObject({ ok: true });
     expect((await as('alice').call('sharing/panel', { issueId: DEMO_2 })).value.items).toEqual([]);
-    const entities = ((await host.state()) as Json).storage.entities as Array<{ key: string }>;
+    const entities = ((await host.state())).storage.entities as Array<{ key: string }>;
     expect(entities.map((e) => e.key)).not.toContain(`share:${bobs.value.shareId as string}`);
     expect(entities.map((e) => e.key)).not.toContain(`link:${bobs.value.shareId as string}`);
     expect(host.jira.issue(DEMO_2)?.properties.has('m365-mail-links')).toBe(false);
