@@ -58,7 +58,7 @@ export function jiraControl(d: { jira: JiraSite; accounts: AccountStates; points
     const issue = d.jira.issue(c.req.param('key'));
     if (!issue) return c.json({ error: 'No such issue' }, 404);
     if (!issuePermission(who, d.jira.projectOf(issue), issue, 'TRANSITION_ISSUES')) return c.json({ error: `That user may not transition ${issue.key}` }, 403);
-    const to = String(body.to ?? '');
+    const to = typeof body.to === 'string' || typeof body.to === 'number' ? String(body.to) : '';
     const status = STATUSES.find((s) => s.name.toLowerCase() === to.toLowerCase() || s.id === to);
     const transition = TRANSITIONS.find((t) => t.id === to) ?? TRANSITIONS.find((t) => t.to === status?.id);
     if (!transition) return c.json({ error: `to must be a status (${STATUSES.map((s) => s.name).join(', ')}) or a transition id` }, 400);
@@ -71,8 +71,8 @@ export function jiraControl(d: { jira: JiraSite; accounts: AccountStates; points
     const body = await readJson(c);
     if (typeof body.projectKey !== 'string' || typeof body.role !== 'string') return c.json({ error: 'projectKey and role (name or id) are required' }, 400);
     const op = body.add !== undefined || body.addGroup !== undefined ? 'add' : 'remove';
-    const user = (op === 'add' ? body.add : body.remove) as unknown;
-    const group = (op === 'add' ? body.addGroup : body.removeGroup) as unknown;
+    const user = op === 'add' ? body.add : body.remove;
+    const group = op === 'add' ? body.addGroup : body.removeGroup;
     const error = d.jira.changeRole(body.projectKey, body.role, op, { ...(typeof user === 'string' ? { user } : {}), ...(typeof group === 'string' ? { group } : {}) });
     if (error) return c.json({ error }, error.startsWith('No project') || error.startsWith('No user') ? 404 : 400);
     const p = d.jira.project(body.projectKey);

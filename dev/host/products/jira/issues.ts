@@ -52,12 +52,13 @@ export function issueRoutes(api: JiraApi, req: JiraRequest): Handled | undefined
     }
     if (method !== 'POST') return undefined;
     const body = parseBody(req.body) as { transition?: { id?: unknown } } | undefined;
-    const id = body?.transition?.id;
-    if (id === undefined || id === null) return { ...jiraError(400, "Missing 'transition' identifier"), write: true };
-    if (!/^\d+$/.test(String(id))) return { ...jiraError(400, "'transition' identifier must be an integer"), write: true };
-    const available = issuePermission(who, project, issue, 'TRANSITION_ISSUES') && TRANSITIONS.some((t) => t.id === String(id) && t.to !== issue.statusId);
-    if (!available) return { ...jiraError(400, `Transition id '${String(id)}' is not valid for this issue.`), write: true };
-    const done = api.jira.transition(who, issue, String(id));
+    const raw = body?.transition?.id;
+    if (raw === undefined || raw === null) return { ...jiraError(400, "Missing 'transition' identifier"), write: true };
+    const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+    if (!/^\d+$/.test(id)) return { ...jiraError(400, "'transition' identifier must be an integer"), write: true };
+    const available = issuePermission(who, project, issue, 'TRANSITION_ISSUES') && TRANSITIONS.some((t) => t.id === id && t.to !== issue.statusId);
+    if (!available) return { ...jiraError(400, `Transition id '${id}' is not valid for this issue.`), write: true };
+    const done = api.jira.transition(who, issue, id);
     if ('error' in done) return { ...jiraError(400, done.error), write: true };
     return { res: json(204, null), write: true };
   }

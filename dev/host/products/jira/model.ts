@@ -52,7 +52,8 @@ export const ISSUE_TYPE = { id: '10001', name: 'Task', subtask: false, hierarchy
 export const RESOLUTION_DONE = { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' };
 
 export const statusById = (id: string): Status => STATUSES.find((s) => s.id === id) ?? (STATUSES[0] as Status);
-export const priorityById = (id: string) => PRIORITIES.find((p) => p.id === id) ?? (PRIORITIES[2] as (typeof PRIORITIES)[number]);
+const MEDIUM = { id: '3', name: 'Medium' };
+export const priorityById = (id: string) => PRIORITIES.find((p) => p.id === id) ?? MEDIUM;
 
 export type CustomFieldType = 'date' | 'datetime';
 

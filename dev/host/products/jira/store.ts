@@ -110,25 +110,32 @@ export function jiraSite(dir: Directory, index: EntityPropertyIndex = entityProp
 
   const userRef = (v: unknown, field: string): string | null | { error: string } => {
     if (v === null || v === undefined || v === '') return null;
-    const ref = typeof v === 'string' ? v : typeof v === 'object' && v && 'accountId' in v ? String((v as { accountId: unknown }).accountId) : undefined;
+    const inner = typeof v === 'object' && 'accountId' in v ? v.accountId : undefined;
+    const ref = typeof v === 'string' ? v : typeof inner === 'string' ? inner : undefined;
     const u = ref === undefined ? undefined : findUser(ref);
-    return u ? u.accountId : { error: `The user '${String(ref ?? JSON.stringify(v))}' for the field '${field}' does not exist.` };
+    return u ? u.accountId : { error: `The user '${ref ?? JSON.stringify(v)}' for the field '${field}' does not exist.` };
   };
-  const nameOrId = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'object' && v ? String((v as { name?: unknown; id?: unknown }).name ?? (v as { id?: unknown }).id ?? '') : undefined);
+  const nameOrId = (v: unknown): string | undefined => {
+    if (typeof v === 'string') return v;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const named = 'name' in v ? v.name : 'id' in v ? v.id : undefined;
+    return typeof named === 'string' ? named : undefined;
+  };
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
   const instant = (v: unknown, field: string): number | null | { error: string } => {
     if (v === null || v === undefined || v === '') return null;
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     try {
-      return fixtureInstant(String(v), dir.now());
+      return fixtureInstant(text(v), dir.now());
     } catch {
-      return { error: `The value '${String(v)}' for the field '${field}' is not a date.` };
+      return { error: `The value '${text(v)}' for the field '${field}' is not a date.` };
     }
   };
 
   /** Applies field values to an issue; collects what changed. Returns an error message for a bad value. */
   function applyFields(issue: Issue, project: JiraProject, fields: FieldInput, changes: ChangeItem[]): string | undefined {
     const change = (field: string, fieldId: string, from: unknown, to: unknown, fieldtype: 'jira' | 'custom' = 'jira') => {
-      const s = (v: unknown) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join(' ') : String(v));
+      const s = (v: unknown) => (v === null || v === undefined ? null : Array.isArray(v) ? v.map(text).join(' ') : text(v));
       if (s(from) !== s(to)) changes.push({ field, fieldtype, fieldId, from: s(from), fromString: s(from), to: s(to), toString: s(to) });
     };
     for (const [name, value] of Object.entries(fields)) {

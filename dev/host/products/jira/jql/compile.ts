@@ -209,12 +209,12 @@ function valuesAt(value: unknown, path: string): unknown[] {
   for (const part of path.split('.')) {
     const next: unknown[] = [];
     for (const c of current) {
-      const items = Array.isArray(c) ? c : [c];
+      const items: unknown[] = Array.isArray(c) ? c : [c];
       for (const it of items) if (it && typeof it === 'object' && !Array.isArray(it) && part in it) next.push((it as Record<string, unknown>)[part]);
     }
     current = next;
   }
-  return current.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== null && v !== undefined);
+  return current.flatMap((v): unknown[] => (Array.isArray(v) ? v : [v])).filter((v) => v !== null && v !== undefined);
 }
 
 export function compileQuery(q: Query, ctx: SearchContext): CompileResult {

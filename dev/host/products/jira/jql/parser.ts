@@ -71,6 +71,8 @@ const where = (at: Pos) => ` (line ${at.line}, character ${at.col})`;
 const fail = (message: string, at?: Pos): never => {
   throw new SyntaxFailure(`Error in JQL Query: ${message}${at ? where(at) : ''}`);
 };
+/** Jira words a missing token at the end differently from a wrong one (which gets a position). */
+const unexpected = (t: Token, atEnd: string, got: (text: string) => string): never => (t.kind === 'eof' ? fail(atEnd) : fail(got(t.text), t.at));
 
 /** Characters JQL reserves outside quotes (Jira's advanced search reference: "reserved characters"). */
 const RESERVED = new Set(['+', ';', '?', '*', '/', '%', '^', '$', '#', '@', '{', '}']);
@@ -206,7 +208,7 @@ class Parser {
     if (this.isWord(t, 'order')) {
       this.next();
       const by = this.next();
-      if (!this.isWord(by, 'by')) by.kind === 'eof' ? fail("Expecting 'BY' before the end of the query.") : fail(`Expecting 'BY' but got '${by.text}'.`, by.at);
+      if (!this.isWord(by, 'by')) unexpected(by, "Expecting 'BY' before the end of the query.", (x) => `Expecting 'BY' but got '${x}'.`);
       for (;;) {
         orderBy.push(this.sortItem());
         if (this.peek().kind !== 'comma') break;
@@ -262,7 +264,7 @@ class Parser {
       this.next();
       const inner = this.or(depth + 1);
       const close = this.next();
-      if (close.kind !== 'rparen') close.kind === 'eof' ? fail("Expecting ')' before the end of the query.") : fail(`Expecting ')' but got '${close.text}'.`, close.at);
+      if (close.kind !== 'rparen') unexpected(close, "Expecting ')' before the end of the query.", (x) => `Expecting ')' but got '${x}'.`);
       return inner;
     }
     return this.term();
@@ -341,7 +343,7 @@ class Parser {
       items.push(this.operand());
       const sep = this.next();
       if (sep.kind === 'rparen') break;
-      if (sep.kind !== 'comma') sep.kind === 'eof' ? fail("Expecting ')' before the end of the query.") : fail(`Expecting ',' or ')' but got '${sep.text}'.`, sep.at);
+      if (sep.kind !== 'comma') unexpected(sep, "Expecting ')' before the end of the query.", (x) => `Expecting ',' or ')' but got '${x}'.`);
     }
     return { kind: 'list', items, at: t.at };
   }
@@ -360,11 +362,11 @@ class Parser {
         else
           for (;;) {
             const a = this.next();
-            if (a.kind !== 'word' && a.kind !== 'string') a.kind === 'eof' ? fail("Expecting ')' before the end of the query.") : fail(`Expecting a function argument but got '${a.text}'.`, a.at);
+            if (a.kind !== 'word' && a.kind !== 'string') unexpected(a, "Expecting ')' before the end of the query.", (x) => `Expecting a function argument but got '${x}'.`);
             args.push(a.text);
             const sep = this.next();
             if (sep.kind === 'rparen') break;
-            if (sep.kind !== 'comma') sep.kind === 'eof' ? fail("Expecting ')' before the end of the query.") : fail(`Expecting ',' or ')' but got '${sep.text}'.`, sep.at);
+            if (sep.kind !== 'comma') unexpected(sep, "Expecting ')' before the end of the query.", (x) => `Expecting ',' or ')' but got '${x}'.`);
           }
         return { kind: 'function', name: t.text, args, at: t.at };
       }
