@@ -4,3 +4,5 @@ export { oauthCallback } from './webtriggers/oauth-callback';
 export { personalDataReport } from './triggers/personal-data';
 export { calendarFeed } from './webtriggers/feed';
 export { calendarFeedsBuild, calendarFeedsIssueEvent } from './triggers/feeds';
+export { graphNotifications } from './webtriggers/graph-notifications';
+export { automationsJiraEvent, automationsConsumer, automationsRenew } from './triggers/automations';

@@ -4,9 +4,10 @@ import { accountHandlers } from './account';
 import { adminHandlers } from './admin';
 import { sharingHandlers } from './sharing';
 import { feedsHandlers } from './feeds';
+import { automationsHandlers } from './automations';
 
 /** Every feature's handlers; the type makes a missing or extra key a compile error. */
-const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers, ...feedsHandlers };
+const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers, ...feedsHandlers, ...automationsHandlers };
 const dispatch = makeResolver<Defs>(handlers);
 
 /**

@@ -88,7 +88,9 @@ export type Job =
   | { kind: 'jira'; event: JiraChange }
   | { kind: 'send'; projectId: string; ruleId: string; event: JiraChange; entryId: string; attempt: number }
   | { kind: 'todo'; subId: string; taskId: string }
-  | { kind: 'lifecycle'; subId: string; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' };
+  | { kind: 'lifecycle'; subId: string; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
+  /** The admin switched the feature; the subscriptions are deleted (or made again) here, not in the admin's resolver. */
+  | { kind: 'switch'; on: boolean };
 
 export interface QueuePort {
   /** Pushes jobs (the adapter splits them into pushes of ≤ 50). `delaySeconds` ≤ 900. */
