@@ -77,6 +77,7 @@ describe('calendar feeds', () => {
     const gone = await t.feeds.serve({ method: 'GET', userPath: pathOf(bob.value.url) });
     expect(gone.status).toBe(200);
     expect(titles(gone)).toEqual([]);
+    expect((gone.body ?? '').replace(/\r\n /g, '')).toMatch(/X-WR-CALDESC:You no longer get this feed's events: Only people in the project role Developers/);
     t.jira.state.roles.set('DEMO:10001', new Set([BOB]));
     expect(titles(await t.feeds.serve({ method: 'GET', userPath: pathOf(bob.value.url) }))).toHaveLength(2);
   });
