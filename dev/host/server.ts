@@ -113,6 +113,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
   });
   const services: LocalService[] = [microsoft];
+  // Change notifications fall due on the host clock too: a clock jump delivers (and redelivers) what is due inside it.
+  clock.onAdvance(({ target, moveTo }) => microsoft.emulator.subscriptions.runDue(target, moveTo));
 
   const buildDir = join(opts.dataDir, 'build');
   await bundleApp(manifest, buildDir);

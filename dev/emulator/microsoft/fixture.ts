@@ -26,6 +26,8 @@ export interface MicrosoftFixture {
   calendars?: CalendarFixture[];
   chats?: ChatFixture[];
   todo?: TodoListFixture[];
+  /** Teams with their channels (data/teams.ts); chats are `chats`. */
+  teams?: TeamFixture[];
 }
 
 export type When = string;
@@ -343,5 +345,22 @@ export interface TodoListFixture {
     due?: When;
     completed?: When;
     body?: string;
+  }>;
+}
+
+/** A team and its channels. Standard channels have the team's members; private ones list their own. */
+export interface TeamFixture {
+  /** The group id (GUID). */
+  id: string;
+  displayName: string;
+  description?: string;
+  members: string[];
+  channels: Array<{
+    /** The thread id, e.g. `19:…@thread.tacv2`. */
+    id: string;
+    displayName: string;
+    membershipType?: 'standard' | 'private';
+    /** Private channels only: a subset of the team's members. */
+    members?: string[];
   }>;
 }

@@ -14,12 +14,17 @@ import { identityRoutes } from './identity/routes';
 import { createTokenService } from './identity/tokens';
 import { createUrlSigner } from './signer';
 import { sharePointWeb } from './web/sharepoint';
+import { createAutomationData } from './data/automation';
+import { buildWorkloads } from './data/workloads';
+import { automationControlRoutes } from './graph/automation-control';
+import { createSubscriptions, type Subscriptions } from './graph/subscriptions';
 
 export type { MicrosoftFixture } from './fixture';
 export type { GraphFaults } from './faults';
 export type { ConsentGrant } from './identity/consents';
 export type { MailControl, MailDeliveryRequest, MailRef, MailSummary } from './graph/outlook/control';
 export { mailControlRoutes } from './graph/outlook/control';
+export type { Subscriptions } from './graph/subscriptions';
 export type { MailboxCounters } from './graph/outlook/throttle';
 
 export interface MicrosoftEmulatorOptions {
@@ -66,6 +71,10 @@ export interface MicrosoftEmulator {
   grantConsent(g: { tenant: string; clientId: string; scopes: string[]; user?: string; appRoles?: string[] }): void;
   /** An admin adding a redirect URI to the registration; gone after `reset()`. False for an unknown client id. */
   registerRedirectUri(clientId: string, uri: string): boolean;
+  /** Graph change notifications (`/subscriptions`): deliveries, lifecycle, the host clock's jumps (`runDue`). */
+  subscriptions: Subscriptions;
+  /** `/__emulator` routes for To Do, Teams and subscriptions (README, "Automations"). */
+  automationControl: Hono;
 }
 
 /**
@@ -97,7 +106,9 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
     consented: (tenantId, clientId, oid) => consents.granted(tenantId, clientId, oid),
     now,
   });
-  const env: GraphEnv = { origin, model, now, signer };
+  const automation = createAutomationData(opts.fixture, model.directory);
+  const env: GraphEnv = { origin, model, now, signer, automation };
+  const startDay = startOfUtcDay(now());
   const identity = identityRoutes({
     origin, directory: model.directory, registrations, consents, tokens, now,
     countTokenRequest: () => { counters.tokenRequests++; },
@@ -105,8 +116,12 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
 
   const outlook = createOutlookGate({ routes: graphRoutes, env });
 
+  const subscriptions = createSubscriptions({ env, model, tokens });
+
   const app = new Hono();
   app.route('/', identity.app);
+  // Ahead of the routes: /subscriptions answers asynchronously (the validation handshake), and app-only posts are refused.
+  app.route('/', subscriptions.app);
   app.route('/', graphHttp({
     env, model, routes: graphRoutes, tokens, faults, outlook,
     countRequest: () => { counters.graphRequests++; },
@@ -125,12 +140,19 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       signer.reset();
       faults.reset();
       model.mail.reset();
+      model.workloads = buildWorkloads(opts.fixture, model.directory, startDay);
+      automation.reset();
+      subscriptions.reset();
       outlook.reset();
       counters.graphRequests = 0;
       counters.graphBatchParts = 0;
       counters.tokenRequests = 0;
     },
-    revokeRefreshTokens: (who) => tokens.revoke(model.directory.personsMatching(who)),
+    revokeRefreshTokens: (who) => {
+      const persons = model.directory.personsMatching(who);
+      tokens.revoke(persons);
+      subscriptions.revoked(persons);
+    },
     stats: () => ({ ...counters, mailboxes: outlook.stats() }),
     mail: createMailControl(model, now),
     consents: () => consents.list(),
@@ -146,6 +168,8 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       if (!who) throw new Error(`grantConsent: '${user}' has no account in ${tenant.displayName}`);
       consents.grant({ tenantId: tenant.id, clientId: registered, consentType: 'Principal', principalId: who.oid, scopes });
     },
+    subscriptions,
+    automationControl: automationControlRoutes({ env, automation, subscriptions }),
     registerRedirectUri: (clientId, uri) => registrations.addRedirectUri(registrations.byClientId(clientId)?.clientId ?? clientId, uri),
   };
 }

@@ -22,6 +22,8 @@ export function microsoftService(opts: { fixture: MicrosoftFixture; origin: stri
   });
   /** Mail arriving, moved or deleted in Outlook while the app runs (emulator README, "Mail"). */
   control.route('/mail', mailControlRoutes(emulator.mail));
+  /** People in To Do and Teams, and change notifications (emulator README, "Automations"). */
+  control.route('/', emulator.automationControl);
   return {
     name: 'microsoft',
     app: emulator.app,

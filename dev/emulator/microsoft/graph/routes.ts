@@ -2,11 +2,12 @@ import { outlookRoutes } from './outlook';
 import { driveRoutes } from './sharepoint/drive-routes';
 import { shareRoutes } from './sharepoint/share-routes';
 import { siteRoutes } from './sharepoint/site-routes';
+import { channelRoutes } from './channels';
 import { teamsRoutes } from './teams';
 import { todoRoutes } from './todo';
 import type { Route } from './types';
 import { userRoutes } from './users';
 
 export const graphRoutes: readonly Route[] = [
-  ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes, ...outlookRoutes, ...teamsRoutes, ...todoRoutes,
+  ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes, ...outlookRoutes, ...teamsRoutes, ...channelRoutes, ...todoRoutes,
 ];

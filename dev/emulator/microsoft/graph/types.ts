@@ -1,6 +1,7 @@
 import type { Principal, Tenant } from '../data/directory';
 import type { TenantModel } from '../data/model';
 import type { UrlSigner } from '../signer';
+import type { AutomationData } from '../data/automation';
 import type { GraphError } from './errors';
 
 /** The signed-in user a Graph request acts for. */
@@ -35,6 +36,8 @@ export interface GraphEnv {
   model: TenantModel;
   now: () => number;
   signer: UrlSigner;
+  /** Teams channels and the To Do change feed (data/automation.ts). */
+  automation: AutomationData;
 }
 
 export interface RouteContext {
@@ -45,7 +48,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Segments separated by `/`; `{name}` captures one (already decoded) segment. */
   path: string;
   /** Any one of these delegated permissions lets the call through; missing all → 403. */
