@@ -118,6 +118,16 @@ describe('calendar feeds through the host', () => {
     expect((await jira()).totalWrites).toBe(0);
   });
 
+  it('lists a person’s calendar address in their data export, without its hash, and deletes it with their data', async () => {
+    const url = await host.asUser('bob').invoke(PAGE, 'feeds/url/create', { feedId });
+    const records = await host.asUser('bob').invoke('m365-issue-panel', 'account/records');
+    const mine = records.value.value.records.filter((r: { kind: string }) => r.kind === 'Calendar addresses');
+    expect(mine).toHaveLength(1);
+    expect(JSON.stringify(mine)).not.toContain('tokenHash');
+    await host.asUser('bob').invoke('m365-issue-panel', 'account/records/delete');
+    expect((await fetch(url.value.value.url)).status).toBe(404);
+  });
+
   it('backs off when the app’s points budget is spent: 503 with Retry-After', async () => {
     const url = await host.asUser('bob').invoke(PAGE, 'feeds/url/create', { feedId });
     await host.control('jira/points', { appPerHour: 0 });
