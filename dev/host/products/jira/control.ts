@@ -92,9 +92,15 @@ export function jiraControl(d: { jira: JiraSite; accounts: AccountStates; points
   });
 
   api.get('/points', (c) => c.json(d.points.snapshot()));
-  /** `{appPerHour?, sitePerHour?, product?: 'jira' | 'confluence', reset?: true}`: budgets for this and later hours. */
+  /** `{appPerHour?, sitePerHour?, product?: 'jira' | 'confluence', reset?: true}` (or `perHour: n | {app, site}`): budgets for this and later hours. */
   api.post('/points', async (c) => {
     const body = await readJson(c);
+    if (typeof body.perHour === 'number') body.appPerHour ??= body.perHour;
+    else if (body.perHour && typeof body.perHour === 'object') {
+      const per = body.perHour as { app?: unknown; site?: unknown };
+      body.appPerHour ??= per.app;
+      body.sitePerHour ??= per.site;
+    }
     const meter = body.product === 'confluence' ? d.points.confluence : d.points.jira;
     const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
     if (body.reset === true) meter.reset();
