@@ -104,5 +104,9 @@ describe('Jira emulation through the host', () => {
     // The next hour (the host clock moved past it) has a fresh budget.
     await host.control('clock', { advanceSeconds: 3600 });
     expect((await jira('bob', { path: '/rest/api/3/issue/DEMO-1' })).status).toBe(200);
+    // `perHour` sets the budgets too; a site budget below the app's is the one that stops the app.
+    expect((await host.control('jira/points', { perHour: { app: 1_000, site: 3 } })).body.jira).toMatchObject({ appPerHour: 1_000, sitePerHour: 3, used: 2 });
+    await jira('bob', { path: '/rest/api/3/myself' });
+    expect((await jira('bob', { path: '/rest/api/3/myself' })).headers['ratelimit-reason']).toBe('jira-quota-tenant-based');
   });
 });
