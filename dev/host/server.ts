@@ -38,6 +38,10 @@ export interface HostOptions {
   fresh?: boolean;
   fixtureFile: string;
   resolverTimeoutMs?: number;
+  /** One invocation in N (on average) gets a fresh function process; default `FORGE_LOCAL_FRESH_EVERY`, else never. */
+  freshEvery?: number;
+  /** Seed for those choices; default `FORGE_LOCAL_SEED`, else 1. */
+  seed?: number;
   webTriggerTimeoutMs?: number;
   accessTokenLifetimeSeconds?: number;
   /** Also run scheduled triggers as real time passes (`npm start`). Off: only the clock and the control API run them. */
@@ -122,6 +126,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   // Product events, the async events queue and app properties (dev/host/events) answer their own calls first.
   let platform = basePlatform;
   const runner = createRunner({
+    freshEvery: opts.freshEvery ?? (Number(process.env.FORGE_LOCAL_FRESH_EVERY) || 0),
+    seed: opts.seed ?? (Number(process.env.FORGE_LOCAL_SEED) || 1),
     buildDir,
     nodePath: join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'node_modules'),
     egress: mapEgress(manifest.permissions.external?.fetch?.backend, aliases),

@@ -419,6 +419,7 @@ describe('fault injection', () => {
   it('rejects nonsense settings', () => {
     expect(() => store.faults.set({ errorRate: 2 })).toThrow(RangeError);
     expect(() => store.faults.set({ failNext: [{ status: 200, code: 'OK' }] })).toThrow(RangeError);
-    expect(store.faults.get()).toEqual({ errorRate: 0, failNext: [] });
+    expect(() => store.faults.set({ limits: { requestsPerSecond: -1 } })).toThrow(RangeError);
+    expect(store.faults.get()).toEqual({ errorRate: 0, failNext: [], limits: { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000 } });
   });
 });

@@ -12,7 +12,24 @@ export { parseEntitySchemas, type EntitySchema, type EntitySchemas } from './ent
 export interface KvsFaults {
   errorRate: number;
   failNext: Array<{ status: number; code: string; message?: string }>;
+  /** The per-installation rate limits in force; lower them to meet 429s sooner. */
+  limits: KvsRateLimits;
 }
+
+/**
+ * limits-kvs-ce "Operation limits per installation": 1000 requests per second, 4000 reads and 4000 writes of
+ * 10 KB units per minute ("Request sizes are rounded up to the nearest 10KB"); beyond them 429 RATE_LIMIT_EXCEEDED.
+ * Windows are fixed (second, minute) on the host clock.
+ */
+export interface KvsRateLimits {
+  requestsPerSecond: number;
+  readUnitsPerMinute: number;
+  writeUnitsPerMinute: number;
+}
+
+export const DEFAULT_KVS_RATE_LIMITS: KvsRateLimits = { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000 };
+const UNIT_BYTES = 10 * 1024;
+const READ_PATHS = new Set(['/api/v1/get', '/api/v1/secret/get', '/api/v1/query', '/api/v1/batch/get', '/api/v1/entity/get', '/api/v1/entity/query']);
 
 export interface KvsStoreOptions {
   /** JSON persistence path; undefined = memory only. */
@@ -37,14 +54,14 @@ export interface KvsStoreOptions {
 export interface KvsStore {
   /** Handles one SDK request: path like '/api/v1/get', the parsed JSON body. Returns the platform's HTTP answer. */
   handle(path: string, body: unknown): Promise<Response>;
-  faults: { get(): KvsFaults; set(patch: Partial<KvsFaults>): KvsFaults };
+  faults: { get(): KvsFaults; set(patch: Partial<Omit<KvsFaults, 'limits'>> & { limits?: Partial<KvsRateLimits> }): KvsFaults };
   /** For the control API: plain keys with values, custom entity items, and the NAMES of secrets only (never secret values). */
   snapshot(): { keys: Array<{ key: string; value: unknown }>; secretKeys: string[]; entities: Array<{ entityName: string; key: string; value: unknown }> };
   /** Empties the store (and its file). */
   reset(): Promise<void>;
   /** Waits until pending writes are on disk. */
   flush(): Promise<void>;
-  stats(): { requests: number };
+  stats(): { requests: number; rateLimited: number };
 }
 
 /** Creates a store, loading `opts.file` if it exists. */
@@ -82,9 +99,26 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
     opts.file === undefined ? undefined : createPersister(opts.file, content, opts.writeDelayMs ?? 25);
   const route = createRoutes({ plain, secrets, entities, changed: () => persister?.schedule() });
 
-  let faults: KvsFaults = { errorRate: 0, failNext: [] };
+  let faults: KvsFaults = { errorRate: 0, failNext: [], limits: { ...DEFAULT_KVS_RATE_LIMITS } };
   let requests = 0;
-  const getFaults = (): KvsFaults => ({ errorRate: faults.errorRate, failNext: faults.failNext.map((f) => ({ ...f })) });
+  let rateLimited = 0;
+  const getFaults = (): KvsFaults => ({ errorRate: faults.errorRate, failNext: faults.failNext.map((f) => ({ ...f })), limits: { ...faults.limits } });
+  const windows = { second: -1, inSecond: 0, minute: -1, readUnits: 0, writeUnits: 0 };
+  /** Counts the request against the windows; true when it must be refused. Reads are charged after they ran. */
+  const overLimit = (isRead: boolean, requestBytes: number): boolean => {
+    const t = now();
+    const second = Math.floor(t / 1000);
+    const minute = Math.floor(t / 60_000);
+    if (second !== windows.second) Object.assign(windows, { second, inSecond: 0 });
+    if (minute !== windows.minute) Object.assign(windows, { minute, readUnits: 0, writeUnits: 0 });
+    windows.inSecond++;
+    if (windows.inSecond > faults.limits.requestsPerSecond) return true;
+    if (isRead) return windows.readUnits >= faults.limits.readUnitsPerMinute;
+    const units = Math.max(1, Math.ceil(requestBytes / UNIT_BYTES));
+    if (windows.writeUnits + units > faults.limits.writeUnitsPerMinute) return true;
+    windows.writeUnits += units;
+    return false;
+  };
 
   const injectedFault = (): PlatformError | undefined => {
     const next = faults.failNext[0];
@@ -104,8 +138,20 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
       requests++;
       const fault = injectedFault();
       if (fault) return respondError(fault);
+      const endpoint = path.split('?')[0] ?? path;
+      const isRead = READ_PATHS.has(endpoint);
+      if (overLimit(isRead, Buffer.byteLength(typeof body === 'string' ? body : (JSON.stringify(body) ?? ''), 'utf8'))) {
+        rateLimited++;
+        return respondError(platformErrors.rateLimited());
+      }
       try {
-        return route(path.split('?')[0] ?? path, typeof body === 'string' ? parseJson(body) : body);
+        const res = route(endpoint, typeof body === 'string' ? parseJson(body) : body);
+        if (isRead) {
+          // "Empty KVS reads count as 1KB" (optimise-forge-costs): at least one unit.
+          const bytes = Number(res.headers.get('content-length') ?? 0) || Buffer.byteLength(await res.clone().text(), 'utf8');
+          windows.readUnits += Math.max(1, Math.ceil(bytes / UNIT_BYTES));
+        }
+        return res;
       } catch (e) {
         if (e instanceof KvsRequestError) return respondError(e.error);
         process.stderr.write(`[forge-host kvs] ${path} failed: ${(e as Error).stack ?? String(e)}\n`);
@@ -118,6 +164,7 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
         faults = {
           errorRate: patch.errorRate === undefined ? faults.errorRate : checkRate(patch.errorRate),
           failNext: patch.failNext === undefined ? faults.failNext : patch.failNext.map(checkFault),
+          limits: patch.limits === undefined ? faults.limits : checkLimits({ ...faults.limits, ...patch.limits }),
         };
         return getFaults();
       },
@@ -136,7 +183,7 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
       await persister?.flush();
     },
     flush: async () => persister?.flush(),
-    stats: () => ({ requests }),
+    stats: () => ({ requests, rateLimited }),
   };
 }
 
@@ -157,6 +204,13 @@ function defaultMessage(code: string): string {
 function checkRate(rate: number): number {
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new RangeError('errorRate must be a number from 0 to 1');
   return rate;
+}
+
+function checkLimits(l: KvsRateLimits): KvsRateLimits {
+  for (const [k, v] of Object.entries(l)) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RangeError(`limits.${k} must be a whole number ≥ 0`);
+  }
+  return l;
 }
 
 function checkFault(f: KvsFaults['failNext'][number]): KvsFaults['failNext'][number] {

@@ -10,6 +10,10 @@ import { accountTypeFor, ANONYMOUS_ACCOUNT_ID, moduleAllows, productOfModule } f
 
 export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
+/** limits-invocation: "Front-end invocation request payload size | 500KB", "… response payload size | 5MB". */
+export const INVOKE_LIMITS = { requestMaxBytes: 500 * 1024, responseMaxBytes: 5 * 1024 * 1024 } as const;
+const jsonBytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v ?? null), 'utf8');
+
 export interface BridgeRoutesDeps {
   manifest: AppManifest;
   runner: Pick<Runner, 'invoke'>;
@@ -41,6 +45,11 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
     const mod = typeof body?.moduleKey === 'string' ? d.manifest.uiModules.get(body.moduleKey) : undefined;
     const fn = mod?.resolverFunction ? d.manifest.functions.get(mod.resolverFunction) : undefined;
     if (!body || !mod || !fn || typeof body.functionKey !== 'string') return c.json({ ok: false, error: { name: 'BAD_REQUEST', message: 'Unknown module or function key.' } }, 400);
+    const requestBytes = jsonBytes(body.payload ?? {});
+    if (requestBytes > INVOKE_LIMITS.requestMaxBytes) {
+      d.log(`[host] refused an invoke of ${mod.key}/${body.functionKey}: payload ${requestBytes} bytes > 500KB`);
+      return c.json({ ok: false, error: { name: 'PAYLOAD_TOO_LARGE', message: `The invocation payload (${requestBytes} bytes) exceeds the 500KB limit for front-end invocations.` } }, 413);
+    }
     const user = d.currentUser(c, false);
     const accountType = accountTypeFor(user, productOfModule(mod.type));
     // The product renders no module for a user it does not allow, so an invoke from one is forged: run nothing.
@@ -59,7 +68,12 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
       identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
       timeoutMs: d.resolverTimeoutMs,
     });
-    if (outcome.ok) return c.json({ ok: true, value: outcome.value });
+    if (outcome.ok) {
+      const responseBytes = jsonBytes(outcome.value);
+      if (responseBytes <= INVOKE_LIMITS.responseMaxBytes) return c.json({ ok: true, value: outcome.value });
+      d.log(`[host] resolver ${mod.key}/${body.functionKey} answered ${responseBytes} bytes > 5MB; the platform drops it`);
+      return c.json({ ok: false, error: { name: 'RESPONSE_TOO_LARGE', message: `There was an error invoking the function - the response (${responseBytes} bytes) exceeds the 5MB limit for front-end invocations.` } });
+    }
     d.log(`[host] resolver ${mod.key}/${body.functionKey} failed: ${outcome.error.name}: ${outcome.error.message}`);
     return c.json({ ok: false, error: { name: outcome.error.name, message: `There was an error invoking the function - ${outcome.error.message}` } });
   });

@@ -4,6 +4,8 @@ import type { Runner } from '../runtime/runner';
 import { toHttpResponse, webTriggerEvent } from '../web-trigger';
 import type { WebTriggerUrls } from '../web-trigger-urls';
 
+const WEB_TRIGGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
 /**
  * Web triggers at the URLs the platform handed out — `/x1/{id}` (urlFormat v1) and `/public/{id}` (v2), each with
  * an optional user path — without a user, within their time limit. A URL never created, or deleted, answers 404.
@@ -21,13 +23,16 @@ export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner
       d.log(`[host] web trigger ${found.triggerKey} declares request.authentication: hmacSharedSecret; its signature scheme is not documented, so the local host refuses every request to it`);
       return c.json({ message: 'Unauthorized' }, 401);
     }
+    const body = await c.req.text();
+    // limits-invocation: "Payload size | 5MB | The maximum request payload size for an invocation."
+    if (Buffer.byteLength(body, 'utf8') > WEB_TRIGGER_MAX_BODY_BYTES) return c.json({ message: 'Payload Too Large' }, 413);
     const path = new URL(c.req.url).pathname;
     const prefix = `/${format === 'v2' ? 'public' : 'x1'}/${encodeURIComponent(id)}`;
     const userPath = path.length > prefix.length ? path.slice(prefix.length) : '';
     d.countInvocation();
     const outcome = await d.runner.invoke({
       handler: fn.handler,
-      event: webTriggerEvent(c.req.raw, path, userPath, await c.req.text(), c.env?.incoming?.rawHeaders),
+      event: webTriggerEvent(c.req.raw, path, userPath, body, c.env?.incoming?.rawHeaders),
       context: { installContext: d.installContext, principal: undefined },
       identity: { moduleKey: found.triggerKey },
       timeoutMs: d.timeoutMs,

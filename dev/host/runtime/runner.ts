@@ -27,6 +27,14 @@ export interface RunnerOptions {
   platform: (req: PlatformRequest) => Promise<Response>;
   /** How far the host clock is ahead of real time; the function's `Date` follows it. */
   clockOffsetMs?: () => number;
+  /**
+   * On average one invocation in `freshEvery` gets a new process (0 or undefined: always reuse), chosen by a PRNG
+   * seeded with `seed`, so the same seed replays the same sequence. Forge "may reuse a warm execution process across
+   * multiple tenant invocations without clearing module-level state" and starts cold ones too (shared
+   * responsibility model, Tenant safety): module state that leaks between invocations shows up here.
+   */
+  freshEvery?: number;
+  seed?: number;
   log?: (line: string) => void;
 }
 
@@ -48,6 +56,8 @@ export function createRunner(opts: RunnerOptions) {
   let ready: Promise<void> | undefined;
   const pending = new Map<string, Pending>();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const random = seededRandom(opts.seed ?? 1);
+  let freshProcesses = 0;
 
   function start(): Promise<void> {
     const proc = fork(WORKER, [], {
@@ -115,6 +125,14 @@ export function createRunner(opts: RunnerOptions) {
   }
 
   async function invoke(req: { handler: string; event: unknown; context: unknown; identity: InvocationIdentity; timeoutMs: number }): Promise<Outcome> {
+    // A cold start for this invocation, when the dice say so and nothing else runs in the warm process.
+    if (opts.freshEvery && opts.freshEvery > 0 && child && pending.size === 0 && random() < 1 / opts.freshEvery) {
+      const old = child;
+      child = undefined;
+      ready = undefined;
+      freshProcesses++;
+      old.kill('SIGTERM');
+    }
     if (!ready) ready = start();
     try {
       await ready;
@@ -158,7 +176,18 @@ export function createRunner(opts: RunnerOptions) {
     }
   }
 
-  return { invoke, close, restart };
+  return { invoke, close, restart, stats: () => ({ freshProcesses }) };
+}
+
+/** mulberry32: small, fast and the same on every machine for a given seed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export type Runner = ReturnType<typeof createRunner>;
