@@ -72,6 +72,7 @@ const BY_REASON = {
   rule_not_found: 'That rule no longer exists. Reload the page.',
   too_many_rules: 'This project already has 25 rules. Delete one to add another.',
   log_entry_not_found: 'That delivery is no longer in the log.',
+  automations_consent: 'Automations need your permission to post to Teams and to read your To Do tasks. Choose “Allow” and accept in Microsoft’s sign-in.',
   owner_connect_first: 'Connect your Microsoft 365 account first: the rule’s messages go out as you.',
   rule_paused_owner_signed_out: 'Paused: the rule’s owner is signed out of Microsoft 365. They can connect again, or a project admin can take the rule over.',
   rule_paused_owner_other_account: 'Paused: the rule’s owner is now connected with another Microsoft 365 account than the one the rule was made with. They can connect the first account again, or a project admin can take the rule over.',

@@ -26,6 +26,7 @@ import { RECORD_KINDS, type RecordKind } from '../adapters/forge/keys';
 import { guardStorage } from '../adapters/forge/kvs-errors';
 import type { Product } from '../adapters/forge/product';
 import { identityClient } from '../adapters/microsoft/identity-client';
+import { onFeatureChanged } from '../adapters/forge/automations';
 
 export async function view(s: Services, product: Product): Promise<Result<AdminView>> {
   const [settings, app, damaged, uri, storedConnections] = await Promise.all([s.settings.current(), s.settings.microsoftApp(), s.settings.damaged(), redirectUri(), connectionStore.count()]);
@@ -38,7 +39,9 @@ export const publicView = async (s: Services): Promise<Result<PublicSettings>> =
 export async function saveSettings(s: Services, product: Product, payload: unknown): Promise<Result<AdminView>> {
   const patch = parseSettingsPatch(payload);
   if (!patch.ok) return patch;
+  const before = (await s.settings.current()).features;
   await s.settings.update(patch.value);
+  await onFeatureChanged(before, (await s.settings.current()).features);
   return view(s, product);
 }
 

@@ -9,7 +9,7 @@ import { forAccount } from '../graph/forge';
 import type { GraphClient } from '../graph/client';
 import { nodeCrypto } from '../node/crypto';
 import { connectionStore } from './account-stores';
-import { automationStore } from './automation-store';
+import { automationStore, deleteAutomationRecordsOf } from './automation-store';
 
 /** Manifest keys: the web trigger Graph notifies, the queue the consumer reads. */
 export const NOTIFICATION_TRIGGER = 'graph-notifications';
@@ -236,7 +236,7 @@ export function automationGraph(s: Services): GraphPort {
   return {
     async connection(accountId) {
       const c = await connectionStore.get(accountId);
-      return c ? { msUserId: c.user.oid } : undefined;
+      return c ? { msUserId: c.user.oid, scopes: c.scopes } : undefined;
     },
     async postToChannel(accountId, teamId, channelId, html) {
       const r = await (await graphAs(accountId)).post<{ id?: unknown } | undefined>(graphPath`/teams/${teamId}/channels/${channelId}/messages`, { body: { contentType: 'html', content: html } });
@@ -308,4 +308,31 @@ export function automations() {
       notificationUrl,
     }),
   };
+}
+
+/**
+ * Called by the admin's settings save. Switched off: the trigger filter's app property goes at once (Jira
+ * stops delivering events) and a queued job deletes every Graph subscription (Microsoft stops
+ * notifying; the web trigger already does nothing once the switch is off). Switched on: the reverse.
+ */
+export async function onFeatureChanged(before: Readonly<Record<string, boolean>>, after: Readonly<Record<string, boolean>>): Promise<void> {
+  if (before.automations === after.automations) return;
+  const on = after.automations === true;
+  await automations().service.rules.syncFilter();
+  await automationQueue.push([{ kind: 'switch', on }]);
+}
+
+/**
+ * A person deleted their data, or their account closed: their links and subscriptions go (deleted at
+ * Microsoft as them while their connection still works), and rules they owned stay for the project,
+ * paused without an owner, for an admin to take over. Jira then stops delivering those projects' events.
+ */
+export async function forgetAutomations(accountId: string): Promise<void> {
+  const a = automations();
+  const graph = automationGraph(a.s);
+  await deleteAutomationRecordsOf(accountId, async (s) => {
+    if (s.graphId) await graph.deleteSubscription(s.accountId, s.graphId);
+  });
+  // Best effort: with their rules paused nothing is sent even if Jira still delivers an event.
+  await a.service.rules.syncFilter().catch(() => undefined);
 }

@@ -9,6 +9,8 @@ import { guardStorage } from './kvs-errors';
 import { linkStore } from './link-store';
 import { shareStore } from './share-store';
 import { writeMirror } from './jira-issues';
+import { automationRecordsOf } from './automation-store';
+import { forgetAutomations } from './automations';
 
 /**
  * Everything stored per Atlassian account, for that user's export and deletion and for account
@@ -33,6 +35,7 @@ export async function readAccountRecords(accountId: string): Promise<Array<{ key
     out.push({ key: feedKeys.url(accountId, u.feedId), value: { ...visible, address: 'its secret is not stored, so it cannot be shown; rotate it on the Calendar feeds page for a new one' } });
   }
   for (const f of await ownedFeeds(accountId)) out.push({ key: feedKeys.feed(f.id), value: f });
+  out.push(...(await automationRecordsOf(accountId)));
   return out;
 }
 
@@ -42,7 +45,7 @@ async function ownedFeeds(accountId: string) {
 
 /** Whether the account holds records besides its connection (its index entry must then stay). */
 export async function holdsSharedItems(accountId: string): Promise<boolean> {
-  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0;
+  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0 || (await automationRecordsOf(accountId)).length > 0;
 }
 
 /** Deletes every record of the account; returns how many there were. */
@@ -57,6 +60,8 @@ export async function deleteAccountRecords(accountId: string): Promise<number> {
   for (const u of await feedStore.listUrls({ accountId })) await feedStore.deleteUrl(accountId, u.feedId);
   // A feed is built as its owner: without them it cannot run, so it goes, with every address to it.
   for (const f of await ownedFeeds(accountId)) await feedStore.deleteFeed(f.id);
+  // Before the connection goes: its Graph subscriptions are deleted as the person while that still works.
+  await forgetAutomations(accountId);
   await guardStorage(async () => {
     await kvs.deleteSecret(keys.msConnection(accountId));
     await kvs.delete(keys.accountIndex(accountId));

@@ -327,3 +327,9 @@ export function readSubscription(v: unknown): TodoSubscription | undefined {
     ...(isRecord(problem) && typeof problem.code === 'string' ? { problem: problem as TodoSubscription['problem'] & object } : {}),
   };
 }
+
+/** Whether a connection's granted scopes (short or `https://graph.microsoft.com/…` form) include `scope`. */
+export const grants = (scopes: readonly string[], scope: string): boolean => scopes.some((s) => (s.split('/').pop() ?? '').toLowerCase() === scope.toLowerCase());
+
+/** The delegated permission a rule's owner needs to post where it sends (Graph: channel-post-messages, chat-post-messages). */
+export const sendScope = (where: RuleWhere): string => (where.kind === 'channel' ? 'ChannelMessage.Send' : 'ChatMessage.Send');

@@ -70,8 +70,8 @@ export interface GraphSubscription {
 }
 
 export interface GraphPort {
-  /** The person's Microsoft 365 connection (which account), or undefined when they are signed out. */
-  connection(accountId: string): Promise<{ msUserId: string } | undefined>;
+  /** The person's Microsoft 365 connection (which account, what it may do), or undefined when they are signed out. */
+  connection(accountId: string): Promise<{ msUserId: string; scopes: readonly string[] } | undefined>;
   postToChannel(accountId: string, teamId: string, channelId: string, html: string): Promise<Result<{ id: string }>>;
   postToChat(accountId: string, chatId: string, html: string): Promise<Result<{ id: string }>>;
   getTask(accountId: string, listId: string, taskId: string): Promise<Result<TodoTask>>;

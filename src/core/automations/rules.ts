@@ -11,7 +11,7 @@ import type { CryptoPort } from '../crypto';
 import { CAP_MARGIN, capDay, entryIdAt, MAX_DELAY_SECONDS, onSendFailure, TEAMS_CHANNEL_DAILY_CAP } from './delivery';
 import { issueJql, seenKey, whenMatches, type JiraChange } from './events';
 import { buildMessage, escapeHtml } from './message';
-import { JIRA_ID, MAX_RULES_PER_PROJECT, parseRuleInput, RULE_ID, type DeliveryEntry, type PauseReason, type Rule, type StatusRef } from './model';
+import { grants, JIRA_ID, MAX_RULES_PER_PROJECT, parseRuleInput, RULE_ID, sendScope, type DeliveryEntry, type PauseReason, type Rule, type StatusRef } from './model';
 import type { Actor, AutomationStore, GraphPort, Job, JiraPort, QueuePort } from './ports';
 
 export interface RulesDeps {
@@ -162,6 +162,7 @@ export function rulesService(d: RulesDeps) {
     if (!input.ok) return input;
     const connection = await d.graph.connection(caller);
     if (!connection) return failWith('MS_SIGN_IN_REQUIRED', 'owner_connect_first');
+    if (!grants(connection.scopes, sendScope(input.value.where))) return failWith('MS_CONSENT_REQUIRED', 'automations_consent');
     const jql = await checkJql(caller, input.value.jql);
     if (!jql.ok) return jql;
     if ((await d.store.rulesOfProject(projectId)).length >= MAX_RULES_PER_PROJECT) return failWith('BAD_REQUEST', 'too_many_rules');
@@ -218,6 +219,7 @@ export function rulesService(d: RulesDeps) {
     if (!rule.ok) return rule;
     const connection = await d.graph.connection(caller);
     if (!connection) return failWith('MS_SIGN_IN_REQUIRED', 'owner_connect_first');
+    if (!grants(connection.scopes, sendScope(rule.value.where))) return failWith('MS_CONSENT_REQUIRED', 'automations_consent');
     await d.store.putRule({ ...rule.value, ownerAccountId: caller, ownerMsUserId: connection.msUserId, state: { status: 'active' }, updatedAt: iso() });
     await d.store.indexAccount(caller);
     await syncFilter();

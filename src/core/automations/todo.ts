@@ -8,7 +8,7 @@
 import { failWith, ok, type AppErrorBody, type Result } from '../result';
 import { messageFor } from '../messages';
 import type { CryptoPort } from '../crypto';
-import { GRAPH_ID, JIRA_ID, RULE_ID, type LinkOutcome, type TodoLink, type TodoSubscription } from './model';
+import { grants, GRAPH_ID, JIRA_ID, RULE_ID, type LinkOutcome, type TodoLink, type TodoSubscription } from './model';
 import { expiryFrom, needsRenewal, subscriptionId, todoResource } from './notifications';
 import type { Actor, AutomationStore, GraphPort, Job, JiraPort, QueuePort } from './ports';
 
@@ -159,6 +159,7 @@ export function todoService(d: TodoDeps) {
     if (!issue.ok) return issue;
     const connection = await d.graph.connection(caller);
     if (!connection) return failWith('MS_SIGN_IN_REQUIRED');
+    if (!grants(connection.scopes, 'Tasks.ReadWrite')) return failWith('MS_CONSENT_REQUIRED', 'automations_consent');
     const task = await d.graph.getTask(caller, listId, taskId);
     if (!task.ok) return task.error.code === 'NOT_FOUND' || task.error.code === 'FORBIDDEN' ? failWith('NOT_FOUND', 'todo_task_not_found') : task;
     const mine = (await d.store.linksOfIssue(issueId)).filter((l) => l.accountId === caller);

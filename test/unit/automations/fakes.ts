@@ -164,6 +164,8 @@ export function fakeJira() {
   return { port, issues, admins, transitioners, calls, jqlMatches, activeProjects: () => activeProjects };
 }
 
+const ALL_SCOPES = ['openid', 'https://graph.microsoft.com/ChannelMessage.Send', 'https://graph.microsoft.com/ChatMessage.Send', 'https://graph.microsoft.com/Tasks.ReadWrite'];
+
 interface Post {
   as: string;
   target: string;
@@ -175,6 +177,7 @@ export function fakeGraph() {
   const connections = new Map<string, string>(Object.entries(MS).filter(([a]) => a !== BOB));
   const members = new Map<string, Set<string>>([['team-1:channel-1', new Set([ALICE, CAROL])], ['chat-1', new Set([ALICE])]]);
   const posts: Post[] = [];
+  const scopes = new Map<string, string[]>();
   const tasks = new Map<string, TodoTask & { owner: string; listId: string }>();
   const subscriptions = new Map<string, { id: string; owner: string; resource: string; clientState: string; notificationUrl: string; expirationDateTime: string }>();
   const failNext: Array<{ status: 'throttled' | 'forbidden' | 'unavailable' | 'gone'; retryAfterSeconds?: number }> = [];
@@ -196,7 +199,7 @@ export function fakeGraph() {
     return ok({ id: String(posts.length) });
   };
   const port: GraphPort = {
-    connection: async (a) => (connections.has(a) ? { msUserId: connections.get(a) as string } : undefined),
+    connection: async (a) => (connections.has(a) ? { msUserId: connections.get(a) as string, scopes: scopes.get(a) ?? ALL_SCOPES } : undefined),
     postToChannel: async (a, team, channel, html) => post(a, `${team}:${channel}`, html),
     postToChat: async (a, chat, html) => post(a, chat, html),
     getTask: async (a, listId, taskId) => {
@@ -226,7 +229,7 @@ export function fakeGraph() {
       return ok(undefined);
     },
   };
-  return { port, connections, members, posts, tasks, subscriptions, failNext };
+  return { port, connections, scopes, members, posts, tasks, subscriptions, failNext };
 }
 
 export function harness(opts: { enabled?: boolean; start?: string } = {}) {

@@ -239,3 +239,13 @@ describe('rules: test message', () => {
     expect(r.ok ? '' : r.error.message).toContain('may not post in that channel or chat');
   });
 });
+
+describe('rules: permissions at Microsoft', () => {
+  it('asks the owner to allow posting before a rule can be theirs', async () => {
+    const h = harness();
+    h.graph.scopes.set(ALICE, ['openid', 'User.Read']);
+    const r = await h.rules.create(ALICE, PROJECT, channelRule());
+    expect(r.ok ? '' : r.error.code).toBe('MS_CONSENT_REQUIRED');
+    expect(h.mem.rules.size).toBe(0);
+  });
+});
