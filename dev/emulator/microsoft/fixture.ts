@@ -307,28 +307,147 @@ export interface CalendarFixture {
   color?: string;
   isDefault?: boolean;
   events: EventFixture[];
+  /** Deterministic filler events (for benchmarks), added after `events`. */
+  generateEvents?: EventsGenerator;
 }
 
+export type Weekday = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+
+/**
+ * One event in one calendar. `start` and `end` are wall-clock times in `timeZone` (the organizer's zone,
+ * default UTC): a relative `When` (`"+1d 09:00"` is 09:00 there on the day after the start day) or an
+ * ISO date-time without offset. An ISO instant with `Z` or an offset is taken as that instant. All-day
+ * events give dates (`"+3d"`, `"2026-12-24"`) and an exclusive end.
+ */
 export interface EventFixture {
   key: string;
   subject: string;
+  /** HTML inside `<body>`; Exchange wraps it in a whole document. */
   body?: string;
   start: When;
   end: When;
+  /** IANA zone; stored as the Windows name Outlook writes into `originalStartTimeZone`. */
+  timeZone?: string;
   isAllDay?: boolean;
   location?: string;
-  attendees?: string[];
+  /** User keys or e-mail addresses, or objects with the attendee's type and response. */
+  attendees?: Array<string | AttendeeFixture>;
+  /** A user key or address, when someone other than the calendar's owner organized it. */
+  organizer?: string;
   online?: boolean;
   showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+  sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+  importance?: 'low' | 'normal' | 'high';
+  categories?: string[];
+  /** The organizer cancelled the meeting; attendees' copies stay in their calendars until removed. */
+  isCancelled?: boolean;
+  recurrence?: RecurrenceFixture;
 }
 
+export interface AttendeeFixture {
+  /** A user key or an external address. */
+  user: string;
+  /** Display name for an external address. */
+  name?: string;
+  type?: 'required' | 'optional' | 'resource';
+  response?: 'none' | 'accepted' | 'tentativelyAccepted' | 'declined' | 'notResponded';
+  /** When the attendee responded (default: a day before the event). */
+  responded?: When;
+}
+
+/**
+ * A recurring series. Occurrences keep the first one's wall-clock time in `timeZone` (so their UTC
+ * times move at DST changes). Occurrence numbers in `exceptions` and `cancelled` count from 1.
+ */
+export interface RecurrenceFixture {
+  pattern: {
+    type: 'daily' | 'weekly' | 'absoluteMonthly';
+    interval?: number;
+    /** Weekly: default the first occurrence's weekday. */
+    daysOfWeek?: Weekday[];
+    /** absoluteMonthly: default the first occurrence's day. */
+    dayOfMonth?: number;
+    firstDayOfWeek?: Weekday;
+  };
+  /** `noEnd` series are expanded for two years. */
+  range: { type: 'numbered'; count: number } | { type: 'endDate'; until: When } | { type: 'noEnd' };
+  /** Occurrences changed on their own: they become `exception` events. */
+  exceptions?: Array<{ occurrence: number; start?: When; end?: When; subject?: string; location?: string; body?: string }>;
+  /** Occurrences deleted from the series: calendarView and instances leave them out. */
+  cancelled?: number[];
+}
+
+/**
+ * Exactly `count` events spread over `days` days from `from` (a date), between 08:00 and 19:00 in
+ * `timeZone`, with a mix of durations, overlaps, all-day events, private events, free/tentative/oof and
+ * online meetings. Same seed, same events.
+ */
+export interface EventsGenerator {
+  count: number;
+  seed: number;
+  from: When;
+  days: number;
+  timeZone?: string;
+  subjects: string[];
+  locations?: string[];
+  /** Attendees are picked from these user keys. */
+  people: string[];
+}
+
+/**
+ * A Teams chat. Members are user keys. Message `at`s must differ (Teams message ids are the creation
+ * time in milliseconds); `created` defaults to the first message's time.
+ */
 export interface ChatFixture {
-  /** The Teams thread id, e.g. `19:...@unq.gbl.spaces`. */
+  /** The Teams thread id, e.g. `19:...@unq.gbl.spaces` (1:1) or `19:...@thread.v2`. */
   id: string;
-  chatType: 'oneOnOne' | 'group';
+  chatType: 'oneOnOne' | 'group' | 'meeting';
   topic?: string;
   members: string[];
-  messages: Array<{ from: string; at: When; body: string; contentType?: 'text' | 'html' }>;
+  created?: When;
+  /** Meeting chats: the online meeting's event as `calendarKey/eventKey` (its organizer's calendar). */
+  meeting?: string;
+  messages: ChatMessageFixture[];
+  generateMessages?: ChatMessagesGenerator;
+}
+
+export interface ChatMessageFixture {
+  /** The sender's user key; absent for system event messages. */
+  from?: string;
+  at: When;
+  /** Text or HTML. `<at id="n">Name</at>` marks `mentions[n]`; `{{image:n}}` places `images[n]` inline. */
+  body?: string;
+  contentType?: 'text' | 'html';
+  /** User keys, in the order of the `<at id>`s. */
+  mentions?: string[];
+  /** `type`: a Unicode emoji or one of Teams' legacy names (like, heart, laugh, surprised, sad, angry). */
+  reactions?: Array<{ by: string; type: string; at: When }>;
+  edited?: When;
+  deleted?: When;
+  importance?: 'normal' | 'high' | 'urgent';
+  /** Inline images, served by `hostedContents/{id}/$value`: given bytes, or a generated PNG of that size. */
+  images?: Array<{ contentType?: 'image/png'; base64?: string; width?: number; height?: number; noise?: boolean }>;
+  /** Files shared in the chat (reference attachments to SharePoint/OneDrive). */
+  attachments?: Array<{ name: string; contentUrl: string; contentType?: string }>;
+  system?: SystemEventFixture;
+}
+
+/** Teams' system messages that a chat can carry (microsoft-graph-docs-contrib `concepts/system-messages.md`). */
+export type SystemEventFixture =
+  | { type: 'membersAdded'; by: string; members: string[] }
+  | { type: 'membersDeleted'; by: string; members: string[] }
+  | { type: 'chatRenamed'; by: string; topic: string }
+  | { type: 'callStarted'; by: string }
+  | { type: 'callEnded'; by: string; durationSeconds: number; participants: string[] }
+  | { type: 'messagePinned'; by: string };
+
+/** `count` plain messages from `people` in turn-ish order, one every `everyMinutes` from `since`. */
+export interface ChatMessagesGenerator {
+  count: number;
+  seed: number;
+  since: When;
+  everyMinutes: number;
+  people: string[];
 }
 
 export interface TodoListFixture {

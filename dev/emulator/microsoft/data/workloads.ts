@@ -1,9 +1,11 @@
 import type { MicrosoftFixture } from '../fixture';
 import type { Directory } from './directory';
-import { exchangeId, isoSeconds, resolveWhen, stableGuid } from './ids';
+import { buildCalendars, type Calendar, type Calendars } from './calendar';
+import { buildChats, type Chat } from './chats';
+import { exchangeId, resolveWhen, stableGuid } from './ids';
 
-// Calendars, Teams chats and To Do (mail is data/mail.ts): rendered once into Graph's shapes at start. Only the
-// id a resource is shown with depends on the request (Prefer: IdType="ImmutableId").
+// To Do, rendered once into Graph's shapes at start, and the calendars (data/calendar.ts) and Teams chats
+// (data/chats.ts) built beside it; mail is data/mail.ts.
 
 type Json = Record<string, unknown>;
 
@@ -15,26 +17,8 @@ export interface ExchangeItem {
   resource: Json;
 }
 
-export interface CalendarEvent extends ExchangeItem {
-  calendarId: string;
-  startMs: number;
-  endMs: number;
-}
-
-export interface Calendar {
-  owner: string;
-  id: string;
-  resource: Json;
-  events: CalendarEvent[];
-}
-
-export interface Chat {
-  id: string;
-  members: string[];
-  resource: Json;
-  /** Newest first, as Graph lists them. */
-  messages: Json[];
-}
+export type { Calendar, CalendarEvent } from './calendar';
+export type { Chat } from './chats';
 
 export interface TodoList {
   owner: string;
@@ -44,7 +28,11 @@ export interface TodoList {
 }
 
 export interface Workloads {
+  /** Calendars by owner (default first): data/calendar.ts. */
   calendars: Map<string, Calendar[]>;
+  /** The same calendars with an index of every event id. */
+  calendarIndex: Calendars;
+  /** data/chats.ts. */
   chats: Chat[];
   todo: Map<string, TodoList[]>;
 }
@@ -67,96 +55,11 @@ const push = <K, V>(m: Map<K, V[]>, k: K, v: V): void => {
 
 export const buildWorkloads = (fx: MicrosoftFixture, dir: Directory, startDay: number): Workloads => {
   const at = (w: string): number => resolveWhen(w, startDay);
-  const address = (who: string): { name: string; address: string } => {
-    const p = dir.home(who);
-    return p ? { name: p.displayName, address: p.mail } : { name: who, address: who };
-  };
   const oidOf = (who: string): string => dir.home(who)?.oid ?? who;
 
-  const calendars = new Map<string, Calendar[]>();
-  for (const c of fx.calendars ?? []) {
-    const id = exchangeId('AAMkAGE1AAAAAAEGAAA', oidOf(c.owner), c.key);
-    const events = c.events.map((e): CalendarEvent => {
-      const restId = exchangeId('AAMkAGE1AAAAAAENAAA', oidOf(c.owner), c.key, e.key);
-      const immutableId = exchangeId('AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0BAAA', oidOf(c.owner), c.key, e.key);
-      const startMs = at(e.start);
-      const endMs = at(e.end);
-      const created = isoSeconds(Math.min(startMs, startDay) - 7 * 86_400_000);
-      return {
-        owner: c.owner, restId, immutableId, calendarId: id, startMs, endMs,
-        resource: {
-          '@odata.etag': `W/"${stableGuid(restId).slice(0, 24)}"`,
-          createdDateTime: created, lastModifiedDateTime: created, changeKey: stableGuid(restId).slice(0, 24),
-          categories: [], transactionId: null, originalStartTimeZone: 'UTC', originalEndTimeZone: 'UTC',
-          iCalUId: `040000008200E00074C5B7101A82E008${stableGuid(restId).replaceAll('-', '').toUpperCase()}`,
-          reminderMinutesBeforeStart: 15, isReminderOn: !e.isAllDay, hasAttachments: false,
-          subject: e.subject, bodyPreview: textPreview(e.body ?? ''), importance: 'normal', sensitivity: 'normal',
-          isAllDay: e.isAllDay ?? false, isCancelled: false, isOrganizer: true, responseRequested: true,
-          seriesMasterId: null, showAs: e.showAs ?? (e.isAllDay ? 'free' : 'busy'), type: 'singleInstance',
-          webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(restId)}&exvsurl=1&path=/calendar/item`,
-          onlineMeetingUrl: null, isOnlineMeeting: e.online ?? false,
-          onlineMeetingProvider: e.online ? 'teamsForBusiness' : 'unknown',
-          onlineMeeting: e.online
-            ? { joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${stableGuid(restId).slice(0, 12)}%40thread.v2/0` }
-            : null,
-          responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
-          body: { contentType: 'html', content: e.body ?? '' },
-          start: outlookDateTime(startMs), end: outlookDateTime(endMs),
-          location: { displayName: e.location ?? '', locationType: 'default', uniqueIdType: 'unknown' },
-          locations: e.location ? [{ displayName: e.location, locationType: 'default' }] : [],
-          recurrence: null,
-          attendees: (e.attendees ?? []).map((a) => ({
-            type: 'required', status: { response: 'none', time: '0001-01-01T00:00:00Z' }, emailAddress: address(a),
-          })),
-          organizer: { emailAddress: address(c.owner) },
-        },
-      };
-    });
-    push(calendars, c.owner, {
-      owner: c.owner, id, events,
-      resource: {
-        id, name: c.name, color: c.color ?? 'auto', hexColor: '', isDefaultCalendar: c.isDefault ?? false,
-        changeKey: stableGuid(id).slice(0, 24), canShare: true, canViewPrivateItems: true, canEdit: true,
-        isRemovable: !(c.isDefault ?? false), isTallyingResponses: true,
-        allowedOnlineMeetingProviders: ['teamsForBusiness'], defaultOnlineMeetingProvider: 'teamsForBusiness',
-        owner: address(c.owner),
-      },
-    });
-  }
-
-  const chats = (fx.chats ?? []).map((c): Chat => {
-    const tenantId = dir.home(c.members[0] ?? '')?.tenantId ?? '';
-    const msgs = c.messages.map((m) => {
-      const t = at(m.at);
-      const who = dir.home(m.from);
-      return {
-        id: String(t), replyToId: null, etag: String(t), messageType: 'message',
-        createdDateTime: new Date(t).toISOString(), lastModifiedDateTime: new Date(t).toISOString(),
-        lastEditedDateTime: null, deletedDateTime: null, subject: null, summary: null, chatId: c.id,
-        importance: 'normal', locale: 'en-us', webUrl: null, channelIdentity: null, policyViolation: null,
-        eventDetail: null,
-        from: {
-          application: null, device: null,
-          user: {
-            '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: who?.oid ?? m.from,
-            displayName: who?.displayName ?? m.from, userIdentityType: 'aadUser', tenantId,
-          },
-        },
-        body: { contentType: m.contentType ?? 'text', content: m.body },
-        attachments: [], mentions: [], reactions: [],
-      };
-    }).sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime));
-    const created = msgs.at(-1)?.createdDateTime ?? new Date(startDay).toISOString();
-    const updated = msgs[0]?.createdDateTime ?? created;
-    return {
-      id: c.id, members: [...c.members], messages: msgs,
-      resource: {
-        id: c.id, topic: c.topic ?? null, createdDateTime: created, lastUpdatedDateTime: updated,
-        chatType: c.chatType, webUrl: `https://teams.microsoft.com/l/chat/${encodeURIComponent(c.id)}/0?tenantId=${tenantId}`,
-        tenantId, onlineMeetingInfo: null, viewpoint: { isHidden: false, lastMessageReadDateTime: updated },
-      },
-    };
-  });
+  const calendarIndex = buildCalendars(fx, dir, startDay);
+  const calendars = calendarIndex.byOwner;
+  const chats = buildChats(fx, dir, startDay, calendarIndex);
 
   const todo = new Map<string, TodoList[]>();
   for (const l of fx.todo ?? []) {
@@ -186,5 +89,5 @@ export const buildWorkloads = (fx: MicrosoftFixture, dir: Directory, startDay: n
     });
   }
 
-  return { calendars, chats, todo };
+  return { calendars, calendarIndex, chats, todo };
 };
