@@ -7,6 +7,7 @@ import { graphRoutes } from './graph/routes';
 import { createOutlookGate, type MailboxCounters } from './graph/outlook/throttle';
 import { createMailControl, type MailControl } from './graph/outlook/control';
 import type { GraphEnv } from './graph/types';
+import { createUserStats, type UserCounters } from './graph/user-stats';
 import { startOfUtcDay } from './data/ids';
 import { type ConsentGrant, createConsentStore } from './identity/consents';
 import { type AppOption, buildRegistrations } from './identity/registrations';
@@ -26,6 +27,7 @@ export type { MailControl, MailDeliveryRequest, MailRef, MailSummary } from './g
 export { mailControlRoutes } from './graph/outlook/control';
 export type { Subscriptions } from './graph/subscriptions';
 export type { MailboxCounters } from './graph/outlook/throttle';
+export type { UserCounters } from './graph/user-stats';
 
 export interface MicrosoftEmulatorOptions {
   /** The `"microsoft"` section of `dev/fixtures/demo-tenant.json`. */
@@ -57,9 +59,13 @@ export interface MicrosoftEmulator {
   revokeRefreshTokens(userPrincipalNameOrMail: string): void;
   /**
    * Counters since the last reset. `graphRequests` counts HTTP requests (a `$batch` is one); preflights are
-   * not counted. `mailboxes` counts Outlook requests by mailbox address.
+   * not counted. `mailboxes` counts Outlook requests by mailbox address; `users` every Graph round trip by the
+   * signed-in user's principal name (and the 429s they got).
    */
-  stats(): { graphRequests: number; graphBatchParts: number; tokenRequests: number; mailboxes: Record<string, MailboxCounters> };
+  stats(): {
+    graphRequests: number; graphBatchParts: number; tokenRequests: number;
+    mailboxes: Record<string, MailboxCounters>; users: Record<string, UserCounters>;
+  };
   /** Mail delivered, moved and deleted at run time, as in Outlook; `reset()` returns the mailboxes to the fixture. */
   mail: MailControl;
   /** Every permission grant in every tenant: the fixture's plus what people and admins consented to since the last reset. */
@@ -115,6 +121,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
   });
 
   const outlook = createOutlookGate({ routes: graphRoutes, env });
+  const users = createUserStats();
 
   const subscriptions = createSubscriptions({ env, model, tokens });
 
@@ -123,7 +130,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
   // Ahead of the routes: /subscriptions answers asynchronously (the validation handshake), and app-only posts are refused.
   app.route('/', subscriptions.app);
   app.route('/', graphHttp({
-    env, model, routes: graphRoutes, tokens, faults, outlook,
+    env, model, routes: graphRoutes, tokens, faults, outlook, users,
     countRequest: () => { counters.graphRequests++; },
     countBatchPart: () => { counters.graphBatchParts++; },
   }));
@@ -144,6 +151,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       automation.reset();
       subscriptions.reset();
       outlook.reset();
+      users.reset();
       counters.graphRequests = 0;
       counters.graphBatchParts = 0;
       counters.tokenRequests = 0;
@@ -153,7 +161,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       tokens.revoke(persons);
       subscriptions.revoked(persons);
     },
-    stats: () => ({ ...counters, mailboxes: outlook.stats() }),
+    stats: () => ({ ...counters, mailboxes: outlook.stats(), users: users.stats() }),
     mail: createMailControl(model, now),
     consents: () => consents.list(),
     grantConsent: ({ tenant: ref, clientId, scopes, user, appRoles }) => {

@@ -112,7 +112,9 @@ export const runBatch = (deps: {
     }
     const a = answer(outcome, clientRequestId, now);
     if (a.status >= 400) failed.add(part.id);
-    responses.push({ id: part.id, status: a.status, headers: a.headers, ...(a.body !== undefined ? { body: a.body } : {}) });
+    // Inside a batch, a body that is not JSON comes base64-encoded (Microsoft Q&A 1352007).
+    const body = a.body instanceof Uint8Array ? Buffer.from(a.body).toString('base64') : a.body;
+    responses.push({ id: part.id, status: a.status, headers: a.headers, ...(body !== undefined ? { body } : {}) });
   }
   // Graph answers in whatever order parts finish; reversing keeps clients honest about matching ids.
   responses.reverse();

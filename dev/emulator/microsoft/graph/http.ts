@@ -10,6 +10,7 @@ import { badRequest, toGraphError } from './errors';
 import { answer, faultOutcome } from './respond';
 import type { OutlookGate } from './outlook/throttle';
 import type { Caller, GraphEnv, Route } from './types';
+import type { UserStats } from './user-stats';
 
 const PREFIX = '/graph/v1.0';
 
@@ -23,6 +24,8 @@ export interface GraphHttpDeps {
   countBatchPart: () => void;
   /** Outlook's per-mailbox concurrency and request counts. */
   outlook?: OutlookGate;
+  /** Round trips and 429s per signed-in user. */
+  users?: UserStats;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +67,10 @@ export const graphHttp = (d: GraphHttpDeps): Hono => {
     } catch (e) {
       early = e;
     }
+    if (caller && early === undefined) {
+      const parts = (body as { requests?: unknown } | undefined)?.requests;
+      d.users?.request(caller, isBatch && Array.isArray(parts) ? parts.length : 0);
+    }
     const lease = caller && early === undefined && d.outlook
       ? d.outlook.admit(caller, isBatch ? { batch: body } : { single: buildRequest(c.req.method, pathWithQuery, c.req.raw.headers, body) })
       : undefined;
@@ -101,7 +108,12 @@ export const graphHttp = (d: GraphHttpDeps): Hono => {
       lease?.release();
     }
     const a = answer(outcome, c.req.header('client-request-id'), d.env.now());
-    return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: a.headers });
+    if (caller && early === undefined) {
+      const parts = outcome.ok && isBatch ? (outcome.result.body as { responses?: Array<{ status?: number }> } | undefined)?.responses ?? [] : [];
+      d.users?.throttled(caller, (a.status === 429 ? 1 : 0) + parts.filter((p) => p.status === 429).length);
+    }
+    const payload = a.body === undefined ? null : a.body instanceof Uint8Array ? a.body : JSON.stringify(a.body);
+    return new Response(payload, { status: a.status, headers: a.headers });
   });
   return app;
 };

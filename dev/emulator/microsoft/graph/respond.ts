@@ -28,7 +28,8 @@ export const answer = (outcome: Outcome, clientRequestId: string | undefined, no
   }
   const r = outcome.result;
   const headers: Record<string, string> = { ...ids, ...(r.headers ?? {}) };
-  if (r.body !== undefined) {
+  // Bytes ($value of hosted contents) carry their own Content-Type; everything else is OData JSON.
+  if (r.body !== undefined && !(r.body instanceof Uint8Array)) {
     headers['Content-Type'] = JSON_TYPE;
     headers['OData-Version'] = '4.0';
   }
