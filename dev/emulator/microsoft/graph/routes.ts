@@ -1,3 +1,4 @@
+import { calendarRoutes } from './calendar/routes';
 import { outlookRoutes } from './outlook';
 import { driveRoutes } from './sharepoint/drive-routes';
 import { shareRoutes } from './sharepoint/share-routes';
@@ -9,5 +10,7 @@ import type { Route } from './types';
 import { userRoutes } from './users';
 
 export const graphRoutes: readonly Route[] = [
-  ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes, ...outlookRoutes, ...teamsRoutes, ...channelRoutes, ...todoRoutes,
+  ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes,
+  // Ahead of outlook/calendar.ts, whose older calendar reads they replace.
+  ...calendarRoutes, ...outlookRoutes, ...teamsRoutes, ...channelRoutes, ...todoRoutes,
 ];
