@@ -291,7 +291,8 @@ export function rulesService(d: RulesDeps) {
     }
     const withKey = { ...base, issueKey: issue.value.key };
     if (rule.where.kind === 'channel' && opts.attempt === 0) {
-      const count = await d.store.bump(`${rule.where.teamId}:${rule.where.channelId}:${capDay(d.now())}`, CAP_TTL_SECONDS);
+      // Channel ids carry `@` and other characters storage keys may not hold: the pair is hashed.
+      const count = await d.store.bump(`${d.crypto.sha256(`${rule.where.teamId}\n${rule.where.channelId}`).slice(0, 22)}:${capDay(d.now())}`, CAP_TTL_SECONDS);
       if (count > TEAMS_CHANNEL_DAILY_CAP - CAP_MARGIN) return { outcome: 'failed', entry: await record({ ...withKey, outcome: 'failed', code: 'THROTTLED', reason: 'daily_cap' }) };
     }
     const html = await render(owner, rule, event, issue.value);

@@ -63,7 +63,7 @@ export const FEATURES: Readonly<Record<FeatureKey, FeatureInfo>> = {
   automations: {
     label: 'Automations',
     description: 'Jira issue updates posted to Teams; completed Microsoft To Do tasks move Jira issues.',
-    built: false,
+    built: true,
     // Posting as the rule's owner; the picker lists the owner's teams, channels and chats in their browser;
     // tasks are created or picked in the browser and read by the app as their owner.
     scopes: ['ChannelMessage.Send', 'ChatMessage.Send', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'Chat.ReadBasic', 'Tasks.ReadWrite'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readJiraEvent, type JiraChange, type ProjectAutomationsView } from '../../../src/core/automations';
 import type { Result } from '../../../src/core/result';
+import { nodeCrypto } from '../../../src/adapters/node/crypto';
 import { ALICE, BOB, CAROL, channelRule, harness, PROJECT, STATUS, updatedEvent } from './fakes';
 
 const value = <T>(r: Result<T>): T => {
@@ -204,7 +205,7 @@ describe('rules: Jira changes become Teams messages, as the owner', () => {
   it("stops at Teams' daily cap per channel and says why", async () => {
     const h = harness();
     await withRule(h);
-    h.mem.counters.set(`team-1:channel-1:2026-03-02`, 2950);
+    h.mem.counters.set(`${nodeCrypto.sha256('team-1\nchannel-1').slice(0, 22)}:2026-03-02`, 2950);
     await h.rules.onJiraEvent(toDone());
     const entry = value(await h.rules.view(ALICE, PROJECT)).rules[0]?.log[0];
     expect(entry?.outcome).toBe('failed');
