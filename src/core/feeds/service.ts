@@ -40,9 +40,8 @@ export interface FeedsConfig {
 
 export const DEFAULT_CONFIG: FeedsConfig = {
   freshMs: 15 * 60_000,
-  // Forge answers a web trigger through its function response; its size limit is not published with a
-  // number (limits-invocation: "function request and response payload sizes"): 4 MB stays well under
-  // the 6 MB AWS Lambda allows a synchronous response, which is where Forge functions run.
+  // A web trigger's response is the function's response: limits-invocation gives 5 MB ("Payload size
+  // 5MB"; dev/host/README.md). 4 MB leaves room for the JSON envelope, where every CRLF is escaped.
   maxBodyBytes: 4_000_000,
   pageSize: 5000,
   rebuildAfterMs: 24 * 3600_000,
