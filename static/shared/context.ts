@@ -10,6 +10,7 @@ export interface ViewContext {
 }
 
 export async function loadContext(): Promise<ViewContext> {
-  const ctx = (await getContext()) as unknown as ViewContext;
+  // The bridge's context is typed loosely; products leave `extension` out where a module has none.
+  const ctx = (await getContext()) as unknown as Omit<ViewContext, 'extension'> & { extension?: Record<string, unknown> };
   return { ...ctx, extension: ctx.extension ?? {} };
 }

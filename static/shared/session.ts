@@ -5,9 +5,7 @@ import type { AppErrorBody, Result, SessionToken } from '../../src/contract';
  * localStorage) under the Atlassian account it was issued for, so switching users never reuses it.
  * The refresh token never reaches the browser.
  */
-export interface TokenSource {
-  (opts: { refresh: boolean }): Promise<Result<SessionToken>>;
-}
+export type TokenSource = (opts: { refresh: boolean }) => Promise<Result<SessionToken>>;
 
 const EARLY_EXPIRY_MS = 60_000;
 
@@ -58,7 +56,7 @@ export function createSession(accountId: string, fetchToken: TokenSource, storag
     hasToken: () => cached() !== undefined,
     /** The cached token, synchronously: lets a view start its first Graph request on its first render. */
     peek: () => cached(),
-    clear: () => storage.removeItem(storageKey(accountId)),
+    clear: () => { storage.removeItem(storageKey(accountId)); },
   };
 }
 

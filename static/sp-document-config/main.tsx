@@ -48,7 +48,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
     }
     setStep({ kind: 'finding' });
     const target = { kind: 'document' } as const;
-    const graph = createGraphSender({ session: account.session, onRetry: (e) => setStep({ kind: 'finding', retrying: viewerState(e, target).message }) });
+    const graph = createGraphSender({ session: account.session, onRetry: (e) => { setStep({ kind: 'finding', retrying: viewerState(e, target).message }); } });
     const r = await resolveDocument(location.value, (req) => graph.send(req), policy);
     if (!r.ok) {
       // Words naming the step that failed come from the resolver; sign-in and the like from the state table.
@@ -90,7 +90,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
           This macro showed <strong>{current.value.name}</strong>, which can’t be used any more. {currentHost.error.message}
         </p>
       )}
-      <form class="doc-form-wrap" onSubmit={find}>
+      <form class="doc-form-wrap" onSubmit={(e) => void find(e)}>
         <label for="doc-address">SharePoint file address or sharing link</label>
         <div class="doc-form">
           <input
@@ -101,7 +101,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
             spellcheck={false}
             placeholder="https://contoso.sharepoint.com/sites/…/Shared Documents/report.docx"
             value={address}
-            onInput={(e) => setAddress((e.currentTarget as HTMLInputElement).value)}
+            onInput={(e) => { setAddress((e.currentTarget).value); }}
           />
           <button type="submit" disabled={busy}>
             Find document

@@ -19,7 +19,7 @@ import type { AccountState } from '../shared/use-account';
 
 const POLICY = DEFAULT_HOST_POLICY;
 
-type Account = { session: Session; connect: () => Promise<void>; retry: () => void };
+interface Account { session: Session; connect: () => Promise<void>; retry: () => void }
 type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
 type Load =
   | { kind: 'loading' }
@@ -38,13 +38,19 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
   // Layout effect: the requests start right after render, not after an animation frame.
   useLayoutEffect(() => {
     const session = account.session;
-    let live = true;
+    // An object, not a `let`: the cleanup below flips it, which narrowing inside this closure can't see.
+    const run = { live: true };
     const target: FailureTarget = { kind: 'document', name: config.name };
-    const graph = createGraphSender({ session, onRetry: (e) => live && setLoad({ kind: 'retrying', state: viewerState(e, target) }) });
+    const graph = createGraphSender({
+      session,
+      onRetry: (e) => {
+        if (run.live) setLoad({ kind: 'retrying', state: viewerState(e, target) });
+      },
+    });
     void (async () => {
       setLoad({ kind: 'loading' });
       const [item, preview, token] = await Promise.all([graph.send(documentItemRequest(config)), graph.send(previewRequest(config)), session.token()]);
-      if (!live) return;
+      if (!run.live) return;
       if (!item.ok) {
         const state = viewerState(item.error, target);
         setLoad({ kind: 'failed', state });
@@ -71,7 +77,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
       setLoad({ kind: 'shown', card: card.value, preview: shown });
     })();
     return () => {
-      live = false;
+      run.live = false;
     };
   }, [account.session, config, attempt]);
 
@@ -84,8 +90,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
       return (
         <section class="doc-state">
           <StateMessage state={load.state} />
-          {load.state.action === 'retry' && <button type="button" onClick={() => setAttempt((a) => a + 1)}>Try again</button>}
-          {load.state.action === 'signIn' && <button type="button" class="primary" onClick={account.connect}>Connect Microsoft 365</button>}
+          {load.state.action === 'retry' && <button type="button" onClick={() => { setAttempt((a) => a + 1); }}>Try again</button>}
+          {load.state.action === 'signIn' && <button type="button" class="primary" onClick={() => void account.connect()}>Connect Microsoft 365</button>}
         </section>
       );
     case 'shown':

@@ -72,8 +72,14 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
       gateway.columns(p.site.id, list.id),
       list.kind === 'library' ? gateway.driveId(p.site.id, list.id) : Promise.resolve<Result<string | undefined>>({ ok: true, value: undefined }),
     ]);
-    if (!cols.ok) return setStep({ kind: 'error', message: answerError(cols, target) });
-    if (!drive.ok) return setStep({ kind: 'error', message: answerError(drive, target) });
+    if (!cols.ok) {
+      setStep({ kind: 'error', message: answerError(cols, target) });
+      return;
+    }
+    if (!drive.ok) {
+      setStep({ kind: 'error', message: answerError(drive, target) });
+      return;
+    }
     const pickable = pickableColumns(cols.value, list.kind);
     const defaults = defaultColumns(pickable, list.kind);
     const stored = keep?.listId === list.id ? keep.columns : undefined;
@@ -92,19 +98,25 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
   async function openSite(site: SiteInfo, candidate: SiteCandidate | undefined, keep?: ListMacroConfig) {
     setStep({ kind: 'busy', what: `Reading the lists of ${site.displayName}…` });
     const lists = await gateway.lists(site.id);
-    if (!lists.ok) return setStep({ kind: 'error', message: answerError(lists, { kind: 'site', name: site.displayName }) });
+    if (!lists.ok) {
+      setStep({ kind: 'error', message: answerError(lists, { kind: 'site', name: site.displayName }) });
+      return;
+    }
     const p: Picked = { site, lists: lists.value, ...(candidate ? { candidate } : {}) };
     setPicked(p);
     const pre = keep ? lists.value.find((l) => l.id === keep.listId) : candidate ? findHintedList(lists.value, candidate) : undefined;
     if (pre) return chooseList(p, pre, keep);
     setChoice(undefined);
-    if (keep) return setStep({ kind: 'error', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
-    return setStep({ kind: 'idle' });
+    if (keep) {
+      setStep({ kind: 'error', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
+      return;
+    }
+    setStep({ kind: 'idle' });
   }
 
   useEffect(() => {
+    // Once, on opening: the stored list is where editing starts.
     if (initial) void openSite({ id: initial.siteId, displayName: initial.siteName, webUrl: initial.siteWebUrl }, undefined, initial);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   async function find(e: Event) {
@@ -121,7 +133,10 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     setStep({ kind: 'busy', what: 'Finding the site…' });
     const res = await gateway.resolveSite(parsed.value);
     // The core's own refusals (a sharing link, no site at that address) say it in their own words.
-    if (!res.ok) return setStep({ kind: 'error', message: res.error.reason === 'sharing_link' || res.error.reason === 'no_site' ? res.error.message : answerError(res, { kind: 'site' }) });
+    if (!res.ok) {
+      setStep({ kind: 'error', message: res.error.reason === 'sharing_link' || res.error.reason === 'no_site' ? res.error.message : answerError(res, { kind: 'site' }) });
+      return;
+    }
     await openSite(res.value.site, res.value.candidate);
   }
 
@@ -158,7 +173,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
 
   return (
     <div class="sp-config">
-      <form onSubmit={find} class="row" noValidate>
+      <form onSubmit={(e) => void find(e)} class="row" noValidate>
         <label for="sp-url">SharePoint address</label>
         <input
           id="sp-url"
@@ -170,7 +185,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
           value={url}
           aria-invalid={urlError ? 'true' : 'false'}
           aria-describedby={urlError ? 'sp-url-error' : 'sp-url-help'}
-          onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+          onInput={(e) => { setUrl((e.target as HTMLInputElement).value); }}
         />
         <button type="submit" class="primary">Find</button>
       </form>
@@ -209,26 +224,26 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
             <div class="columns">
               {choice.options.map((c) => (
                 <label key={c.name}>
-                  <input type="checkbox" checked={choice.chosen.has(c.name)} onChange={() => toggle(c.name)} /> {c.displayName}
+                  <input type="checkbox" checked={choice.chosen.has(c.name)} onChange={() => { toggle(c.name); }} /> {c.displayName}
                 </label>
               ))}
             </div>
           </fieldset>
           <div class="row">
             <label for="sp-sort">Default sort</label>
-            <select id="sp-sort" value={sortColumn} onChange={(e) => setSortColumn((e.target as HTMLSelectElement).value)}>
+            <select id="sp-sort" value={sortColumn} onChange={(e) => { setSortColumn((e.target as HTMLSelectElement).value); }}>
               <option value="">SharePoint’s order</option>
               {chosenColumns.map((c) => (
                 <option key={c.name} value={c.name}>{c.displayName}</option>
               ))}
             </select>
             <label for="sp-dir" class="sr">Sort direction</label>
-            <select id="sp-dir" value={sortDirection} disabled={sortColumn === ''} onChange={(e) => setSortDirection((e.target as HTMLSelectElement).value as SortDirection)}>
+            <select id="sp-dir" value={sortDirection} disabled={sortColumn === ''} onChange={(e) => { setSortDirection((e.target as HTMLSelectElement).value as SortDirection); }}>
               <option value="asc">Ascending</option>
               <option value="desc">Descending</option>
             </select>
             <label for="sp-size">Rows per page</label>
-            <select id="sp-size" value={String(pageSize)} onChange={(e) => setPageSize(Number((e.target as HTMLSelectElement).value) as PageSize)}>
+            <select id="sp-size" value={String(pageSize)} onChange={(e) => { setPageSize(Number((e.target as HTMLSelectElement).value) as PageSize); }}>
               {PAGE_SIZES.map((n) => (
                 <option key={n} value={String(n)}>{n}</option>
               ))}

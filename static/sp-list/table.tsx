@@ -100,8 +100,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
       if (r.error) setFatal(stopped(r.error));
       setPainted(true);
     });
-    // The first paint runs once per mount; later requests go through the effect below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The first paint runs once per mount (per gateway); later requests go through the effect below.
   }, [gateway]);
 
   const pending = table.pending;
@@ -122,17 +121,17 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
         setProblem(stopped(res.error, on));
       }
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Keyed by the pending request's sequence number: each request is sent once.
   }, [painted, pending?.seq]);
 
-  const dispatch = (e: TableEvent) => setTable((cur) => reduceTable(cur, e));
+  const dispatch = (e: TableEvent) => { setTable((cur) => reduceTable(cur, e)); };
   const listName = list?.displayName ?? config.listName;
 
   if (fatal) {
     return (
       <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
         <StateMessage state={fatal} />
-        {fatal.action === 'retry' ? <button type="button" onClick={() => location.reload()}>Try again</button> : null}
+        {fatal.action === 'retry' ? <button type="button" onClick={() => { location.reload(); }}>Try again</button> : null}
       </section>
     );
   }
@@ -143,7 +142,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const onSearchInput = (text: string) => {
     setSearchText(text);
     clearTimeout(searchTimer.current);
-    searchTimer.current = setTimeout(() => dispatch({ type: 'search', text }), SEARCH_DELAY_MS);
+    searchTimer.current = setTimeout(() => { dispatch({ type: 'search', text }); }, SEARCH_DELAY_MS);
   };
   const sortOf = (name: string): 'ascending' | 'descending' | 'none' =>
     view.sort?.column === name ? (view.sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
@@ -173,7 +172,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
               aria-label={searchLabel}
               placeholder={searchCol ? `${searchCol.displayName} starts with…` : 'Search'}
               value={searchText}
-              onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)}
+              onInput={(e) => { onSearchInput((e.target as HTMLInputElement).value); }}
             />
             <button type="submit">Search</button>
           </form>
@@ -185,7 +184,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
                     <li key={i} aria-current="location">{c.name}</li>
                   ) : (
                     <li key={i}>
-                      <button type="button" class="linkish" onClick={() => dispatch({ type: 'crumb', index: i })}>{c.name}</button>
+                      <button type="button" class="linkish" onClick={() => { dispatch({ type: 'crumb', index: i }); }}>{c.name}</button>
                     </li>
                   ),
                 )}
@@ -195,7 +194,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           {problem ? (
             <div class="problem">
               <p class="error" role="alert">{problem.message}</p>
-              {problem.action === 'retry' ? <button type="button" onClick={() => dispatch({ type: 'retry' })}>Try again</button> : null}
+              {problem.action === 'retry' ? <button type="button" onClick={() => { dispatch({ type: 'retry' }); }}>Try again</button> : null}
             </div>
           ) : null}
           {view.missingColumns.length > 0 ? (
@@ -208,7 +207,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
               <tr>
                 {view.columns.map((c) => (
                   <th key={c.name} scope="col" aria-sort={sortOf(c.name)}>
-                    <button type="button" class="sort" onClick={() => dispatch({ type: 'sort', column: c.name })}>
+                    <button type="button" class="sort" onClick={() => { dispatch({ type: 'sort', column: c.name }); }}>
                       {c.displayName}
                       <span aria-hidden="true">{sortOf(c.name) === 'ascending' ? ' ▲' : sortOf(c.name) === 'descending' ? ' ▼' : ''}</span>
                     </button>
@@ -227,7 +226,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
                 return (
                   <tr key={r.key}>
                     {r.cells.map((cell, i) => (
-                      <CellView key={i} cell={cell} row={r} first={i === 0} onOpenFolder={() => dispatch({ type: 'openFolder', key: r.key })} />
+                      <CellView key={i} cell={cell} row={r} first={i === 0} onOpenFolder={() => { dispatch({ type: 'openFolder', key: r.key }); }} />
                     ))}
                     <td>{link ? <ExternalLink href={link.href} label={`${link.label}: ${name}`}>{link.label}</ExternalLink> : null}</td>
                   </tr>
@@ -241,9 +240,9 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           ) : null}
           {view.problem === 'invalid_next_link' ? <p class="notice">SharePoint sent a next-page link the app did not follow.</p> : null}
           <nav aria-label="Pages" class="pager">
-            <button type="button" disabled={!view.page.canPrevious} onClick={() => dispatch({ type: 'previous' })}>Previous</button>
+            <button type="button" disabled={!view.page.canPrevious} onClick={() => { dispatch({ type: 'previous' }); }}>Previous</button>
             <span>Page {view.page.number}</span>
-            <button type="button" disabled={!view.page.canNext} onClick={() => dispatch({ type: 'next' })}>Next</button>
+            <button type="button" disabled={!view.page.canNext} onClick={() => { dispatch({ type: 'next' }); }}>Next</button>
           </nav>
         </>
       )}

@@ -46,7 +46,7 @@ const signedIn: Record<string, Tokens> = {};
 async function viewer(who: 'alice' | 'bob' | 'carol' | 'gina', opts: { warm?: boolean } = {}): Promise<Viewer> {
   // The guest signs in against the inviting (resource) tenant.
   signedIn[who] ??= await signIn(run, who === 'gina' ? 'gina@fabrikam.com' : `${who}@contoso.com`, { tenant: 'contoso.com' });
-  let tokens = signedIn[who] as Tokens;
+  let tokens = signedIn[who];
   let broken = false;
   const calls = { resolver: 0, refreshes: 0, graph: 0, graphUrls: [] as string[] };
   const toSession = (t: Tokens): SessionToken => ({ accessToken: t.access_token, expiresAt: Date.now() + t.expires_in * 1000, graphBaseUrl: `${run.origin}/graph/v1.0` });
@@ -69,7 +69,7 @@ async function viewer(who: 'alice' | 'bob' | 'carol' | 'gina', opts: { warm?: bo
     session,
     fetch: (input, init) => {
       calls.graph++;
-      calls.graphUrls.push(String(input));
+      calls.graphUrls.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     },
     onRetry: (s) => retries.push(s),

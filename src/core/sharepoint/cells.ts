@@ -205,7 +205,7 @@ function personCell(name: string, row: TableRow, ctx: FormatContext): Cell {
           const p: PersonRef = { name: stripControls(label).trim() };
           if (typeof email === 'string' && email !== '') p.email = email;
           people.push(p);
-        } else if (entry['LookupId'] !== undefined) resolve(String(entry['LookupId']));
+        } else if (typeof entry['LookupId'] === 'string' || typeof entry['LookupId'] === 'number') resolve(String(entry['LookupId']));
       }
     }
     if (people.length === 0 && unresolved.length === 0) {

@@ -1,4 +1,4 @@
-import type { ColumnDefinition } from '@microsoft/microsoft-graph-types';
+import type { GraphColumnDefinition as ColumnDefinition } from './graph-shapes';
 
 /**
  * How a column's values are shown. `title` is a list's Title (links to the item), `fileName` a library's

@@ -300,7 +300,7 @@ function readPageSize(v: unknown, legacy: boolean, issues: Issues): PageSize {
     // Drafts allowed any size; snap to the nearest allowed one so paging never asks Graph for more than 100.
     if (v === undefined) return DEFAULT_PAGE_SIZE;
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
-      return PAGE_SIZES.reduce((best, s) => (Math.abs(s - v) < Math.abs(best - v) ? s : best), DEFAULT_PAGE_SIZE as PageSize);
+      return PAGE_SIZES.reduce<PageSize>((best, s) => (Math.abs(s - v) < Math.abs(best - v) ? s : best), DEFAULT_PAGE_SIZE);
     }
   }
   issues.add('pageSize', `must be one of ${PAGE_SIZES.join(', ')}`);

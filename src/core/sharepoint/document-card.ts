@@ -19,7 +19,7 @@ export interface DocumentCard {
 /** Builds the card from the drive item Graph returned for the configured document. */
 export function documentCard(driveItem: unknown, ctx: FormatContext, policy: HostPolicy): Result<DocumentCard> {
   const row = rowFromDriveItem(driveItem);
-  if (row === undefined || row.name === undefined) return refuse('invalid_response', 'SharePoint sent a document the app could not read.');
+  if (row?.name === undefined) return refuse('invalid_response', 'SharePoint sent a document the app could not read.');
   const isFolder = row.kind === 'folder';
   const card: DocumentCard = {
     name: row.name,

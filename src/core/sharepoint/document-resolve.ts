@@ -105,7 +105,7 @@ async function viaPath(
   const drives = await call({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/drives${queryString([['$select', 'id,name,webUrl']])}` });
   if (!drives.ok) return failed(drives.error, libraryName);
   const list = isRecord(drives.value) && Array.isArray(drives.value['value']) ? (drives.value['value'] as unknown[]).filter(isRecord) : [];
-  const drive = findHintedList(list as { id?: string | null; webUrl?: string | null }[], c);
+  const drive = findHintedList(list as Array<{ id?: string | null; webUrl?: string | null }>, c);
   const driveId = str(drive?.id);
   if (driveId === undefined) return fail('NOT_FOUND', `SharePoint couldn’t find ${libraryName} in ${c.sitePath}, or you can’t open it.`, { reason: GRAPH_REASONS.itemNotFound });
 

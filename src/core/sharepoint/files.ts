@@ -51,7 +51,7 @@ add('text', 'txt md log ini cfg');
 add('onenote', 'one onetoc2 onepkg');
 add('visio', 'vsd vsdx vsdm vss vssx vst vstx');
 
-const BY_MIME: [RegExp, FileIconKey][] = [
+const BY_MIME: Array<[RegExp, FileIconKey]> = [
   [/^application\/pdf$/, 'pdf'],
   [/^image\//, 'image'],
   [/^video\//, 'video'],

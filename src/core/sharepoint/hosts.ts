@@ -12,7 +12,7 @@ export interface HostPolicy {
 }
 
 /** Any `<tenant>.sharepoint.com`, nothing else: what every check uses until the admin's settings say more. */
-export const DEFAULT_HOST_POLICY: HostPolicy = Object.freeze({ allowedHosts: Object.freeze([]) as readonly string[] });
+export const DEFAULT_HOST_POLICY: HostPolicy = Object.freeze({ allowedHosts: Object.freeze([]) });
 
 // One LDH label in front of sharepoint.com: `contoso`, `contoso-my`. Deeper names (`a.b.sharepoint.com`)
 // are not tenants, and `xn--` labels are refused separately so a look-alike can't pass as a tenant.

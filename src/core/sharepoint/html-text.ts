@@ -60,7 +60,7 @@ export function htmlToText(html: string): string {
 /** Decodes HTML character references; invalid or control code points are dropped. */
 export function decodeEntities(text: string): string {
   return text.replace(/&(#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,9});/gi, (whole, ref: string) => {
-    if (ref[0] !== '#') return ENTITIES[ref.toLowerCase()] ?? whole;
+    if (!ref.startsWith('#')) return ENTITIES[ref.toLowerCase()] ?? whole;
     const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
     if (!Number.isFinite(code) || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
     if ((code < 0x20 && code !== 0x0a && code !== 0x09) || (code >= 0x7f && code < 0xa0)) return '';

@@ -41,7 +41,7 @@ export interface ListItemsQuery {
 /** `GET /sites/{s}/lists/{l}/items?$expand=fields($select=…)&$top=N[&$orderby][&$filter]`. */
 export function listItemsRequest(q: ListItemsQuery): GraphRequest {
   const fields = [...new Set(q.columns.map((c) => fieldName(c.name)))];
-  const params: [string, string][] = [
+  const params: Array<[string, string]> = [
     ['$select', ITEM_SELECT],
     ['$expand', `fields($select=${fields.join(',')})`],
     ['$top', String(q.pageSize)],
@@ -77,7 +77,7 @@ export function driveChildrenRequest(q: DriveChildrenQuery): GraphRequest {
     : q.folder.path !== undefined && q.folder.path !== ''
       ? `${base}/root:/${encodePath(q.folder.path)}:/children`
       : `${base}/root/children`;
-  const params: [string, string][] = [
+  const params: Array<[string, string]> = [
     ['$select', DRIVE_SELECT],
     ['$expand', driveExpand(q.columns)],
     ['$top', String(q.pageSize)],
@@ -91,7 +91,7 @@ export function driveChildrenRequest(q: DriveChildrenQuery): GraphRequest {
  * search in v1.0); the view model keeps only results under the configured folder.
  */
 export function driveSearchRequest(q: { drive: DriveRef; text: string; pageSize: number }): GraphRequest {
-  const params: [string, string][] = [
+  const params: Array<[string, string]> = [
     ['$select', DRIVE_SELECT],
     ['$expand', 'thumbnails'],
     ['$top', String(q.pageSize)],

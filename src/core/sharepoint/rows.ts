@@ -1,4 +1,4 @@
-import type { DriveItem, IdentitySet, ListItem } from '@microsoft/microsoft-graph-types';
+import type { GraphDriveItem as DriveItem, GraphIdentitySet as IdentitySet, GraphListItem as ListItem } from './graph-shapes';
 import { isRecord, nonEmptyString as str } from '../guards';
 import { ok, refuse, type Result } from './result';
 
@@ -37,12 +37,10 @@ const httpsOnly = (v: unknown): string | undefined => {
 };
 
 function person(set: IdentitySet | null | undefined): PersonRef | undefined {
-  // SharePoint also sends `group` identities, which the typings don't list.
-  const loose = set as (IdentitySet & { group?: IdentitySet['user'] }) | null | undefined;
-  const id = loose?.user ?? loose?.group ?? loose?.application ?? undefined;
+  const id = set?.user ?? set?.group ?? set?.application ?? undefined;
   const name = str(id?.displayName);
   if (name === undefined) return undefined;
-  const email = str((id as { email?: unknown } | undefined)?.email);
+  const email = str(id?.email);
   return email === undefined ? { name } : { name, email };
 }
 
@@ -52,7 +50,7 @@ export function rowFromListItem(raw: unknown): TableRow | undefined {
   const item = raw as ListItem;
   const key = str(item.id);
   if (key === undefined) return undefined;
-  const fields = isRecord(item.fields) ? (item.fields as Record<string, unknown>) : {};
+  const fields = isRecord(item.fields) ? (item.fields) : {};
   const isFolder = item.contentType?.name === 'Folder' || fields['ContentType'] === 'Folder';
   const row: TableRow = { key, kind: isFolder ? 'folder' : 'item', fields };
   assign(row, 'webUrl', httpsOnly(item.webUrl));
@@ -67,7 +65,7 @@ export function rowFromDriveItem(raw: unknown): TableRow | undefined {
   const item = raw as DriveItem;
   const key = str(item.id);
   if (key === undefined) return undefined;
-  const listFields = isRecord(item.listItem?.fields) ? (item.listItem?.fields as Record<string, unknown>) : {};
+  const listFields = isRecord(item.listItem?.fields) ? item.listItem.fields : {};
   const fields: Record<string, unknown> = { ...listFields };
   if (str(item.name) !== undefined) fields['FileLeafRef'] = item.name;
   if (str(item.lastModifiedDateTime) !== undefined) fields['Modified'] = item.lastModifiedDateTime;

@@ -183,7 +183,7 @@ export function retryDelay(retryAfter: string | null | undefined, attempt: numbe
       if (!Number.isNaN(at)) ms = at - now;
     }
   }
-  if (ms === undefined) ms = 2 ** Math.max(0, Math.min(attempt, 6)) * 1000;
+  ms ??= 2 ** Math.max(0, Math.min(attempt, 6)) * 1000;
   return Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, ms));
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnDefinition } from '@microsoft/microsoft-graph-types';
+import type { GraphColumnDefinition as ColumnDefinition } from './graph-shapes';
 import { cellSortKey, formatCell, type Cell, type FormatContext } from './cells';
 import { pickableColumns, reconcileColumns, type ColumnRef } from './columns';
 import type { ListMacroConfig, SortSpec } from './config';
@@ -209,7 +209,7 @@ function evict(pages: PageSlot[], current: number, max: number): PageSlot[] {
 function openFolder(s: TableState, key: string): TableState {
   if (s.source.kind !== 'library' || s.pending !== null) return s;
   const row = s.pages[s.pageIndex]?.rows?.find((r) => r.key === key);
-  if (row === undefined || row.kind !== 'folder' || row.driveItemId === undefined || row.name === undefined) return s;
+  if (row?.kind !== 'folder' || row.driveItemId === undefined || row.name === undefined) return s;
   const here = currentFolder(s);
   let crumbs: Crumb[];
   if (s.search === '') {
@@ -225,7 +225,7 @@ function openFolder(s: TableState, key: string): TableState {
 function crumbsFromSearch(s: TableState, row: TableRow): Crumb[] {
   const top = s.crumbs[0] as Crumb;
   const parent = drivePath(row.parentPath);
-  const target: Crumb = { name: row.name as string, id: row.driveItemId as string };
+  const target: Crumb = { name: row.name as string, id: row.driveItemId };
   if (parent === undefined) return [top, target];
   const full = parent === '' ? target.name : `${parent}/${target.name}`;
   target.path = full;

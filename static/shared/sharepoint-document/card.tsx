@@ -29,7 +29,7 @@ export function DocumentCardView({ card }: { card: DocumentCard }) {
         {links.length > 0 && (
           <p class="doc-links">
             {links.map((l) => (
-              <a key={l.kind} href={l.href} target="_blank" rel="noopener noreferrer" onClick={(e) => open(e, l.href)}>
+              <a key={l.kind} href={l.href} target="_blank" rel="noopener noreferrer" onClick={(e) => { open(e, l.href); }}>
                 {l.label}
               </a>
             ))}

@@ -69,7 +69,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
     const out: Record<string, BatchResult> = {};
     let pending: Record<string, GraphRequest> = { ...parts };
     for (let attempt = 0; ; attempt++) {
-      const res = await send<unknown>({ method: 'POST', path: '/$batch', body: batchBody(pending) }, opts);
+      const res = await send({ method: 'POST', path: '/$batch', body: batchBody(pending) }, opts);
       if (!res.ok) return res;
       const parsed = parseBatchResponse(res.value);
       if (!parsed.ok) return parsed;
@@ -124,7 +124,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
   async function firstPaint(s: TableState, opts: SendOptions = {}): Promise<{ state: TableState; list?: ListInfo; error?: AppErrorBody }> {
     const b = firstPaintBatch(s);
     if (b === undefined) return { state: s };
-    const requests = Object.fromEntries(b.body.requests.map((r) => [r.id, { method: r.method, path: r.url, ...(r.headers ? { headers: r.headers } : {}) } as GraphRequest]));
+    const requests = Object.fromEntries(b.body.requests.map((r) => [r.id, { method: r.method, path: r.url, ...(r.headers ? { headers: r.headers } : {}) }]));
     const res = await batch(requests, opts);
     if (!res.ok) return { state: reduceTable(s, { type: 'failed', seq: b.seq }), error: res.error };
     const parts = res.value;
@@ -133,7 +133,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
     const list = toListInfo(parts[FIRST_PAINT_IDS.list]?.body);
     let state = s;
     const cols = parts[FIRST_PAINT_IDS.columns];
-    if (cols !== undefined && cols.status === 200 && isRecord(cols.body) && Array.isArray(cols.body['value'])) {
+    if (cols?.status === 200 && isRecord(cols.body) && Array.isArray(cols.body['value'])) {
       state = reduceTable(state, { type: 'columns', definitions: cols.body['value'] as ColumnDefinition[] });
     }
     const page = parts[FIRST_PAINT_IDS.page];
@@ -157,7 +157,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
     };
     const out: ListInfo[] = [];
     for (let i = 0; req !== undefined && i < MAX_LIST_PAGES; i++) {
-      const res: Result<unknown> = await send<unknown>(req);
+      const res: Result<unknown> = await send(req);
       if (!res.ok) return res;
       const body: Record<string, unknown> = isRecord(res.value) ? res.value : {};
       for (const raw of Array.isArray(body['value']) ? body['value'] : []) {
@@ -166,7 +166,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
         if (l !== undefined) out.push(l);
       }
       const link: unknown = body['@odata.nextLink'];
-      const next: ReturnType<typeof nextLinkRequest> | undefined = link === undefined || graphBase() === undefined ? undefined : nextLinkRequest(link, req, graphBase() as string);
+      const next: ReturnType<typeof nextLinkRequest> | undefined = link === undefined || graphBase() === undefined ? undefined : nextLinkRequest(link, req, graphBase());
       req = next?.ok ? next.value : undefined;
     }
     return { ok: true, value: out.sort((a, b) => a.displayName.localeCompare(b.displayName)) };
@@ -174,7 +174,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
 
   /** The list's column definitions (for the column picker). */
   async function columns(siteId: string, listId: string): Promise<Result<ColumnDefinition[]>> {
-    const res = await send<unknown>({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/lists/${encodeSegment(listId)}/columns` });
+    const res = await send({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/lists/${encodeSegment(listId)}/columns` });
     if (!res.ok) return res;
     const v = isRecord(res.value) ? res.value['value'] : undefined;
     return { ok: true, value: Array.isArray(v) ? (v as ColumnDefinition[]) : [] };
@@ -182,7 +182,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
 
   /** A library's drive id, stored so the viewer addresses the drive directly. */
   async function driveId(siteId: string, listId: string): Promise<Result<string | undefined>> {
-    const res = await send<unknown>({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/lists/${encodeSegment(listId)}/drive${queryString([['$select', 'id']])}` });
+    const res = await send({ method: 'GET', path: `/sites/${encodeSegment(siteId)}/lists/${encodeSegment(listId)}/drive${queryString([['$select', 'id']])}` });
     if (!res.ok) return res;
     return { ok: true, value: isRecord(res.value) ? str(res.value['id']) : undefined };
   }

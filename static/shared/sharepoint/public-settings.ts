@@ -24,8 +24,12 @@ export function usePublicSettings(): PublicSettingsState {
   useLayoutEffect(() => {
     let live = true;
     void request.then(
-      (r) => live && setState(r.ok ? { kind: 'ready', settings: r.value } : { kind: 'failed', error: r.error }),
-      () => live && setState({ kind: 'failed', error: { code: 'INTERNAL', message: 'The app’s settings could not be read. Reload the page to try again.' } }),
+      (r) => {
+        if (live) setState(r.ok ? { kind: 'ready', settings: r.value } : { kind: 'failed', error: r.error });
+      },
+      () => {
+        if (live) setState({ kind: 'failed', error: { code: 'INTERNAL', message: 'The app’s settings could not be read. Reload the page to try again.' } });
+      },
     );
     return () => {
       live = false;
