@@ -81,6 +81,7 @@ const BY_REASON = {
   rule_paused_target_gone: 'Paused: the Teams channel or chat no longer exists. Take the rule over and pick another.',
   rule_paused_owner_left: 'Paused: the rule’s owner left (their Atlassian account was closed, or they deleted their data). A project admin can take the rule over.',
   daily_cap: 'Not sent: Teams lets an app post at most 3,000 messages a day in one channel, and this channel reached it. Use Resend tomorrow.',
+  teams_wait: 'Not sent: Microsoft asked the app to wait longer than 15 minutes (Teams’ daily limit for the channel, or heavy throttling). Use Resend later.',
   send_gave_up: 'Not sent: Microsoft 365 kept failing, so the app stopped trying. Use Resend to try again.',
   // automations: To Do → Jira
   todo_task_not_found: 'That task is not in your Microsoft To Do (any more).',

@@ -15,13 +15,15 @@ export const TEAMS_CHANNEL_DAILY_CAP = 3000;
 export const CAP_MARGIN = 50;
 /** Tries per message for failures that are not throttling (Forge retries async events at most a few times too). */
 export const MAX_ATTEMPTS = 5;
+/** Tries per message while Microsoft throttles (each waits as long as Retry-After says). */
+export const MAX_THROTTLED_ATTEMPTS = 10;
 /** `delayInSeconds` of an async event is at most 900 (RESEARCH §3.3). */
 export const MAX_DELAY_SECONDS = 900;
 
 export type FailureVerdict =
   | { action: 'pause'; reason: PauseReason }
   | { action: 'retry'; afterSeconds: number }
-  | { action: 'give_up' };
+  | { action: 'give_up'; reason?: 'teams_wait' };
 
 export function onSendFailure(error: AppErrorBody, attempt: number): FailureVerdict {
   switch (error.code) {
@@ -34,8 +36,12 @@ export function onSendFailure(error: AppErrorBody, attempt: number): FailureVerd
       return { action: 'pause', reason: 'owner_not_member' };
     case 'NOT_FOUND':
       return { action: 'pause', reason: 'target_gone' };
-    case 'THROTTLED':
-      return { action: 'retry', afterSeconds: Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30))) };
+    case 'THROTTLED': {
+      const after = Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30));
+      // Teams answers its daily cap with a Retry-After until the next UTC day: not worth a queue of retries.
+      if (after > MAX_DELAY_SECONDS || attempt + 1 >= MAX_THROTTLED_ATTEMPTS) return { action: 'give_up', reason: 'teams_wait' };
+      return { action: 'retry', afterSeconds: after };
+    }
     case 'MS_UNAVAILABLE':
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':

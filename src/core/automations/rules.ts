@@ -311,7 +311,7 @@ export function rulesService(d: RulesDeps) {
       const entry = await record({ ...base, outcome: 'retrying', code: error.code, ...(error.reason ? { reason: error.reason } : {}) });
       return { outcome: 'retry', afterSeconds: verdict.afterSeconds, entry };
     }
-    const words = attempt > 0 ? { code: 'MS_UNAVAILABLE', reason: 'send_gave_up' } : { code: error.code, ...(error.reason ? { reason: error.reason } : {}) };
+    const words = verdict.reason ? { code: 'THROTTLED', reason: verdict.reason } : attempt > 0 ? { code: 'MS_UNAVAILABLE', reason: 'send_gave_up' } : { code: error.code, ...(error.reason ? { reason: error.reason } : {}) };
     return { outcome: 'failed', entry: await record({ ...base, outcome: 'failed', ...words }) };
   }
 

@@ -213,6 +213,16 @@ describe('rules: Jira changes become Teams messages, as the owner', () => {
     expect(h.graph.posts).toHaveLength(0);
   });
 
+  it('gives up when Teams asks to wait hours (its own daily cap), and says so', async () => {
+    const h = harness();
+    await withRule(h);
+    h.graph.failNext.push({ status: 'throttled', retryAfterSeconds: 6 * 3600 });
+    await h.rules.onJiraEvent(toDone());
+    expect(h.pushed).toHaveLength(0);
+    const entry = value(await h.rules.view(ALICE, PROJECT)).rules[0]?.log[0];
+    expect(entry?.message).toContain('wait longer than 15 minutes');
+  });
+
   it('does nothing while the feature is off', async () => {
     const h = harness();
     await withRule(h);
