@@ -1,4 +1,5 @@
 import { calendarRoutes } from './calendar/routes';
+import { chatRoutes } from './chats';
 import { outlookRoutes } from './outlook';
 import { driveRoutes } from './sharepoint/drive-routes';
 import { shareRoutes } from './sharepoint/share-routes';
@@ -11,6 +12,6 @@ import { userRoutes } from './users';
 
 export const graphRoutes: readonly Route[] = [
   ...userRoutes, ...siteRoutes, ...driveRoutes, ...shareRoutes,
-  // Ahead of outlook/calendar.ts, whose older calendar reads they replace.
-  ...calendarRoutes, ...outlookRoutes, ...teamsRoutes, ...channelRoutes, ...todoRoutes,
+  // Ahead of outlook/calendar.ts and teams.ts, whose older calendar and chat reads they replace.
+  ...calendarRoutes, ...chatRoutes, ...outlookRoutes, ...teamsRoutes, ...channelRoutes, ...todoRoutes,
 ];

@@ -55,7 +55,8 @@ const idOf = (ev: CalendarEvent, immutable: boolean): string => (immutable ? ev.
 export const renderEvent = (ev: CalendarEvent, view: EventView): Json => {
   const { prefs } = view;
   const id = idOf(ev, prefs.immutableIds);
-  const html = String((ev.resource['body'] as { content?: unknown } | undefined)?.content ?? '');
+  const stored = (ev.resource['body'] as { content?: unknown } | undefined)?.content;
+  const html = typeof stored === 'string' ? stored : '';
   const time = (ms: number): Json => ev.isAllDay
     ? { dateTime: outlookDateTime(wallClockMs(ms, ev.zone.iana)), timeZone: prefs.zone.name }
     : dateTimeTimeZone(ms, prefs.zone);
