@@ -118,7 +118,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
   const services: LocalService[] = [microsoft];
   // Change notifications fall due on the host clock too: a clock jump delivers (and redelivers) what is due inside it.
-  clock.onAdvance(({ target, moveTo }) => microsoft.emulator.subscriptions.runDue(target, moveTo));
+  clock.onAdvance((step) => microsoft.emulator.subscriptions.runDue(step.target, (at) => step.moveTo(at)));
 
   const buildDir = join(opts.dataDir, 'build');
   await bundleApp(manifest, buildDir);

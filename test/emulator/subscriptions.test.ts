@@ -4,6 +4,9 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { graphFetch, type Running, signIn, startEmulator, type Tokens } from './support';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+type Json = any;
+
 type Notification = { subscriptionId: string; clientState: string | null; changeType?: string; resource?: string; resourceData?: { id: string }; lifecycleEvent?: string; tenantId: string; subscriptionExpirationDateTime: string };
 
 /** A webhook receiver: answers the validation handshake, records notifications; its behaviour is set per test. */
@@ -19,7 +22,7 @@ const receiver = () => {
       tokens.push(token);
       return c.text(mode.wrongEcho ? 'nope' : token, 200, { 'content-type': 'text/plain' });
     }
-    const body = (await c.req.json()) as { value: Notification[] };
+    const body = await c.req.json<{ value: Notification[] }>();
     const n = seen++;
     got.push({ path: new URL(c.req.url).pathname, body });
     if (n < mode.slowFirst) await new Promise((r) => setTimeout(r, 3200));
@@ -51,7 +54,7 @@ const call = (who: string, path: string, init: RequestInit = {}) => graphFetch(r
 const send = (who: string, method: string, path: string, body?: unknown) => call(who, path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 const control = async (path: string, body?: unknown) => {
   const res = await run.emu.automationControl.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 };
 const now = () => Date.now() + run.clock.offsetMs;
 /** Moves the emulator's clock, delivering what falls due on the way, as the host's clock does. */

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, tokenRequest, type Tokens } from './support';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+type Json = any;
+
 const TEAM = '7d2e4f10-5a6b-4c8d-9e0f-1a2b3c4d5e60';
 const GENERAL = '19:7d2e4f105a6b4c8d9e0f1a2b3c4d5e60@thread.tacv2';
 const LEADS = '19:leads000phoenix000000000000002@thread.tacv2';
@@ -14,7 +17,7 @@ const post = (who: string, path: string, body: unknown) => call(who, path, { met
 const channelPath = (channel: string) => `/teams/${TEAM}/channels/${encodeURIComponent(channel)}/messages`;
 const control = async (path: string, body?: unknown) => {
   const res = await run.emu.automationControl.request(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 };
 
 beforeAll(async () => {

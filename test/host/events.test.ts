@@ -2,6 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+type Json = any;
+
 const ALICE = '557058:a11ce000-0000-4000-8000-000000000001';
 const APP_ACCOUNT = '557058:f0a9e000-0000-4000-8000-00000000a990';
 
@@ -12,7 +15,7 @@ const APP_ACCOUNT = '557058:f0a9e000-0000-4000-8000-00000000a990';
  */
 describe('local Forge host: product-event triggers', () => {
   let host: TestHost;
-  const values = async (): Promise<Record<string, any>> => (await host.state()).storage.values;
+  const values = async (): Promise<Record<string, Json>> => (await host.state()).storage.values;
   const counters = async (key: string) => (await host.state()).events.triggers[key];
   const drain = async () => expect((await host.control('events/drain')).status).toBe(200);
   const probe = async (input: Record<string, unknown>) => {
@@ -22,7 +25,7 @@ describe('local Forge host: product-event triggers', () => {
   };
   const enableFor = (projects: string[]) => probe({ action: 'setProperty', key: 'automations', value: { projects } });
   const editAs = (as: string, key: string, fields: Record<string, unknown>) => host.control(`jira/issues/${key}`, { as, fields });
-  const deliveries = (v: Record<string, any>, module: string) =>
+  const deliveries = (v: Record<string, Json>, module: string) =>
     Object.entries(v).filter(([k]) => k.startsWith(`count:${module}:`)).reduce((n, [, c]) => n + (c as number), 0);
 
   beforeAll(async () => {

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+type Json = any;
+
 /**
  * The async events queue as the app meets it through the real @forge/events 3.0.8: pushes, consumers (resolver and
  * plain forms), delays and InvocationError retries on the host clock, job stats, cancel, and the SDK errors for
@@ -9,7 +12,7 @@ import { ROOT, startTestHost, type TestHost } from '../support/host';
  */
 describe('local Forge host: async events queue', () => {
   let host: TestHost;
-  const values = async (): Promise<Record<string, any>> => (await host.state()).storage.values;
+  const values = async (): Promise<Record<string, Json>> => (await host.state()).storage.values;
   const drain = async () => expect((await host.control('events/drain')).status).toBe(200);
   const advance = (advanceSeconds: number) => host.control('clock', { advanceSeconds });
   const probe = async (input: Record<string, unknown>) => {

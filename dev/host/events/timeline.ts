@@ -37,8 +37,8 @@ export function createTimeline(clock: HostClock, maxConcurrent: number) {
     running++;
     if (t.concurrency) runningByKey.set(t.concurrency.key, (runningByKey.get(t.concurrency.key) ?? 0) + 1);
     const gen = generation;
-    return t
-      .run()
+    return Promise.resolve()
+      .then(() => t.run())
       .catch(() => undefined)
       .finally(() => {
         if (gen !== generation) return;
@@ -68,11 +68,12 @@ export function createTimeline(clock: HostClock, maxConcurrent: number) {
   }
 
   // A clock jump runs what falls due inside it, earliest first, each at its own instant, before the jump completes.
-  clock.onAdvance(async ({ target, moveTo }) => {
+  clock.onAdvance(async (step) => {
+    const { target } = step;
     for (;;) {
       const next = waiting.filter((t) => t.dueAt <= target && t.dueAt > clock.now()).sort((a, b) => a.dueAt - b.dueAt)[0];
       if (!next) break;
-      moveTo(next.dueAt);
+      step.moveTo(next.dueAt);
       pump();
       await idle();
     }

@@ -51,7 +51,7 @@ const newMessage = (ctx: RouteContext, where: { chatId?: string; teamId?: string
   const content = input?.body?.content;
   const contentType = input?.body?.contentType ?? 'text';
   if (typeof content !== 'string' || content.trim() === '') throw badRequest('The message body content is required.');
-  if (contentType !== 'text' && contentType !== 'html') throw badRequest(`Requested value '${String(contentType)}' was not found in the bodyType enumeration.`);
+  if (contentType !== 'text' && contentType !== 'html') throw badRequest(`Requested value '${JSON.stringify(contentType)}' was not found in the bodyType enumeration.`);
   const now = ctx.env.now();
   const id = String(now) + randomBytes(2).readUInt16BE(0).toString().padStart(5, '0');
   const p = ctx.caller.principal;

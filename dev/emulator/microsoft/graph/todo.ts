@@ -76,7 +76,7 @@ function linkedResource(raw: unknown): Json {
   if (typeof r.applicationName !== 'string' || r.applicationName === '') throw badBody("The 'applicationName' property of a linkedResource is required.");
   if (r.webUrl !== undefined && typeof r.webUrl !== 'string') throw badBody("The 'webUrl' property of a linkedResource is a string.");
   return {
-    id: stableGuid('linked', String(r.applicationName), String(r.externalId ?? ''), randomBytes(8).toString('hex')),
+    id: stableGuid('linked', r.applicationName, JSON.stringify(r.externalId ?? ''), randomBytes(8).toString('hex')),
     webUrl: r.webUrl ?? null, applicationName: r.applicationName, displayName: r.displayName ?? null, externalId: r.externalId ?? null,
   };
 }
