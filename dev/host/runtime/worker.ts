@@ -10,7 +10,7 @@ import type { HostToWorker, RuntimeInit, WorkerToHost } from './protocol';
 
 const require = createRequire(import.meta.url);
 const send = (m: WorkerToHost) => process.send?.(m);
-const als = new AsyncLocalStorage<{ id: string; runtime: Record<string, unknown> }>();
+const als = new AsyncLocalStorage<{ id: string; runtime: Record<string, unknown>; egress: { used: number; limit: number } }>();
 const nativeFetch = globalThis.fetch;
 
 // --- __forge_fetch__: product, KVS and platform calls go to the host over IPC -------------------
@@ -49,14 +49,82 @@ const allowed: string[] = JSON.parse(process.env.FORGE_LOCAL_EGRESS ?? '[]');
 const { EgressFilteringService } = require('@forge/egress') as typeof import('@forge/egress');
 const egress = new EgressFilteringService(allowed);
 
-globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (!egress.isValidUrl(url)) {
-    const { ExternalEndpointNotAllowedError } = require('@forge/api') as typeof import('@forge/api');
-    throw new ExternalEndpointNotAllowedError(url);
-  }
-  return nativeFetch(input, init);
+const refuse = (url: string): never => {
+  const { ExternalEndpointNotAllowedError } = require('@forge/api') as typeof import('@forge/api');
+  throw new ExternalEndpointNotAllowedError(url);
 };
+
+/**
+ * limits-invocation: "Egress requests | 100 per runtime minute (rounded up) | Number of network requests per
+ * invocation, excluding those made using requestJira or requestConfluence" (a 25 s or 55 s function: 100).
+ */
+function countEgress(url: string): void {
+  const budget = als.getStore()?.egress;
+  if (!budget) return;
+  budget.used++;
+  if (budget.used > budget.limit) throw new Error(`Egress request limit exceeded: at most ${budget.limit} network requests per invocation (${url}).`);
+}
+
+const MAX_REDIRECTS = 20;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Every hop is checked, not only the first: a redirect from an allowed host to one the manifest does not list
+ * fails as the first request would (Forge's egress control sees each request the function's runtime makes).
+ */
+globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+  const first = input instanceof Request ? input : undefined;
+  let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (!egress.isValidUrl(url)) refuse(url);
+  countEgress(url);
+  const mode = init?.redirect ?? first?.redirect ?? 'follow';
+  if (mode !== 'follow') return nativeFetch(input, init);
+  let method = (init?.method ?? first?.method ?? 'GET').toUpperCase();
+  const headers = new Headers(init?.headers ?? first?.headers);
+  let body: ArrayBuffer | string | undefined =
+    init?.body == null ? (first && method !== 'GET' && method !== 'HEAD' ? await first.clone().arrayBuffer() : undefined) : typeof init.body === 'string' ? init.body : await new Response(init.body as ConstructorParameters<typeof Response>[0]).arrayBuffer();
+  for (let hops = 0; ; hops++) {
+    const res = await nativeFetch(url, { ...init, method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal: init?.signal ?? first?.signal ?? null });
+    const location = res.headers.get('location');
+    if (!REDIRECT.has(res.status) || !location) return res;
+    if (hops >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+    url = new URL(location, url).href;
+    if (!egress.isValidUrl(url)) refuse(url);
+    countEgress(url);
+    // The fetch standard's method rewrite: 303 → GET, and 301/302 turn POST into GET.
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = method === 'HEAD' ? 'HEAD' : 'GET';
+      body = undefined;
+      headers.delete('content-type');
+      headers.delete('content-length');
+    }
+    await res.body?.cancel();
+  }
+};
+
+/**
+ * Clients other than fetch: `http(s).request` and `http(s).get` to a host the manifest does not list throw the
+ * same error, loudly, instead of quietly reaching the network.
+ */
+function targetOf(args: unknown[], protocol: 'http:' | 'https:'): string {
+  const [a, b] = args;
+  if (typeof a === 'string') return new URL(a).href;
+  if (a instanceof URL) return a.href;
+  const o = { ...(a && typeof a === 'object' ? a : {}), ...(b && typeof b === 'object' && typeof b !== 'function' ? b : {}) } as { protocol?: string; hostname?: string; host?: string; port?: number | string; path?: string };
+  const host = o.hostname ?? (o.host ?? 'localhost').replace(/:\d+$/, '');
+  return `${o.protocol ?? protocol}//${host}${o.port ? `:${o.port}` : ''}${o.path ?? '/'}`;
+}
+for (const [mod, protocol] of [[require('node:http'), 'http:'], [require('node:https'), 'https:']] as const) {
+  for (const name of ['request', 'get'] as const) {
+    const original = (mod as Record<string, (...a: unknown[]) => unknown>)[name] as (...a: unknown[]) => unknown;
+    (mod as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      const url = targetOf(args, protocol);
+      if (!egress.isValidUrl(url)) refuse(url);
+      countEgress(url);
+      return original.apply(this, args);
+    };
+  }
+}
 
 // --- invocations -------------------------------------------------------------------------------
 const bundles = new Map<string, Record<string, unknown>>();
@@ -97,7 +165,8 @@ process.on('message', (m: HostToWorker) => {
   if (m.type !== 'invoke') return;
   clockOffsetMs = m.clockOffsetMs;
   const runtime = runtimeFor(m.runtime, RealDate.now() + m.timeoutMs);
-  void als.run({ id: m.id, runtime }, async () => {
+  const egressLimit = 100 * Math.max(1, Math.ceil(m.timeoutMs / 60_000));
+  void als.run({ id: m.id, runtime, egress: { used: 0, limit: egressLimit } }, async () => {
     try {
       const value = await resolveHandler(m.handler)(m.event, m.context);
       send({ type: 'result', id: m.id, ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });
