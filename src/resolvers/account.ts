@@ -6,7 +6,7 @@ import { failWith, ok, type Result } from '../core/result';
 import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
-import { shareStore } from '../adapters/forge/share-store';
+import { hasShares } from '../adapters/forge/share-store';
 
 /** Modules that exist for one feature: a switched-off feature gets no tokens there. */
 const MODULE_FEATURE: Record<string, FeatureKey> = {
@@ -41,7 +41,7 @@ export function connectFeature(payload: unknown): FeatureKey | undefined | null 
 async function sharedItemsNeed(s: Services, accountId: string): Promise<FeatureKey | undefined> {
   const { features } = await s.settings.current();
   if (!features['share.mail'] && !features['share.conversation']) return undefined;
-  return (await shareStore.bySharer(accountId)).length > 0 ? 'share.mail' : undefined;
+  return (await hasShares(accountId)) ? 'share.mail' : undefined;
 }
 
 export async function myRecords(accountId: string): Promise<Result<MyRecords>> {

@@ -44,3 +44,7 @@ export const shareStore: ShareStore = {
   put: (share) => guardStorage(() => entity().set(keys.share(share.shareId), share)),
   delete: (shareId) => guardStorage(() => entity().delete(keys.share(shareId))),
 };
+
+/** Whether the account shared anything (one query of one result). */
+export const hasShares = (accountId: string): Promise<boolean> =>
+  guardStorage(async () => (await entity().query().index('by-sharer', { partition: [accountId] }).limit(1).getMany()).results.length > 0);
