@@ -4,6 +4,7 @@ import type { FeedInput, FeedSettings, FeedsPage, FeedView, PersonName, UrlView 
 import { defaultFeedInput, DESCRIPTION_PARTS, SYSTEM_DATE_FIELDS, type DescriptionPart } from '../../src/core/feeds/model';
 import { call } from '../shared/invoke';
 import { mountWithContext } from '../shared/mount';
+import { ProjectSettingsTabs } from '../shared/project-settings';
 import type { ViewContext } from '../shared/context';
 import '../admin/admin.css';
 import './feeds.css';
@@ -357,4 +358,4 @@ function AllAddresses() {
 
 // Asks the product for its design tokens and colour mode; the CSS has fallbacks for both.
 void theme.enable().catch(() => undefined);
-mountWithContext((ctx) => <App ctx={ctx} />);
+mountWithContext((ctx) => <ProjectSettingsTabs ctx={ctx}><App ctx={ctx} /></ProjectSettingsTabs>);

@@ -6,6 +6,7 @@ import { AccountControl } from '../shared/account-control';
 import { MyData } from '../shared/my-data';
 import { SharingSection } from '../shared/sharing/section';
 import { useSignOutWarning } from '../shared/sharing/sign-out';
+import { TodoSlot } from '../shared/todo/slot';
 
 /** The issue id from the product's context: display only, every resolver checks it with Jira. */
 const issueIdOf = (ctx: ViewContext): string | undefined => {
@@ -30,6 +31,7 @@ function IssuePanel({ ctx }: { ctx: ViewContext }) {
       <AccountControl state={account.state} onConnect={account.connect} onSignOut={warning.onSignOut} footer={<MyData account={account} />} />
       {warning.dialog}
       <SharingSection key={version} issueId={issueIdOf(ctx)} account={account} />
+      <TodoSlot key={`todo-${String(version)}`} issueId={issueIdOf(ctx)} account={{ ...account, connected: account.state.kind === 'connected' }} />
     </section>
   );
 }

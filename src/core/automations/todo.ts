@@ -43,6 +43,8 @@ export interface LinkView {
 
 export interface TodoPanelView {
   enabled: boolean;
+  /** The issue as Jira shows it to the caller now (for a new task's title and link; not stored). */
+  issue: { key: string; summary: string; url: string };
   links: LinkView[];
   /** Jira, asked as the viewer: may they transition this issue (completion moves it only then)? */
   mayTransition: boolean;
@@ -122,9 +124,10 @@ export function todoService(d: TodoDeps) {
 
   async function panel(caller: string, issueId: string): Promise<Result<TodoPanelView>> {
     if (!JIRA_ID.test(issueId)) return failWith('NOT_FOUND', 'issue_hidden');
+    // Every issue panel asks: with the feature off it costs one settings read and nothing else.
+    if (!(await d.enabled())) return failWith('FEATURE_OFF', 'feature_off:automations');
     const issue = await d.jira.issue(live(caller), issueId);
     if (!issue.ok) return issue;
-    const enabled = await d.enabled();
     const [links, may, mapping] = await Promise.all([
       d.store.linksOfIssue(issueId).then((all) => all.filter((l) => l.accountId === caller)),
       d.jira.mayTransition(live(caller), issueId),
@@ -133,8 +136,8 @@ export function todoService(d: TodoDeps) {
     const views: LinkView[] = [];
     for (const l of links.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
       const sub = await d.store.getSubscription(l.subId);
-      const watching = enabled && sub?.status === 'active';
-      const problem = !enabled ? messageFor('FEATURE_OFF') : sub?.status === 'failed' ? (sub.problem?.code === 'MS_SIGN_IN_REQUIRED' ? messageFor('MS_SIGN_IN_REQUIRED', 'todo_signed_out') : messageFor('MS_UNAVAILABLE', 'todo_watch_failed')) : undefined;
+      const watching = sub?.status === 'active';
+      const problem = sub?.status === 'failed' ? (sub.problem?.code === 'MS_SIGN_IN_REQUIRED' ? messageFor('MS_SIGN_IN_REQUIRED', 'todo_signed_out') : messageFor('MS_UNAVAILABLE', 'todo_watch_failed')) : undefined;
       const words = l.last ? outcomeWords(l.last) : undefined;
       views.push({
         linkId: l.linkId,
@@ -146,7 +149,7 @@ export function todoService(d: TodoDeps) {
         ...(l.last ? { last: { at: l.last.at, outcome: l.last.outcome, ...(l.last.status ? { status: l.last.status } : {}), ...(words ? { message: words } : {}) } } : {}),
       });
     }
-    return ok({ enabled, links: views, mayTransition: may.ok && may.value, ...(mapping?.completed ? { completedStatus: mapping.completed.name } : {}) });
+    return ok({ enabled: true, issue: { key: issue.value.key, summary: issue.value.summary, url: issue.value.url }, links: views, mayTransition: may.ok && may.value, ...(mapping?.completed ? { completedStatus: mapping.completed.name } : {}) });
   }
 
   /** Links a task the caller created or picked in their own To Do (checked with Graph as them). */
