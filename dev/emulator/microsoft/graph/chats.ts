@@ -2,7 +2,7 @@ import { type Chat, GRAPH_BASE, type HostedContent } from '../data/chats';
 import { admitTeamsRequest } from './chats-limits';
 import { badRequest, GraphError } from './errors';
 import { decodeSkipToken, encodeSkipToken, option, parseExpand } from './odata';
-import type { GraphResult, Route, RouteContext } from './types';
+import type { Caller, GraphResult, Route, RouteContext } from './types';
 
 // Reading Teams chats on Graph v1.0: the caller's chats, one chat and its members, its messages (newest
 // first, paged by skip token), one message, and the images hosted in messages. Sources per rule:
@@ -21,8 +21,9 @@ const DEFAULT_MESSAGES_PAGE = 20;
 const DEFAULT_CHATS_PAGE = 20;
 
 /** Teams' own wording for a token without the permission (a 403 `Forbidden`, unlike SharePoint's `accessDenied`). */
-const missingScope = (scopes: readonly string[]) => (): GraphError =>
-  new GraphError(403, 'Forbidden', `Missing scope permissions on the request. API requires one of '${scopes.join(', ')}'. Roles on the request ''. Resource specific consent grants on the request ''.`);
+const missingScope = (scopes: readonly string[]) => (caller: Caller): GraphError =>
+  new GraphError(403, 'Forbidden',
+    `Missing scope permissions on the request. API requires one of '${scopes.join(', ')}'. Scopes on the request '${[...caller.scopes].join(', ')}'`);
 
 const isMember = (ctx: RouteContext, chat: Chat): boolean =>
   chat.members.includes(ctx.caller.principal.person) && chat.resource['tenantId'] === ctx.caller.tenant.id;

@@ -31,7 +31,7 @@ export const dispatch = (routes: readonly Route[], env: GraphEnv, caller: Caller
     }
     const { route, params } = m.match;
     if (!route.scopes.some((s) => caller.scopes.has(s.toLowerCase()))) {
-      if (route.denied) throw route.denied();
+      if (route.denied) throw route.denied(caller);
       throw accessDenied(`Either scp or roles claim need to be present in the token with one of: ${route.scopes.join(', ')}.`);
     }
     return { ok: true, result: route.handle({ env, caller, req, params }) };

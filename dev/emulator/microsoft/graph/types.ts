@@ -54,7 +54,7 @@ export interface Route {
   /** Any one of these delegated permissions lets the call through; missing all → 403. */
   scopes: readonly string[];
   /** The 403 for a token without `scopes`, when the workload words it differently from SharePoint's. */
-  denied?: () => GraphError;
+  denied?: (caller: Caller) => GraphError;
   /** Outlook routes: the person whose mailbox the request addresses, for per-mailbox throttling and counts. */
   outlookMailbox?: (ctx: RouteContext) => string | undefined;
   handle(ctx: RouteContext): GraphResult;
