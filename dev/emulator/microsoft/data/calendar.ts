@@ -243,7 +243,22 @@ export const generateEvents = (g: EventsGenerator): EventFixture[] => {
   return out;
 };
 
+// Calendars are only read once built, so reset() (which rebuilds the workloads) can have the same ones again.
+const built = new WeakMap<MicrosoftFixture, WeakMap<Directory, Map<number, Calendars>>>();
+
 export const buildCalendars = (fx: MicrosoftFixture, dir: Directory, startDay: number): Calendars => {
+  const byDir = built.get(fx) ?? new WeakMap<Directory, Map<number, Calendars>>();
+  built.set(fx, byDir);
+  const byDay = byDir.get(dir) ?? new Map<number, Calendars>();
+  byDir.set(dir, byDay);
+  const known = byDay.get(startDay);
+  if (known) return known;
+  const fresh = assemble(fx, dir, startDay);
+  byDay.set(startDay, fresh);
+  return fresh;
+};
+
+const assemble = (fx: MicrosoftFixture, dir: Directory, startDay: number): Calendars => {
   const address = (who: string, name?: string): EmailAddress => {
     const p = dir.home(who);
     return p ? { name: p.displayName, address: p.mail } : { name: name ?? who, address: who };

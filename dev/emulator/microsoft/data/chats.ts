@@ -60,7 +60,19 @@ const chunk = (type: string, data: Buffer): Buffer => {
  * A real PNG (browsers decode it), deterministic: a two-colour gradient, or seeded noise that does not
  * compress, for images whose size should be close to width × height × 3 bytes.
  */
+const pngs = new Map<string, Buffer>();
+
 export const makePng = (width: number, height: number, seed: string, noise: boolean): Buffer => {
+  // The same image every time: worth keeping, as reset() rebuilds the chats.
+  const key = `${width}x${height}/${seed}/${noise ? 'noise' : 'plain'}`;
+  const known = pngs.get(key);
+  if (known) return known;
+  const png = encodePng(width, height, seed, noise);
+  pngs.set(key, png);
+  return png;
+};
+
+const encodePng = (width: number, height: number, seed: string, noise: boolean): Buffer => {
   const rand = prng([...seed].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261));
   const [r0, g0, b0] = [Math.floor(rand() * 256), Math.floor(rand() * 256), Math.floor(rand() * 256)];
   const raw = Buffer.alloc((width * 3 + 1) * height);
