@@ -6,6 +6,7 @@ import { failWith, ok, type Result } from '../core/result';
 import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
+import { beforeSignOut } from '../adapters/forge/automations';
 import { hasShares } from '../adapters/forge/share-store';
 
 /** Modules that exist for one feature: a switched-off feature gets no tokens there. */
@@ -72,7 +73,10 @@ export const accountHandlers: Handlers<AccountDefs> = {
   },
   'account/signOut': ({ context }) => {
     const s = services();
-    return asAccount(s, 'account/signOut', context, async (accountId) => (await s.accounts()).signOut(accountId));
+    return asAccount(s, 'account/signOut', context, async (accountId) => {
+      await beforeSignOut(accountId);
+      return (await s.accounts()).signOut(accountId);
+    });
   },
   'account/records': ({ context }) => {
     const s = services();

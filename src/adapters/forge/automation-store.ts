@@ -107,6 +107,7 @@ export const automationStore: AutomationStore = {
       await kvs.deleteSecret(automationKeys.subscriptionSecret(subId));
       await kvs.delete(automationKeys.subscription(subId));
     }),
+  deleteSubscriptionSecret: (subId) => guardStorage(() => kvs.deleteSecret(automationKeys.subscriptionSecret(subId))),
   indexAccount: (accountId) =>
     guardStorage(async () => {
       if ((await kvs.get(keys.accountIndex(accountId))) === undefined) await kvs.set(keys.accountIndex(accountId), { updatedAt: new Date().toISOString(), connected: false });

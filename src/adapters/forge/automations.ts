@@ -323,6 +323,14 @@ export async function onFeatureChanged(before: Readonly<Record<string, boolean>>
 }
 
 /**
+ * Before a person's sign-out ends their connection: their To Do subscriptions are deleted at Microsoft
+ * as them (afterwards nobody could), so their lists stop notifying the app. Never stops the sign-out.
+ */
+export async function beforeSignOut(accountId: string): Promise<void> {
+  await automations().service.todo.onSignedOut(accountId).catch(() => undefined);
+}
+
+/**
  * A person deleted their data, or their account closed: their links and subscriptions go (deleted at
  * Microsoft as them while their connection still works), and rules they owned stay for the project,
  * paused without an owner, for an admin to take over. Jira then stops delivering those projects' events.

@@ -130,6 +130,8 @@ export interface AutomationStore {
   /** The clientState Graph echoes, and Graph's subscription id once known: what the web trigger checks. */
   putSubscriptionSecret(subId: string, secret: { clientState: string; graphId?: string }): Promise<void>;
   deleteSubscription(subId: string): Promise<void>;
+  /** Forgets the clientState only: notifications for the record are ignored until it is subscribed again. */
+  deleteSubscriptionSecret(subId: string): Promise<void>;
   /** Lists the account as holding data (personal data reporting). */
   indexAccount(accountId: string): Promise<void>;
 }

@@ -336,6 +336,20 @@ export function todoService(d: TodoDeps) {
     return out;
   }
 
+  /**
+   * The person signs out: their subscriptions are deleted at Microsoft while their token still works,
+   * and kept here as failed (the panel says why; the hourly renewal makes them again once they are back).
+   */
+  async function onSignedOut(accountId: string): Promise<void> {
+    for (const s of await d.store.allSubscriptions()) {
+      if (s.accountId !== accountId) continue;
+      if (s.graphId) await d.graph.deleteSubscription(accountId, s.graphId);
+      await d.store.deleteSubscriptionSecret(s.subId);
+      const { graphId: _g, ...rest } = s;
+      await d.store.putSubscription({ ...rest, status: 'failed', problem: { code: 'MS_SIGN_IN_REQUIRED', reason: 'todo_signed_out', at: iso() } });
+    }
+  }
+
   /** Feature switched: off deletes every subscription (at Microsoft and here); on makes them again for the links. */
   async function onFeatureChanged(on: boolean): Promise<{ subscriptions: number }> {
     if (!on) {
@@ -352,7 +366,7 @@ export function todoService(d: TodoDeps) {
     return { subscriptions: n };
   }
 
-  return { panel, link, unlink, onTaskChanged, onLifecycle, renewAll, processLink, ensureSubscription, dropSubscription, onFeatureChanged };
+  return { panel, link, unlink, onSignedOut, onTaskChanged, onLifecycle, renewAll, processLink, ensureSubscription, dropSubscription, onFeatureChanged };
 }
 
 export type TodoService = ReturnType<typeof todoService>;

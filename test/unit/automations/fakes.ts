@@ -88,6 +88,7 @@ export function memoryStore() {
       subs.delete(id);
       secrets.delete(id);
     },
+    deleteSubscriptionSecret: async (id) => void secrets.delete(id),
     indexAccount: async (a) => void indexed.add(a),
   };
   return { store, rules, logs, claims, counters, mappings, links, subs, secrets, indexed };

@@ -210,3 +210,22 @@ describe('To Do: subscription lifecycle', () => {
     expect(h.graph.subscriptions.size).toBe(1);
   });
 });
+
+describe('To Do: the person signs out', () => {
+  it('deletes their subscriptions at Microsoft first; their lists’ notifications are ignored; renewal makes them again once they are back', async () => {
+    const { h } = setup();
+    value(await h.todo.link(ALICE, { issueId: ISSUE, listId: 'list-1', taskId: 'task-1' }));
+    const [subId, secret] = [...h.mem.secrets.entries()][0] ?? [];
+    await h.todo.onSignedOut(ALICE);
+    expect(h.graph.subscriptions.size).toBe(0);
+    h.graph.connections.delete(ALICE);
+    complete(h);
+    const d = decideNotification({ method: 'POST', ...(subId ? { subId } : {}), body: JSON.stringify({ value: [{ subscriptionId: secret?.graphId, clientState: secret?.clientState, resourceData: { id: 'task-1' } }] }) }, { enabled: true }, nodeCrypto);
+    expect(d).toMatchObject({ kind: 'accept', jobs: [], forged: 1 });
+    expect((await h.todo.panel(ALICE, ISSUE)).ok).toBe(true);
+    expect(value(await h.todo.panel(ALICE, ISSUE)).links[0]?.watchProblem).toContain('your Microsoft 365 connection ended');
+    h.graph.connections.set(ALICE, 'ms-alice');
+    expect(await h.todo.renewAll(60_000)).toMatchObject({ created: 1 });
+    expect(h.graph.subscriptions.size).toBe(1);
+  });
+});
