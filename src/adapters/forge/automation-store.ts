@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { isRecord } from '../../core/guards';
 import { MAX_LOG_ENTRIES, readLink, readLog, readMapping, readRule, readSubscription, type AutomationStore, type Rule, type TodoLink, type TodoSubscription } from '../../core/automations';
@@ -29,7 +30,7 @@ const defined = <T>(v: T | undefined): v is T => v !== undefined;
 const conflict = (e: unknown) => (e as { code?: unknown }).code === 'KEY_CONFLICT';
 
 /**
- * Automations in Forge KVS (plain values; the notification secrets as KVS secrets). Keys and what each
+ * Automations in Forge KVS (plain values; the notification key as a KVS secret). Keys and what each
  * holds are described in keys.ts, which "What this app stores" and each person's export read.
  */
 export const automationStore: AutomationStore = {
@@ -101,24 +102,34 @@ export const automationStore: AutomationStore = {
   getSubscription: (subId) => guardStorage(async () => readSubscription(await kvs.get(automationKeys.subscription(subId)))),
   allSubscriptions: () => guardStorage(async () => (await all(RECORD_KINDS.todoSubscription.prefix)).map((r) => readSubscription(r.value)).filter(defined)),
   putSubscription: (s) => guardStorage(() => kvs.set(automationKeys.subscription(s.subId), s)),
-  putSubscriptionSecret: (subId, secret) => guardStorage(() => kvs.setSecret(automationKeys.subscriptionSecret(subId), secret)),
-  deleteSubscription: (subId) =>
+  deleteSubscription: (subId) => guardStorage(() => kvs.delete(automationKeys.subscription(subId))),
+  notificationKey: (opts) =>
     guardStorage(async () => {
-      await kvs.deleteSecret(automationKeys.subscriptionSecret(subId));
-      await kvs.delete(automationKeys.subscription(subId));
+      if (opts?.rotate) await kvs.deleteSecret(automationKeys.notificationKey());
+      return (await storedKey()) ?? (await makeKey());
     }),
-  deleteSubscriptionSecret: (subId) => guardStorage(() => kvs.deleteSecret(automationKeys.subscriptionSecret(subId))),
   indexAccount: (accountId) =>
     guardStorage(async () => {
       if ((await kvs.get(keys.accountIndex(accountId))) === undefined) await kvs.set(keys.accountIndex(accountId), { updatedAt: new Date().toISOString(), connected: false });
     }),
 };
 
-/** What the notification web trigger reads: one secret, nothing else. */
-export async function subscriptionSecret(subId: string): Promise<{ clientState: string; graphId?: string } | undefined> {
-  const v = await kvs.getSecret<unknown>(automationKeys.subscriptionSecret(subId));
-  if (!isRecord(v) || typeof v.clientState !== 'string') return undefined;
-  return { clientState: v.clientState, ...(typeof v.graphId === 'string' ? { graphId: v.graphId } : {}) };
+/** The installation's notification key, if made yet (what the web trigger reads, once per runtime and minute). */
+export async function storedKey(): Promise<string | undefined> {
+  const v = await kvs.getSecret<unknown>(automationKeys.notificationKey());
+  return typeof v === 'string' && v.length >= 43 ? v : undefined;
+}
+
+/** Made once per installation: two first uses at once agree on the first one written. */
+async function makeKey(): Promise<string> {
+  try {
+    await kvs.setSecret(automationKeys.notificationKey(), randomBytes(32).toString('base64url'), { keyPolicy: 'FAIL_IF_EXISTS' });
+  } catch (e) {
+    if (!conflict(e)) throw e;
+  }
+  const key = await storedKey();
+  if (!key) throw new Error('notification key not readable after writing it');
+  return key;
 }
 
 /** A person's automation records, for their export (rules they own, their links and subscriptions). */
@@ -136,8 +147,8 @@ export async function automationRecordsOf(accountId: string): Promise<Array<{ ke
 /**
  * Deletes a person's automation records. Their rules stay for the project (paused, without an owner,
  * for an admin to take over); their links and subscriptions go. Graph subscriptions are deleted by
- * `dropGraph` while the connection still works; otherwise they lapse within 3 days and their
- * notifications find no secret.
+ * `dropGraph` while the connection still works; otherwise they lapse within 3 days, and the consumer
+ * drops their notifications (no record).
  */
 export async function deleteAutomationRecordsOf(accountId: string, dropGraph: (s: TodoSubscription) => Promise<void>): Promise<void> {
   const at = new Date().toISOString();

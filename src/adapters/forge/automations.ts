@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import api, { route, webTrigger, type APIResponse } from '@forge/api';
 import { Queue } from '@forge/events';
 import { automationsService, GRAPH_ID, JIRA_ID, type Actor, type GraphPort, type Job, type JiraPort, type QueuePort, type StatusRef, type TodoTask } from '../../core/automations';
@@ -288,7 +289,10 @@ export const automationQueue: QueuePort = {
 };
 
 /** The web trigger's address for one subscription record; Graph echoes the query string on every POST. */
-export const notificationUrl = async (subId: string): Promise<string> => `${await webTrigger.getUrl(NOTIFICATION_TRIGGER)}?s=${encodeURIComponent(subId)}`;
+export const notificationUrl = async (subId: string, nonce: string): Promise<string> => `${await webTrigger.getUrl(NOTIFICATION_TRIGGER)}?${new URLSearchParams({ s: subId, n: nonce }).toString()}`;
+
+/** HMAC-SHA256, base64url: the clientStates of To Do subscriptions (core/automations/notifications.ts). */
+export const hmacSha256 = (key: string, text: string): string => createHmac('sha256', key).update(text).digest('base64url');
 
 /** The automations service on Forge, per invocation: KVS, Jira and Graph as named people, the queue. */
 export function automations() {
@@ -306,6 +310,7 @@ export function automations() {
       now: () => new Date(),
       enabled: () => settings.enabled('automations'),
       notificationUrl,
+      hmac: hmacSha256,
     }),
   };
 }

@@ -216,13 +216,13 @@ export const RECORD_KINDS = {
     kept: 'While the list has linked tasks and the Automations feature is on.',
     perAccount: true,
   },
-  todoSubscriptionSecret: {
-    name: 'To Do notification secrets',
-    prefix: 'todo-sub-secret:',
+  automationKey: {
+    name: 'To Do notification key',
+    prefix: 'automation-key',
     storage: 'secret',
-    what: 'The random clientState each subscription’s notifications must carry; anything without it is ignored.',
-    fields: ['clientState (encrypted by Forge)', 'Graph subscription id'],
-    kept: 'As long as the subscription.',
+    what: 'A random key the clientState of every To Do subscription is derived from; a notification without the right one is ignored.',
+    fields: ['32 random bytes (encrypted by Forge)'],
+    kept: 'Replaced when the Automations feature is turned off; deleted with the app.',
     perAccount: false,
   },
 } as const satisfies Record<string, RecordKind>;
@@ -265,7 +265,7 @@ export const automationKeys = {
   issueIndex: (issueId: string, accountId: string, linkId: string) => `${RECORD_KINDS.todoIssueIndex.prefix}${issueId}:${accountId}:${linkId}`,
   issueIndexOf: (issueId: string) => `${RECORD_KINDS.todoIssueIndex.prefix}${issueId}:`,
   subscription: (subId: string) => `${RECORD_KINDS.todoSubscription.prefix}${subId}`,
-  subscriptionSecret: (subId: string) => `${RECORD_KINDS.todoSubscriptionSecret.prefix}${subId}`,
+  notificationKey: () => RECORD_KINDS.automationKey.prefix,
 } as const;
 
 /** The kind a stored key belongs to (longest prefix wins), or undefined for a key nobody described. */

@@ -292,6 +292,8 @@ export interface TodoSubscription {
   accountId: string;
   msUserId: string;
   listId: string;
+  /** Rides in the notification URL with `subId`; a new one for every Graph subscription made. */
+  nonce: string;
   /** Graph's id, once Graph created it. */
   graphId?: string;
   /** ISO time Graph will end it unless renewed. */
@@ -309,9 +311,10 @@ export function readSubscription(v: unknown): TodoSubscription | undefined {
   const accountId = str(v, 'accountId');
   const msUserId = str(v, 'msUserId');
   const listId = str(v, 'listId');
+  const nonce = str(v, 'nonce');
   const expiresAt = str(v, 'expiresAt');
   const status = own(v, 'status');
-  if (!subId || !RULE_ID.test(subId) || !accountId || !msUserId || !listId || !expiresAt || (status !== 'pending' && status !== 'active' && status !== 'failed')) return undefined;
+  if (!subId || !RULE_ID.test(subId) || !accountId || !msUserId || !listId || !nonce || !expiresAt || (status !== 'pending' && status !== 'active' && status !== 'failed')) return undefined;
   const graphId = str(v, 'graphId');
   const problem = own(v, 'problem');
   return {
@@ -319,6 +322,7 @@ export function readSubscription(v: unknown): TodoSubscription | undefined {
     accountId,
     msUserId,
     listId,
+    nonce,
     ...(graphId ? { graphId } : {}),
     expiresAt,
     status,

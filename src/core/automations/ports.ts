@@ -87,8 +87,9 @@ export interface GraphPort {
 export type Job =
   | { kind: 'jira'; event: JiraChange }
   | { kind: 'send'; projectId: string; ruleId: string; event: JiraChange; entryId: string; attempt: number }
-  | { kind: 'todo'; subId: string; taskId: string }
-  | { kind: 'lifecycle'; subId: string; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
+  /** `graphId`: the Graph subscription the notification came from (an older one's are dropped). */
+  | { kind: 'todo'; subId: string; taskId: string; graphId?: string }
+  | { kind: 'lifecycle'; subId: string; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'; graphId?: string }
   /** The admin switched the feature; the subscriptions are deleted (or made again) here, not in the admin's resolver. */
   | { kind: 'switch'; on: boolean };
 
@@ -127,11 +128,12 @@ export interface AutomationStore {
   getSubscription(subId: string): Promise<TodoSubscription | undefined>;
   allSubscriptions(): Promise<TodoSubscription[]>;
   putSubscription(sub: TodoSubscription): Promise<void>;
-  /** The clientState Graph echoes, and Graph's subscription id once known: what the web trigger checks. */
-  putSubscriptionSecret(subId: string, secret: { clientState: string; graphId?: string }): Promise<void>;
   deleteSubscription(subId: string): Promise<void>;
-  /** Forgets the clientState only: notifications for the record are ignored until it is subscribed again. */
-  deleteSubscriptionSecret(subId: string): Promise<void>;
+  /**
+   * The installation's key the subscriptions' clientStates are derived from (made on first use);
+   * `rotate` replaces it, so every clientState handed out before stops being accepted.
+   */
+  notificationKey(opts?: { rotate?: boolean }): Promise<string>;
   /** Lists the account as holding data (personal data reporting). */
   indexAccount(accountId: string): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { failWith, ok, type AppErrorBody, type Result } from '../result';
 import { messageFor } from '../messages';
 import type { CryptoPort } from '../crypto';
 import { grants, GRAPH_ID, JIRA_ID, RULE_ID, type LinkOutcome, type TodoLink, type TodoSubscription } from './model';
-import { expiryFrom, needsRenewal, subscriptionId, todoResource } from './notifications';
+import { clientStateFor, expiryFrom, needsRenewal, subscriptionId, todoResource, type Hmac } from './notifications';
 import type { Actor, AutomationStore, GraphPort, Job, JiraPort, QueuePort } from './ports';
 
 export interface TodoDeps {
@@ -20,8 +20,9 @@ export interface TodoDeps {
   crypto: CryptoPort;
   now: () => Date;
   enabled: () => Promise<boolean>;
-  /** The notification web trigger's address for one subscription record (`…?s=<subId>`). */
-  notificationUrl: (subId: string) => Promise<string>;
+  /** The notification web trigger's address for one subscription (`…?s=<subId>&n=<nonce>`). */
+  notificationUrl: (subId: string, nonce: string) => Promise<string>;
+  hmac: Hmac;
 }
 
 export const MAX_LINKS_PER_ISSUE = 10;
@@ -80,12 +81,13 @@ function outcomeWords(o: LinkOutcome): string | undefined {
 export function todoService(d: TodoDeps) {
   const iso = () => d.now().toISOString();
 
-  async function subscribe(sub: TodoSubscription): Promise<TodoSubscription> {
-    const clientState = d.crypto.randomToken(32);
-    // The secret is stored before Graph is asked: its validation request arrives while we wait.
-    await d.store.putSubscriptionSecret(sub.subId, { clientState });
-    await d.store.putSubscription({ ...sub, status: 'pending' });
-    const url = await d.notificationUrl(sub.subId);
+  async function subscribe(previous: TodoSubscription): Promise<TodoSubscription> {
+    // A new nonce for every Graph subscription: a removed or replaced one's clientState no longer matches.
+    const sub: TodoSubscription = { ...previous, nonce: d.crypto.randomToken(12) };
+    const clientState = clientStateFor(d.hmac, await d.store.notificationKey(), sub.subId, sub.nonce);
+    const { graphId: _old, ...withoutGraph } = sub;
+    await d.store.putSubscription({ ...withoutGraph, status: 'pending' });
+    const url = await d.notificationUrl(sub.subId, sub.nonce);
     const created = await d.graph.createSubscription(sub.accountId, {
       resource: todoResource(sub.listId),
       changeType: CHANGE_TYPES,
@@ -95,13 +97,12 @@ export function todoService(d: TodoDeps) {
       clientState,
     });
     if (!created.ok) {
-      const failed: TodoSubscription = { ...sub, status: 'failed', problem: { code: created.error.code, ...(created.error.reason ? { reason: created.error.reason } : {}), at: iso() } };
+      const failed: TodoSubscription = { ...withoutGraph, status: 'failed', problem: { code: created.error.code, ...(created.error.reason ? { reason: created.error.reason } : {}), at: iso() } };
       await d.store.putSubscription(failed);
       return failed;
     }
-    const { problem: _p, ...rest } = sub;
+    const { problem: _p, ...rest } = withoutGraph;
     const active: TodoSubscription = { ...rest, status: 'active', graphId: created.value.id, expiresAt: created.value.expirationDateTime, renewedAt: iso() };
-    await d.store.putSubscriptionSecret(sub.subId, { clientState, graphId: created.value.id });
     await d.store.putSubscription(active);
     return active;
   }
@@ -112,12 +113,12 @@ export function todoService(d: TodoDeps) {
     const existing = await d.store.getSubscription(subId);
     if (existing?.status === 'active' && existing.msUserId === msUserId && !needsRenewal(existing.expiresAt, d.now())) return existing;
     if (existing?.graphId && existing.status === 'active') await d.graph.deleteSubscription(existing.accountId, existing.graphId);
-    return subscribe({ subId, accountId, msUserId, listId, expiresAt: iso(), status: 'pending', createdAt: existing?.createdAt ?? iso() });
+    return subscribe({ subId, accountId, msUserId, listId, nonce: '', expiresAt: iso(), status: 'pending', createdAt: existing?.createdAt ?? iso() });
   }
 
   async function dropSubscription(sub: TodoSubscription): Promise<void> {
-    // Best effort at Graph (the person may be signed out: it then lapses within 3 days, and its
-    // notifications find no secret); always here.
+    // Best effort at Graph (the person may be signed out: it then lapses within 3 days, and the
+    // consumer drops its notifications: no record here); always here.
     if (sub.graphId) await d.graph.deleteSubscription(sub.accountId, sub.graphId);
     await d.store.deleteSubscription(sub.subId);
   }
@@ -267,7 +268,8 @@ export function todoService(d: TodoDeps) {
   async function onTaskChanged(job: Extract<Job, { kind: 'todo' }>): Promise<{ outcomes: string[]; retryAfterSeconds?: number }> {
     if (!(await d.enabled())) return { outcomes: [] };
     const sub = await d.store.getSubscription(job.subId);
-    if (!sub) return { outcomes: [] };
+    // An older Graph subscription of the same record (replaced, or deleted at sign-out): not ours any more.
+    if (!sub || (job.graphId !== undefined && job.graphId !== sub.graphId)) return { outcomes: [] };
     const links = (await d.store.linksOfAccount(sub.accountId)).filter((l) => l.subId === sub.subId && l.taskId === job.taskId);
     const outcomes: string[] = [];
     for (const l of links) outcomes.push(await processLink(l));
@@ -278,7 +280,7 @@ export function todoService(d: TodoDeps) {
   async function onLifecycle(job: Extract<Job, { kind: 'lifecycle' }>): Promise<void> {
     if (!(await d.enabled())) return;
     const sub = await d.store.getSubscription(job.subId);
-    if (!sub) return;
+    if (!sub || (job.graphId !== undefined && sub.graphId !== undefined && job.graphId !== sub.graphId)) return;
     if (job.event === 'reauthorizationRequired') {
       await renew(sub);
       return;
@@ -344,7 +346,6 @@ export function todoService(d: TodoDeps) {
     for (const s of await d.store.allSubscriptions()) {
       if (s.accountId !== accountId) continue;
       if (s.graphId) await d.graph.deleteSubscription(accountId, s.graphId);
-      await d.store.deleteSubscriptionSecret(s.subId);
       const { graphId: _g, ...rest } = s;
       await d.store.putSubscription({ ...rest, status: 'failed', problem: { code: 'MS_SIGN_IN_REQUIRED', reason: 'todo_signed_out', at: iso() } });
     }
@@ -354,6 +355,8 @@ export function todoService(d: TodoDeps) {
   async function onFeatureChanged(on: boolean): Promise<{ subscriptions: number }> {
     if (!on) {
       for (const s of await d.store.allSubscriptions()) await dropSubscription(s);
+      // Every clientState handed out stops being accepted (once web triggers' cached keys expire).
+      await d.store.notificationKey({ rotate: true });
       return { subscriptions: 0 };
     }
     const pairs = new Map<string, TodoLink>();

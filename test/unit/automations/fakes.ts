@@ -1,4 +1,5 @@
 import { failWith, fail, ok, type Result } from '../../../src/core/result';
+import { createHmac } from 'node:crypto';
 import { nodeCrypto } from '../../../src/adapters/node/crypto';
 import {
   automationsService,
@@ -20,6 +21,8 @@ import {
   type Transition,
 } from '../../../src/core/automations';
 
+export const hmac = (key: string, text: string): string => createHmac('sha256', key).update(text).digest('base64url');
+
 export const ALICE = '557058:a11ce000-0000-4000-8000-000000000001';
 export const BOB = '557058:b0b00000-0000-4000-8000-000000000002';
 export const CAROL = '557058:ca401000-0000-4000-8000-000000000003';
@@ -37,7 +40,7 @@ export function memoryStore() {
   const mappings = new Map<string, StatusMapping>();
   const links = new Map<string, TodoLink>();
   const subs = new Map<string, TodoSubscription>();
-  const secrets = new Map<string, { clientState: string; graphId?: string }>();
+  const key = { value: 'k'.repeat(43), rotations: 0 };
   const indexed = new Set<string>();
   const copy = <T>(v: T): T => structuredClone(v);
   const store: AutomationStore = {
@@ -83,15 +86,17 @@ export function memoryStore() {
     getSubscription: async (id) => readSubscription(copy(subs.get(id))),
     allSubscriptions: async () => [...subs.values()].map(copy),
     putSubscription: async (s) => void subs.set(s.subId, copy(s)),
-    putSubscriptionSecret: async (id, s) => void secrets.set(id, copy(s)),
-    deleteSubscription: async (id) => {
-      subs.delete(id);
-      secrets.delete(id);
+    deleteSubscription: async (id) => void subs.delete(id),
+    notificationKey: async (o) => {
+      if (o?.rotate) {
+        key.rotations++;
+        key.value = `${String(key.rotations)}${'k'.repeat(42)}`;
+      }
+      return key.value;
     },
-    deleteSubscriptionSecret: async (id) => void secrets.delete(id),
     indexAccount: async (a) => void indexed.add(a),
   };
-  return { store, rules, logs, claims, counters, mappings, links, subs, secrets, indexed };
+  return { store, rules, logs, claims, counters, mappings, links, subs, key, indexed };
 }
 
 interface FakeIssue {
@@ -252,7 +257,8 @@ export function harness(opts: { enabled?: boolean; start?: string } = {}) {
     crypto: nodeCrypto,
     now: () => now,
     enabled: async () => state.enabled,
-    notificationUrl: async (subId) => `https://webtrigger.example/x1/graph-notifications?s=${subId}`,
+    notificationUrl: async (subId, nonce) => `https://webtrigger.example/x1/graph-notifications?s=${subId}&n=${nonce}`,
+    hmac,
   });
   return {
     ...service,

@@ -1,56 +1,75 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, decideNotification, issueJql, readJiraEvent, whenMatches, type RuleWhen } from '../../../src/core/automations';
+import { buildMessage, clientStateFor, Coalescer, decideNotification, issueJql, readJiraEvent, whenMatches, type RuleWhen } from '../../../src/core/automations';
+import { hmac } from './fakes';
 import { nodeCrypto } from '../../../src/adapters/node/crypto';
 
-const SECRET = { clientState: 'c'.repeat(43), graphId: 'g-1' };
-const post = (value: unknown[], subId = 'sAAAAAAAAAAAAAAAAAAAAAAAA') => ({ method: 'POST', subId, body: JSON.stringify({ value }) });
-const item = (over: Record<string, unknown> = {}) => ({ subscriptionId: 'g-1', clientState: SECRET.clientState, changeType: 'updated', resource: 'Users/u/todo/lists/L/tasks/T1', resourceData: { id: 'T1' }, ...over });
+const STATE = 'c'.repeat(43);
+const SUB = 'sAAAAAAAAAAAAAAAAAAAAAAAA';
+const post = (value: unknown[]) => ({ method: 'POST', subId: SUB, nonce: 'nnnnnnnnnnnnnnnn', body: JSON.stringify({ value }) });
+const item = (over: Record<string, unknown> = {}) => ({ subscriptionId: 'g-1', clientState: STATE, changeType: 'updated', resource: 'Users/u/todo/lists/L/tasks/T1', resourceData: { id: 'T1' }, ...over });
 
 describe('the notification decision table', () => {
-  it('echoes the validation token only for a subscription of ours while the feature is on', () => {
-    const req = { method: 'POST', subId: 'sAAAAAAAAAAAAAAAAAAAAAAAA', validationToken: 'Validation: Testing client application reachability' };
-    expect(decideNotification(req, { enabled: true, secret: SECRET }, nodeCrypto)).toEqual({ kind: 'validate', token: req.validationToken });
-    expect(decideNotification(req, { enabled: false, secret: SECRET }, nodeCrypto)).toEqual({ kind: 'refuse', status: 404 });
-    expect(decideNotification(req, { enabled: true }, nodeCrypto)).toEqual({ kind: 'refuse', status: 404 });
-    expect(decideNotification({ ...req, validationToken: 'x'.repeat(1025) }, { enabled: true, secret: SECRET }, nodeCrypto)).toEqual({ kind: 'refuse', status: 400 });
+  it('echoes the validation token only at our own URLs while the feature is on', () => {
+    const req = { method: 'POST', subId: SUB, nonce: 'nnnnnnnnnnnnnnnn', validationToken: 'Validation: Testing client application reachability' };
+    expect(decideNotification(req, STATE, nodeCrypto, true)).toEqual({ kind: 'validate', token: req.validationToken });
+    expect(decideNotification(req, STATE, nodeCrypto, false)).toEqual({ kind: 'refuse', status: 404 });
+    expect(decideNotification(req, undefined, nodeCrypto, true)).toEqual({ kind: 'refuse', status: 404 });
+    expect(decideNotification({ ...req, validationToken: 'x'.repeat(1025) }, STATE, nodeCrypto, true)).toEqual({ kind: 'refuse', status: 400 });
   });
 
-  it('queues one job per task per delivery and nothing for forged, stale or foreign items', () => {
-    const d = decideNotification(
-      post([item(), item(), item({ resourceData: { id: 'T2' } }), item({ clientState: 'wrong' }), item({ clientState: undefined }), item({ subscriptionId: 'g-old' }), 'junk']),
-      { enabled: true, secret: SECRET },
-      nodeCrypto,
-    );
+  it('queues one job per task per delivery, with Graph’s subscription id, and nothing for forged items', () => {
+    const d = decideNotification(post([item(), item(), item({ resourceData: { id: 'T2' } }), item({ clientState: 'wrong' }), item({ clientState: undefined }), 'junk']), STATE, nodeCrypto);
     expect(d).toEqual({
       kind: 'accept',
       jobs: [
-        { kind: 'todo', subId: 'sAAAAAAAAAAAAAAAAAAAAAAAA', taskId: 'T1' },
-        { kind: 'todo', subId: 'sAAAAAAAAAAAAAAAAAAAAAAAA', taskId: 'T2' },
+        { kind: 'todo', subId: SUB, taskId: 'T1', graphId: 'g-1' },
+        { kind: 'todo', subId: SUB, taskId: 'T2', graphId: 'g-1' },
       ],
       forged: 3,
-      stale: 1,
     });
   });
 
   it('takes the task id from the resource when resourceData has none', () => {
-    const d = decideNotification(post([item({ resourceData: undefined })]), { enabled: true, secret: SECRET }, nodeCrypto);
-    expect(d.kind === 'accept' ? d.jobs : []).toEqual([{ kind: 'todo', subId: 'sAAAAAAAAAAAAAAAAAAAAAAAA', taskId: 'T1' }]);
+    const d = decideNotification(post([item({ resourceData: undefined })]), STATE, nodeCrypto);
+    expect(d.kind === 'accept' ? d.jobs : []).toEqual([{ kind: 'todo', subId: SUB, taskId: 'T1', graphId: 'g-1' }]);
   });
 
   it('queues lifecycle events once each', () => {
-    const d = decideNotification(post([item({ lifecycleEvent: 'missed' }), item({ lifecycleEvent: 'missed' }), item({ lifecycleEvent: 'reauthorizationRequired' }), item({ lifecycleEvent: 'bogus' })]), { enabled: true, secret: SECRET }, nodeCrypto);
+    const d = decideNotification(post([item({ lifecycleEvent: 'missed' }), item({ lifecycleEvent: 'missed' }), item({ lifecycleEvent: 'reauthorizationRequired' }), item({ lifecycleEvent: 'bogus' })]), STATE, nodeCrypto);
     expect(d.kind === 'accept' ? d.jobs.map((j) => (j.kind === 'lifecycle' ? j.event : '')) : []).toEqual(['missed', 'reauthorizationRequired']);
   });
 
-  it('does nothing when the feature is off or the subscription is unknown (every item counts as forged)', () => {
-    expect(decideNotification(post([item()]), { enabled: false, secret: SECRET }, nodeCrypto)).toMatchObject({ kind: 'accept', jobs: [], forged: 1 });
-    expect(decideNotification(post([item()]), { enabled: true }, nodeCrypto)).toMatchObject({ kind: 'accept', jobs: [], forged: 1 });
+  it('counts every item as forged at a URL that is not ours', () => {
+    expect(decideNotification(post([item()]), undefined, nodeCrypto)).toMatchObject({ kind: 'accept', jobs: [], forged: 1 });
   });
 
   it('refuses what is not a notification', () => {
-    expect(decideNotification({ method: 'GET' }, { enabled: true }, nodeCrypto)).toEqual({ kind: 'refuse', status: 405 });
-    expect(decideNotification({ method: 'POST', body: '{' }, { enabled: true }, nodeCrypto)).toEqual({ kind: 'refuse', status: 400 });
-    expect(decideNotification({ method: 'POST', body: '{"value": 1}' }, { enabled: true }, nodeCrypto)).toEqual({ kind: 'refuse', status: 400 });
+    expect(decideNotification({ method: 'GET' }, undefined, nodeCrypto)).toEqual({ kind: 'refuse', status: 405 });
+    expect(decideNotification({ method: 'POST', body: '{' }, undefined, nodeCrypto)).toEqual({ kind: 'refuse', status: 400 });
+    expect(decideNotification({ method: 'POST', body: '{"value": 1}' }, undefined, nodeCrypto)).toEqual({ kind: 'refuse', status: 400 });
+  });
+
+  it('derives clientStates from the key, the record and the nonce: another of any gives another', () => {
+    const a = clientStateFor(hmac, 'k1', SUB, 'n1');
+    expect(a).toMatch(/^[\w-]{43}$/);
+    expect(new Set([a, clientStateFor(hmac, 'k2', SUB, 'n1'), clientStateFor(hmac, 'k1', 'sBBBBBBBBBBBBBBBBBBBBBBBB', 'n1'), clientStateFor(hmac, 'k1', SUB, 'n2')]).size).toBe(4);
+  });
+});
+
+describe('coalescing notifications about one task', () => {
+  it('queues the first at once and one trailing job for the rest of the window, which runs after the window', () => {
+    const c = new Coalescer(5000);
+    expect(c.admit('t', 0)).toEqual({ push: true, delaySeconds: 0 });
+    expect(c.admit('t', 100)).toEqual({ push: true, delaySeconds: 5 });
+    for (let t = 200; t < 5000; t += 5) expect(c.admit('t', t)).toEqual({ push: false });
+    expect(c.admit('other', 300)).toEqual({ push: true, delaySeconds: 0 });
+    expect(c.admit('t', 5000)).toEqual({ push: true, delaySeconds: 0 });
+  });
+
+  it('a notification late in the window still gets a job that runs after it', () => {
+    const c = new Coalescer(5000);
+    c.admit('t', 0);
+    expect(c.admit('t', 4999)).toEqual({ push: true, delaySeconds: 1 });
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideNotification, type Job, type TodoPanelView } from '../../../src/core/automations';
+import { clientStateFor, decideNotification, type Job, type TodoPanelView } from '../../../src/core/automations';
 import type { Result } from '../../../src/core/result';
 import { nodeCrypto } from '../../../src/adapters/node/crypto';
-import { ALICE, BOB, CAROL, harness, PROJECT, STATUS } from './fakes';
+import { ALICE, BOB, CAROL, harness, hmac, PROJECT, STATUS } from './fakes';
 
 const value = <T>(r: Result<T>): T => {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
@@ -24,11 +24,13 @@ const complete = (h: ReturnType<typeof harness>, at = '2026-03-02T10:00:00.00000
   if (t) Object.assign(t, { status: 'completed', completedAt: at });
 };
 
-/** What Microsoft would POST for a change to task-1, decided as the web trigger decides it. */
+/** What Microsoft would POST for a change to task-1 (with the clientState Graph was given), decided as the web trigger decides it. */
 function notify(h: ReturnType<typeof harness>, clientState?: string): Job[] {
-  const [subId, secret] = [...h.mem.secrets.entries()][0] ?? [];
-  const body = JSON.stringify({ value: [{ subscriptionId: secret?.graphId, changeType: 'updated', clientState: clientState ?? secret?.clientState, resource: 'Users/x/todo/lists/list-1/tasks/task-1', resourceData: { id: 'task-1' } }] });
-  const d = decideNotification({ method: 'POST', ...(subId ? { subId } : {}), body }, { enabled: true, ...(secret ? { secret } : {}) }, nodeCrypto);
+  const sub = [...h.mem.subs.values()][0];
+  const graphSub = [...h.graph.subscriptions.values()][0];
+  const body = JSON.stringify({ value: [{ subscriptionId: graphSub?.id ?? sub?.graphId, changeType: 'updated', clientState: clientState ?? graphSub?.clientState, resource: 'Users/x/todo/lists/list-1/tasks/task-1', resourceData: { id: 'task-1' } }] });
+  const expected = sub ? clientStateFor(hmac, h.mem.key.value, sub.subId, sub.nonce) : undefined;
+  const d = decideNotification({ method: 'POST', ...(sub ? { subId: sub.subId, nonce: sub.nonce } : {}), body }, expected, nodeCrypto);
   return d.kind === 'accept' ? d.jobs : [];
 }
 
@@ -48,10 +50,10 @@ describe('To Do: linking a task', () => {
     expect(v).toMatchObject({ mayTransition: true, completedStatus: 'Done' });
     const sub = [...h.graph.subscriptions.values()][0];
     expect(sub).toMatchObject({ owner: ALICE, resource: '/me/todo/lists/list-1/tasks' });
-    expect(sub?.notificationUrl).toMatch(/\?s=s[\w-]{24}$/);
-    // clientState: 32 random bytes, also kept (as the secret the web trigger checks).
-    expect(sub?.clientState).toMatch(/^[\w-]{43}$/);
-    expect([...h.mem.secrets.values()][0]?.clientState).toBe(sub?.clientState);
+    expect(sub?.notificationUrl).toMatch(/\?s=s[\w-]{24}&n=[\w-]{16}$/);
+    // clientState: derived from the installation's key, the record and the URL's nonce; nothing per subscription is kept for it.
+    const record = [...h.mem.subs.values()][0];
+    expect(sub?.clientState).toBe(record ? clientStateFor(hmac, h.mem.key.value, record.subId, record.nonce) : '');
   });
 
   it('refuses a task that is not in the caller’s To Do', async () => {
@@ -73,7 +75,6 @@ describe('To Do: linking a task', () => {
     value(await h.todo.unlink(ALICE, { issueId: ISSUE, linkId: v.links[1]?.linkId }));
     expect(h.graph.subscriptions.size).toBe(0);
     expect(h.mem.subs.size).toBe(0);
-    expect(h.mem.secrets.size).toBe(0);
   });
 
   it('nobody else can unlink someone’s task', async () => {
@@ -181,7 +182,8 @@ describe('To Do: subscription lifecycle', () => {
   it('reauthorizationRequired renews; subscriptionRemoved makes a new one with a new clientState; missed re-reads the tasks', async () => {
     const { h } = setup();
     value(await h.todo.link(ALICE, { issueId: ISSUE, listId: 'list-1', taskId: 'task-1' }));
-    const [subId, before] = [...h.mem.secrets.entries()][0] ?? [];
+    const before = [...h.graph.subscriptions.values()][0];
+    const subId = [...h.mem.subs.keys()][0];
     if (!subId || !before) throw new Error('no subscription');
     h.advance(3600_000);
     await h.todo.onLifecycle({ kind: 'lifecycle', subId, event: 'reauthorizationRequired' });
@@ -189,7 +191,9 @@ describe('To Do: subscription lifecycle', () => {
     h.graph.subscriptions.clear();
     await h.todo.onLifecycle({ kind: 'lifecycle', subId, event: 'subscriptionRemoved' });
     expect(h.graph.subscriptions.size).toBe(1);
-    expect(h.mem.secrets.get(subId)?.clientState).not.toBe(before.clientState);
+    expect([...h.graph.subscriptions.values()][0]?.clientState).not.toBe(before.clientState);
+    // The removed subscription's notifications are not acted on any more.
+    expect(notify(h, before.clientState)).toEqual([]);
     complete(h);
     await h.todo.onLifecycle({ kind: 'lifecycle', subId, event: 'missed' });
     expect(h.jira.issues.get(ISSUE)?.status).toEqual(STATUS.done);
@@ -199,9 +203,13 @@ describe('To Do: subscription lifecycle', () => {
     const { h } = setup();
     value(await h.todo.link(ALICE, { issueId: ISSUE, listId: 'list-1', taskId: 'task-1' }));
     h.state.enabled = false;
+    const clientState = [...h.graph.subscriptions.values()][0]?.clientState;
     await h.onFeatureChanged(false);
     expect(h.graph.subscriptions.size).toBe(0);
     expect(h.mem.subs.size).toBe(0);
+    // The key clientStates are derived from is replaced: none handed out before is accepted again.
+    expect(h.mem.key.rotations).toBe(1);
+    expect(notify(h, clientState)).toEqual([]);
     complete(h);
     await run(h, notify(h));
     expect(h.jira.issues.get(ISSUE)?.status).toEqual(STATUS.todo);
@@ -215,13 +223,14 @@ describe('To Do: the person signs out', () => {
   it('deletes their subscriptions at Microsoft first; their lists’ notifications are ignored; renewal makes them again once they are back', async () => {
     const { h } = setup();
     value(await h.todo.link(ALICE, { issueId: ISSUE, listId: 'list-1', taskId: 'task-1' }));
-    const [subId, secret] = [...h.mem.secrets.entries()][0] ?? [];
+    const jobsBefore = notify(h);
     await h.todo.onSignedOut(ALICE);
     expect(h.graph.subscriptions.size).toBe(0);
     h.graph.connections.delete(ALICE);
     complete(h);
-    const d = decideNotification({ method: 'POST', ...(subId ? { subId } : {}), body: JSON.stringify({ value: [{ subscriptionId: secret?.graphId, clientState: secret?.clientState, resourceData: { id: 'task-1' } }] }) }, { enabled: true }, nodeCrypto);
-    expect(d).toMatchObject({ kind: 'accept', jobs: [], forged: 1 });
+    // A notification Microsoft had already sent for the deleted subscription: dropped by the consumer.
+    await run(h, jobsBefore);
+    expect(h.jira.calls.filter((c) => c.op === 'transition')).toHaveLength(0);
     expect((await h.todo.panel(ALICE, ISSUE)).ok).toBe(true);
     expect(value(await h.todo.panel(ALICE, ISSUE)).links[0]?.watchProblem).toContain('your Microsoft 365 connection ended');
     h.graph.connections.set(ALICE, 'ms-alice');
