@@ -17,7 +17,7 @@ export interface HostClock {
   onAdvance(listener: AdvanceListener): () => void;
 }
 
-export type AdvanceListener = (step: { target: number; moveTo(instant: number): void }) => Promise<void> | void;
+export type AdvanceListener = (step: { target: number; moveTo: (instant: number) => void }) => Promise<void> | void;
 
 export function createClock(realNow: () => number = Date.now): HostClock {
   let offsetMs = 0;

@@ -19,7 +19,7 @@ export function customUiCsp(html: string, permissions: Permissions, aliases: Hos
       mapped[kind] = mapEgress(value, aliases);
     }
   }
-  const details = new CSPProcessingService({ info: () => {} }, load as never).getCspDetails(html, { ...permissions, external: mapped } as never) as Record<string, string[]>;
+  const details = new CSPProcessingService({ info: () => {} }, load).getCspDetails(html, { ...permissions, external: mapped } as never) as Record<string, string[]>;
   const join = (...parts: Array<string[] | undefined>) => [...new Set(parts.flatMap((p) => p ?? []))].join(' ');
   return [
     `default-src 'none'`,

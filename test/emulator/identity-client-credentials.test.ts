@@ -140,7 +140,7 @@ describe('application permissions and single-tenant registrations', () => {
     const other = await startEmulator({ adminConsent: false, fixture: variant((app) => { app.applicationPermissions = ['Sites.Read.All']; }) });
     try {
       const q = new URLSearchParams({ client_id: APP, scope: GRAPH_DEFAULT, redirect_uri: `${other.origin}/x1/ms-oauth-callback`, state: 's' });
-      const picker = await fetch(`${other.origin}/login/${CONTOSO_TENANT}/v2.0/adminconsent?${q}`);
+      const picker = await fetch(`${other.origin}/login/${CONTOSO_TENANT}/v2.0/adminconsent?${q.toString()}`);
       const prompt = await (await clickButton(await picker.text(), 'alice@contoso.com')).text();
       expect(prompt).toContain('Sites.Read.All (application permission)');
       expect((await clickButton(prompt, 'Accept')).status).toBe(302);

@@ -53,7 +53,7 @@ const tokensFor = async (email: string, scope: string, tenant?: string) => {
 const adminConsentUrl = (p: { scope: string; tenant?: string; redirectUri?: string; clientId?: string }): string =>
   `${run.origin}/login/${p.tenant ?? 'contoso.com'}/v2.0/adminconsent?${new URLSearchParams({
     client_id: p.clientId ?? APP, scope: p.scope, redirect_uri: p.redirectUri ?? callback, state: 'admin-state',
-  })}`;
+  }).toString()}`;
 
 /** The admin consent endpoint → pick the account → what the page offers next. */
 const adminConsentAs = async (email: string, scope: string): Promise<Response> => {

@@ -8,7 +8,7 @@ import { consentAndGetRedirect, CONTOSO_TENANT, graphFetch, pkcePair, type Runni
 // Mail that changes while the app runs: a reply arrives after sharing, the owner moves or deletes
 // a message. Driven through the control routes as the host mounts them (/__emulator/mail).
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph's and the control API's JSON, read by property in assertions
+ 
 type Json = Record<string, any>;
 
 let run: Running;

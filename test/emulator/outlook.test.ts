@@ -4,7 +4,7 @@ import { CLIENT_ID, CONTOSO_TENANT, graphFetch, type Running, signIn, startEmula
 // Outlook mail as a Graph client sees it: ids by Prefer, scopes per token, $search, threads by
 // conversationId and by References, uniqueBody, Graph's HTML filter and attachments.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph's JSON, read by property in assertions
+ 
 type Json = Record<string, any>;
 
 let run: Running;

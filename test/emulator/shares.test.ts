@@ -7,7 +7,7 @@ import { CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, type T
 // `GET /shares/{u!…}` and `/shares/{u!…}/driveItem`: the fixture's sharing links (dev/fixtures/demo-tenant.json,
 // "sharingLinks"), plain file URLs and Office `Doc.aspx?sourcedoc=` links, with SharePoint's trimming.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph's JSON as these tests read it, deep paths included; each read is asserted
+ 
 type Json = Record<string, any>;
 
 let run: Running;

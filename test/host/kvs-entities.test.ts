@@ -35,7 +35,7 @@ let clock = T0;
 
 beforeAll(async () => {
   (globalThis as unknown as { __forge_fetch__: unknown }).__forge_fetch__ = (_meta: unknown, path: string, init: RequestInit) =>
-    store.handle(path, JSON.parse(String(init.body)));
+    store.handle(path, JSON.parse(init.body as string));
   sdk = await import('@forge/kvs');
 });
 

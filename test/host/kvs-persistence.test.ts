@@ -15,7 +15,7 @@ let file: string;
 
 beforeAll(async () => {
   (globalThis as unknown as { __forge_fetch__: unknown }).__forge_fetch__ = (_meta: unknown, path: string, init: RequestInit) =>
-    store.handle(path, JSON.parse(String(init.body)));
+    store.handle(path, JSON.parse(init.body as string));
   sdk = await import('@forge/kvs');
 });
 

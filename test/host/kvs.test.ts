@@ -12,7 +12,7 @@ let clock = T0;
 beforeAll(async () => {
   // @forge/kvs picks its transport when imported, so the global must exist first.
   (globalThis as unknown as { __forge_fetch__: unknown }).__forge_fetch__ = (_meta: unknown, path: string, init: RequestInit) =>
-    store.handle(path, JSON.parse(String(init.body)));
+    store.handle(path, JSON.parse(init.body as string));
   sdk = await import('@forge/kvs');
 });
 

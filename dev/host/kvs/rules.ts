@@ -87,7 +87,7 @@ export function parseSetOptions(options: unknown): SetOptions {
   return {
     ttlMs: parseTtl(o.ttl),
     failIfExists: o.keyPolicy === 'FAIL_IF_EXISTS',
-    returnValue: o.returnValue as SetOptions['returnValue'],
+    returnValue: o.returnValue,
     returnFields: parseMetadataFields(o.returnMetadataFields),
   };
 }

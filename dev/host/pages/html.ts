@@ -11,7 +11,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0] ?? '';
   values.forEach((v, i) => {
-    const part = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.value : escape(String(x)))).join('') : v instanceof Html ? v.value : v == null || v === false ? '' : escape(String(v));
+    const part = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.value : escape(String(x)))).join('') : v instanceof Html ? v.value : v == null || v === false ? '' : escape(typeof v === 'string' ? v : JSON.stringify(v));
     out += part + (strings[i + 1] ?? '');
   });
   return new Html(out);

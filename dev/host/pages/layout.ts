@@ -26,7 +26,7 @@ export function layout(c: Chrome, body: Html): string {
 <header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>${c.settingsUrl ? html`<a class="settings-link" href="${c.settingsUrl}">Apps settings</a>` : ''}
 <form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>
 <main>${body}</main>
-<script src="/__host/assets/host-bridge.js"></script></body></html>`}`;
+<script src="/__host/assets/host-bridge.js"></script></body></html>`.value}`;
 }
 
 export interface ExtensionFrame {

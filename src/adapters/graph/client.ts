@@ -146,7 +146,7 @@ export function graphClient(deps: GraphClientDeps) {
    * Graph answers 200 even when parts fail, and throttles parts one by one: a throttled part comes back
    * as THROTTLED with its own Retry-After and is not retried here.
    */
-  async function batch<T extends Record<string, unknown>>(parts: { [K in keyof T & string]: BatchPart }): Promise<Result<{ [K in keyof T]: Result<T[K]> }>> {
+  async function batch<T extends Record<string, unknown>>(parts: Record<keyof T & string, BatchPart>): Promise<Result<{ [K in keyof T]: Result<T[K]> }>> {
     const ids = Object.keys(parts) as Array<keyof T & string>;
     if (ids.length > MAX_BATCH_PARTS) throw new RangeError(`A Graph $batch holds at most ${String(MAX_BATCH_PARTS)} requests, not ${String(ids.length)}`);
     const out = {} as { [K in keyof T]: Result<T[K]> };

@@ -72,7 +72,7 @@ export const adminConsentRoutes = (d: IdentityDeps): { app: Hono; reset(): void 
 
   app.post('/login/:tenant/v2.0/adminconsent', async (c) => {
     const form = await c.req.parseBody();
-    const field = (k: string): string => (typeof form[k] === 'string' ? (form[k] as string) : '');
+    const field = (k: string): string => (typeof form[k] === 'string' ? (form[k]) : '');
     const txn = field('txn');
     const p = pending.get(txn);
     if (!p || d.now() - p.createdAt > PENDING_LIFETIME_MS) {

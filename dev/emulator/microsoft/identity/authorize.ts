@@ -120,7 +120,7 @@ export const authorizeRoutes = (d: IdentityDeps): { app: Hono; reset(): void } =
 
   app.post('/login/:tenant/oauth2/v2.0/authorize', async (c) => {
     const form = await c.req.parseBody();
-    const field = (k: string): string => (typeof form[k] === 'string' ? (form[k] as string) : '');
+    const field = (k: string): string => (typeof form[k] === 'string' ? (form[k]) : '');
     const txn = field('txn');
     const p = pending.get(txn);
     if (!p || d.now() - p.createdAt > PENDING_LIFETIME_MS) {

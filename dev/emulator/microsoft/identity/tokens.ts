@@ -235,7 +235,7 @@ export const createTokenService = (opts: {
       if (!Number.isFinite(exp) || exp * 1000 <= opts.now()) return { ok: false, reason: 'expired' };
       return {
         ok: true,
-        claims: { tid: String(claims['tid']), oid: String(claims['oid']), scp: String(claims['scp'] ?? ''), appid: String(claims['appid']), exp },
+        claims: { tid: String(claims['tid']), oid: String(claims['oid']), scp: typeof claims['scp'] === 'string' ? claims['scp'] : '', appid: String(claims['appid']), exp },
       };
     },
 
