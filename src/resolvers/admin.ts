@@ -41,7 +41,7 @@ export async function saveSettings(s: Services, product: Product, payload: unkno
   if (!patch.ok) return patch;
   const before = (await s.settings.current()).features;
   await s.settings.update(patch.value);
-  await onFeatureChanged(before, (await s.settings.current()).features);
+  await onFeatureChanged(before, (await s.settings.current()).features, product);
   return view(s, product);
 }
 

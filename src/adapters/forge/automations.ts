@@ -320,8 +320,9 @@ export function automations() {
  * stops delivering events) and a queued job deletes every Graph subscription (Microsoft stops
  * notifying; the web trigger already does nothing once the switch is off). Switched on: the reverse.
  */
-export async function onFeatureChanged(before: Readonly<Record<string, boolean>>, after: Readonly<Record<string, boolean>>): Promise<void> {
-  if (before.automations === after.automations) return;
+export async function onFeatureChanged(before: Readonly<Record<string, boolean>>, after: Readonly<Record<string, boolean>>, product: 'jira' | 'confluence'): Promise<void> {
+  // Automations live in the Jira installation (its events, its web trigger); Confluence's has none.
+  if (before.automations === after.automations || product !== 'jira') return;
   const on = after.automations === true;
   await automations().service.rules.syncFilter();
   await automationQueue.push([{ kind: 'switch', on }]);
