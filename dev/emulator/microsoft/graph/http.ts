@@ -112,7 +112,8 @@ export const graphHttp = (d: GraphHttpDeps): Hono => {
       const parts = outcome.ok && isBatch ? (outcome.result.body as { responses?: Array<{ status?: number }> } | undefined)?.responses ?? [] : [];
       d.users?.throttled(caller, (a.status === 429 ? 1 : 0) + parts.filter((p) => p.status === 429).length);
     }
-    const payload = a.body === undefined ? null : a.body instanceof Uint8Array ? a.body : JSON.stringify(a.body);
+    // Bytes (hosted images) go out as an ArrayBuffer-backed copy: Node's BodyInit does not take a view over any ArrayBufferLike.
+    const payload = a.body === undefined ? null : a.body instanceof Uint8Array ? new Uint8Array(a.body) : JSON.stringify(a.body);
     return new Response(payload, { status: a.status, headers: a.headers });
   });
   return app;
