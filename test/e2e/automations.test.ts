@@ -16,7 +16,7 @@ const PHOENIX = '7d2e4f10-5a6b-4c8d-9e0f-1a2b3c4d5e60';
 const GENERAL = '19:7d2e4f105a6b4c8d9e0f1a2b3c4d5e60@thread.tacv2';
 const TRIGGER = 'automations-jira-events';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- control API answers are read field by field
+type Json = any;
 
 describe('automations (Chromium)', () => {
   let host: TestHost;

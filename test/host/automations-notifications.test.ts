@@ -8,7 +8,7 @@ import { clickButton } from '../emulator/support';
  */
 const PANEL = 'm365-issue-panel';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- control and resolver answers are checked field by field
+type Json = any;
 
 async function connect(host: TestHost): Promise<void> {
   const start = await host.asUser('alice').invoke(PANEL, 'account/connect', { feature: 'automations' });
