@@ -16,6 +16,8 @@ export interface AppManifest {
   permissions: Permissions;
   /** `app.storage.entities`: the custom entities and their indexes. */
   entities: EntitySchemas;
+  /** `app.compatibility` (EAP): one installation across products, in the `required` one; absent = one per product. */
+  compatibility?: { required: 'jira' | 'confluence'; optional: Array<'jira' | 'confluence'> };
   dir: string;
 }
 
@@ -117,6 +119,7 @@ export function loadManifest(dir: string): AppManifest {
     scheduledTriggers,
     permissions: { scopes: doc.permissions?.scopes ?? [], content: doc.permissions?.content, external: doc.permissions?.external },
     entities: parseEntitySchemas(doc.app?.storage?.entities),
+    ...parseCompatibility(doc.app?.compatibility),
     dir,
   };
 }
@@ -144,6 +147,14 @@ function parseUnlicensedAccess(key: string, type: string, raw: unknown): string[
     throw new Error(`Property "unlicensedAccess" in ${key} must be an array of one or more of the following values: [${allowed.join(', ')}]`);
   }
   return raw as string[];
+}
+
+function parseCompatibility(raw: unknown): { compatibility?: NonNullable<AppManifest['compatibility']> } {
+  if (raw === undefined || raw === null || typeof raw !== 'object') return {};
+  const entries = Object.entries(raw as Record<string, { required?: unknown }>).filter((e): e is ['jira' | 'confluence', { required?: unknown }] => e[0] === 'jira' || e[0] === 'confluence');
+  const required = entries.find(([, v]) => v?.required === true)?.[0];
+  if (!required) throw new Error('app.compatibility needs one Atlassian app with required: true');
+  return { compatibility: { required, optional: entries.map(([k]) => k).filter((k) => k !== required) } };
 }
 
 /** The schema's rules, checked at load so a manifest `forge deploy` refuses does not run here either. */

@@ -17,7 +17,7 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
  * (asApp / asUser), and the Atlassian API behind the `stargate` remote (GraphQL for web trigger
  * URLs, the personal data reporting API).
  */
-export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggers: WebTriggerUrls; countPrivacyReport?: () => void; log?: (line: string) => void }) {
+export function forgePlatform(deps: { kvs: KvsStore & { forInstallation?(key: string | undefined): KvsStore }; site: SiteDirectory; accounts: AccountStates; manifest: AppManifest; webTriggers: WebTriggerUrls; countPrivacyReport?: () => void; log?: (line: string) => void }) {
   const rest = productRest(deps.site, deps.accounts);
 
   function principalFor(req: PlatformRequest): Principal | Response {
@@ -48,7 +48,8 @@ export function forgePlatform(deps: { kvs: KvsStore; site: SiteDirectory; accoun
       } catch {
         return json(400, { code: 'BAD_REQUEST', message: 'Request body is not JSON' });
       }
-      return deps.kvs.handle(req.path, body);
+      // Each installation has its own storage: the invocation's installation picks the store.
+      return (deps.kvs.forInstallation?.(req.identity.installation) ?? deps.kvs).handle(req.path, body);
     }
     const principal = principalFor(req);
     if (principal instanceof Response) return principal;

@@ -12,7 +12,6 @@ import { siteDirectory, type AtlassianFixture } from './products/site';
 import { loadEntityPropertyIndex } from './products/jira/entity-properties';
 import type { IssueEventListener, JiraSite } from './products/jira/store';
 import { accountStates, type AccountStates } from './products/accounts';
-import { createKvsStore, type KvsStore } from './kvs/index';
 import type { MicrosoftEmulator } from '../emulator/microsoft/index';
 import { localVariables } from './local-app';
 import { pageStore } from './products/page-store';
@@ -27,6 +26,8 @@ import { bridgeRoutes } from './routes/bridge';
 import { cdnRoutes } from './routes/cdn';
 import { webTriggerRoutes } from './routes/web-triggers';
 import { webTriggerUrls } from './web-trigger-urls';
+import { installationsFor, type Installations } from './installations';
+import { createInstallationKvs, type InstallationKvs } from './kvs/installations';
 import { microsoftService } from './services/microsoft';
 import type { LocalService } from './services/service';
 
@@ -53,7 +54,9 @@ export interface Host {
   origin: string;
   cdnOrigin: string;
   manifest: AppManifest;
-  kvs: KvsStore;
+  /** One store per installation (`kvs.forInstallation('jira' | 'confluence')`); `kvs.handle` serves the default one. */
+  kvs: InstallationKvs;
+  installations: Installations;
   microsoft: MicrosoftEmulator;
   runner: Runner;
   /** The one clock behind tokens, KVS TTLs and scheduled triggers. */
@@ -100,20 +103,31 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const cloudId = fixture.atlassian.cloudId;
   const clock = createClock();
   const site = siteDirectory(fixture.atlassian, { now: clock.now, entityProperties: loadEntityPropertyIndex(manifest.dir) });
-  const webTriggerUrl = (key: string) => `${origin}/x1/${encodeURIComponent(key)}`;
   const aliases = localAliases(origin);
-  const installContext = `ari:cloud:confluence::site/${cloudId}`;
-  const contextAri = `ari:cloud:jira::site/${cloudId}`;
-  const webTriggers = webTriggerUrls({ origin, manifest, file: join(opts.dataDir, 'webtrigger-urls.json'), defaultId: (_context, key) => key });
+  const installations = installationsFor(manifest, cloudId);
+  // Each installation's first URL of a module has a readable id: the Jira installation's is the module key (so
+  // `/x1/ms-oauth-callback` stays Jira's), the Confluence installation's `confluence-<key>`.
+  const webTriggers = webTriggerUrls({
+    origin, manifest, file: join(opts.dataDir, 'webtrigger-urls.json'),
+    defaultId: (contextId, key) => (installations.list.length > 1 && installations.byContext(contextId)?.key === 'confluence' ? `confluence-${key}` : key),
+  });
 
   const accounts = accountStates(site, clock.now);
   const hostStats: HostStats = { resolverInvocations: 0, webTriggerInvocations: 0, scheduledRuns: 0, privacyReports: 0 };
-  const kvs = await createKvsStore({ file: join(opts.dataDir, 'kvs.json'), now: clock.now, entities: manifest.entities });
+  const kvs = await createInstallationKvs({
+    installations: installations.list.map((i) => i.key),
+    defaultKey: installations.get(undefined).key,
+    fileFor: (key) => join(opts.dataDir, installations.list.length > 1 ? `kvs-${key}.json` : 'kvs.json'),
+    now: clock.now,
+    entities: manifest.entities,
+  });
   const microsoft = microsoftService({
     fixture: fixture.microsoft,
     origin,
     now: clock.now,
-    redirectUris: () => [webTriggerUrl('ms-oauth-callback')],
+    // The app registration lists its redirect URIs itself (dev/fixtures/demo-tenant.json), one per installation, as
+    // an admin registers them: a URL the host hands out but nobody registered is refused (AADSTS50011).
+    redirectUris: () => [],
     ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
   });
   const services: LocalService[] = [microsoft];
@@ -132,38 +146,48 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     nodePath: join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'node_modules'),
     egress: mapEgress(manifest.permissions.external?.fetch?.backend, aliases),
     variables: localVariables(origin, fixture.microsoft),
-    runtimeInit: (invocationId, identity) => ({
+    runtimeInit: (invocationId, identity) => {
+      const installation = installations.get(identity.installation);
+      return {
       appContext: {
         appId: appUuid(manifest),
         environmentId: LOCAL_ENVIRONMENT.id,
         environmentType: LOCAL_ENVIRONMENT.type,
         invocationId,
-        installationId: `local-${cloudId}`,
+        installationId: installation.installationId,
         moduleKey: identity.moduleKey,
         permissions: manifest.permissions,
       },
-      contextAri,
+      contextAri: installation.installContext,
       proxy: { token: 'local', url: origin },
       tracing: { traceId: invocationId.replaceAll('-', ''), spanId: invocationId.slice(0, 16).replaceAll('-', '') },
       externalAuth: [],
-    }),
+      };
+    },
     clockOffsetMs: () => clock.offsetSeconds() * 1000,
     platform: (req) => platform(req),
     log,
   });
 
-  const events = createEvents({ manifest, jira: site.jira, accounts, clock, cloudId, siteUrl: origin, log, invoke: (req) => runner.invoke(req) });
+  // Product events and queue consumers name no installation: they run in the default (Jira) one.
+  const events = createEvents({ manifest, jira: site.jira, accounts, clock, cloudId, siteUrl: origin, log, invoke: (req) => runner.invoke({ ...req, identity: { installation: installations.get(undefined).key, ...req.identity } }) });
   platform = events.platform(basePlatform);
 
   const scheduler = createScheduler({
     manifest,
     clock,
-    invoke: (req) => {
+    // Every installation runs its scheduled triggers, each with its own context and storage; the run fails if one does.
+    invoke: async (req) => {
       hostStats.scheduledRuns++;
-      return runner.invoke(req);
+      let outcome: Awaited<ReturnType<typeof runner.invoke>> | undefined;
+      for (const i of installations.list) {
+        outcome = await runner.invoke({ ...req, context: { ...(req.context as object), installContext: i.installContext }, identity: { ...req.identity, installation: i.key } });
+        if (!outcome.ok) return outcome;
+      }
+      return outcome as Awaited<ReturnType<typeof runner.invoke>>;
     },
     cloudId,
-    installContext,
+    installContext: installations.get(undefined).installContext,
     log,
   });
   if (opts.scheduledTriggersOnRealTime) scheduler.startRealTime();
@@ -173,13 +197,13 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const app = new Hono();
   app.route('/', productRoutes({ manifest, site, accounts, cdnOrigin, pages, currentUser }));
   app.route('/', bridgeRoutes({
-    manifest, runner, currentUser, cloudId, siteUrl: origin, installContext,
+    manifest, runner, currentUser, cloudId, siteUrl: origin, installations,
     resolverTimeoutMs: opts.resolverTimeoutMs ?? 25_000, log,
     countInvocation: () => void hostStats.resolverInvocations++,
   }));
   app.route('/', cdnRoutes({ manifest, appDir: opts.appDir, origin, cdnHost: `127.0.0.1:${port}`, aliases }));
   app.route('/', webTriggerRoutes({
-    manifest, runner, installContext, urls: webTriggers, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
+    manifest, runner, installations, urls: webTriggers, timeoutMs: opts.webTriggerTimeoutMs ?? 55_000, log,
     countInvocation: () => void hostStats.webTriggerInvocations++,
   }));
   app.route('/__emulator/events', events.control);
@@ -194,6 +218,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     cdnOrigin,
     manifest,
     kvs,
+    installations,
     microsoft: microsoft.emulator,
     runner,
     clock,

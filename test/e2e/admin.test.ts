@@ -156,10 +156,16 @@ describe('admin settings (Chromium)', () => {
   });
 
   it('SharePoint macros turned off say so on the page with no Graph request, and work again when turned on', async () => {
-    // Alice (connected) places a SharePoint List macro for Tasks on the demo page.
+    // Alice places a SharePoint List macro for Tasks on the demo page. The app is installed separately in
+    // Confluence: her Jira connection does not carry over, so she connects here too.
     await alice.goto(`${host.origin}${PAGE}?mode=edit&as=alice`);
     await alice.getByRole('button', { name: 'Insert SharePoint List' }).click();
     const settings = alice.frameLocator('iframe[title="SharePoint List settings"]');
+    // She consented in Jira already, so Microsoft asks only which account.
+    const [tab] = await Promise.all([alice.context().waitForEvent('page'), settings.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
+    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
+    await tab.waitForLoadState();
+    await tab.close();
     await settings.getByText('Signed in as Alice Adams').waitFor();
     await settings.getByLabel('SharePoint address').fill(TASKS_URL);
     await settings.getByRole('button', { name: 'Find' }).click();

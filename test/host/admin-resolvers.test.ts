@@ -110,7 +110,12 @@ describe('admin resolvers', () => {
   });
 
   it('a switched-off feature gets no tokens in its modules; other modules are unaffected', async () => {
-    const off = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { sharepoint: false } });
+    // The app is installed separately in Jira and in Confluence: the macros follow the Confluence installation's settings.
+    const inJira = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { sharepoint: false } });
+    expect(inJira.value.ok).toBe(true);
+    expect((await asBob().invoke('sharepoint-list', 'account/token')).value).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED' } });
+    await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { sharepoint: true } });
+    const off = await asAlice().invoke('m365-confluence-admin', 'admin/settings/save', { features: { sharepoint: false } });
     expect(off.value.ok).toBe(true);
     const macro = await asBob().invoke('sharepoint-list', 'account/token');
     expect(macro.value).toMatchObject({ ok: false, error: { code: 'FEATURE_OFF', message: 'This feature was turned off by your admin.' } });
@@ -118,7 +123,7 @@ describe('admin resolvers', () => {
     expect(panel.value).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED' } });
     const pub = await asBob().invoke('sharepoint-list', 'settings/public');
     expect(pub.value).toMatchObject({ ok: true, value: { features: { sharepoint: false } } });
-    await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { sharepoint: true } });
+    await asAlice().invoke('m365-confluence-admin', 'admin/settings/save', { features: { sharepoint: true } });
     expect((await asBob().invoke('sharepoint-list', 'account/token')).value).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED' } });
   });
 

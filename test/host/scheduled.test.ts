@@ -13,6 +13,8 @@ const CLOUD_ID = '8f1c7c52-0b1d-4a0e-9c43-5d1f0a6b2e11';
 describe('local Forge host: scheduled triggers', () => {
   let host: TestHost;
   const kvsGet = async (key: string) => (await host.asUser('alice').invoke('probe-panel', 'kvsGet', { key })).value.value;
+  /** The same key in the Confluence installation's storage, read by one of its modules. */
+  const confluenceKvsGet = async (key: string) => (await host.asUser('alice').invoke('probe-global-settings', 'kvsGet', { key })).value.value;
   const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json()) as { now: string }).now);
   const trigger = async (key: string) => ((await host.state()).scheduled as Array<{ key: string; runs: number; nextRunAt: string; lastRun: any }>).find((t) => t.key === key);
 
@@ -43,12 +45,15 @@ describe('local Forge host: scheduled triggers', () => {
     const firstDue = Date.parse((await trigger('probe-daily'))!.nextRunAt);
     const moved = await host.control('clock', { advanceSeconds: 3 * DAY });
     expect(moved.body.scheduledRuns.find((r: { key: string }) => r.key === 'probe-daily')).toMatchObject({ runs: 3, lastRun: { outcome: 'ok', trigger: 'schedule' } });
+    // Each installation (Jira, Confluence) runs the trigger with its own context and storage.
     expect(await kvsGet('probe:tick:runs')).toBe(3);
+    expect(await confluenceKvsGet('probe:tick:runs')).toBe(3);
+    expect((await confluenceKvsGet('probe:tick:last')).installContext).toBe(`ari:cloud:confluence::site/${CLOUD_ID}`);
 
     const last = await kvsGet('probe:tick:last');
     expect(last.event).toEqual({ context: { cloudId: CLOUD_ID, moduleKey: 'probe-daily' }, contextToken: expect.any(String) });
     expect(last.principal).toBeNull();
-    expect(last.installContext).toBe(`ari:cloud:confluence::site/${CLOUD_ID}`);
+    expect(last.installContext).toBe(`ari:cloud:jira::site/${CLOUD_ID}`);
     // The third run happened at its own due time (two days after the first), not at the end of the jump.
     const ranAt = Date.parse(last.at) - firstDue;
     expect(ranAt).toBeGreaterThanOrEqual(2 * DAY * 1000);

@@ -6,6 +6,7 @@ import type { AppManifest } from '../manifest';
 import { LOCAL_ENVIRONMENT } from '../installation';
 import type { Runner } from '../runtime/runner';
 import type { CurrentUser } from '../session';
+import type { Installations } from '../installations';
 import { accountTypeFor, ANONYMOUS_ACCOUNT_ID, moduleAllows, productOfModule } from '../access';
 
 export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
@@ -20,8 +21,8 @@ export interface BridgeRoutesDeps {
   currentUser: CurrentUser;
   cloudId: string;
   siteUrl: string;
-  /** The installation's context ARI; `ari:cloud:confluence::site/…` — Jira modules get the Jira one. */
-  installContext: string;
+  /** The app's installations: a module runs in its product's (see installations.ts). */
+  installations: Installations;
   resolverTimeoutMs: number;
   log: (line: string) => void;
   countInvocation: () => void;
@@ -51,7 +52,9 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
       return c.json({ ok: false, error: { name: 'PAYLOAD_TOO_LARGE', message: `The invocation payload (${requestBytes} bytes) exceeds the 500KB limit for front-end invocations.` } }, 413);
     }
     const user = d.currentUser(c, false);
-    const accountType = accountTypeFor(user, productOfModule(mod.type));
+    const product = productOfModule(mod.type);
+    const installation = d.installations.forProduct(product);
+    const accountType = accountTypeFor(user, product);
     // The product renders no module for a user it does not allow, so an invoke from one is forged: run nothing.
     if (!moduleAllows(mod, accountType)) {
       d.log(`[host] refused an invoke of ${mod.key} by an ${accountType} user: the module does not declare unlicensedAccess for them`);
@@ -64,8 +67,8 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
         call: { functionKey: body.functionKey, payload: body.payload ?? {} },
         context: { localId: body.localId, cloudId: d.cloudId, moduleKey: mod.key, siteUrl: d.siteUrl, extension: body.extension ?? {}, environmentType: LOCAL_ENVIRONMENT.type, environmentId: LOCAL_ENVIRONMENT.id, accountType },
       },
-      context: { principal: { accountId: user ? user.accountId : ANONYMOUS_ACCOUNT_ID }, installContext: installContextFor(mod.type, d.installContext), license: undefined },
-      identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key },
+      context: { principal: { accountId: user ? user.accountId : ANONYMOUS_ACCOUNT_ID }, installContext: installation.installContext, license: undefined },
+      identity: { ...(user ? { accountId: user.accountId } : {}), moduleKey: mod.key, installation: installation.key },
       timeoutMs: d.resolverTimeoutMs,
     });
     if (outcome.ok) {
@@ -78,13 +81,4 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
     return c.json({ ok: false, error: { name: outcome.error.name, message: `There was an error invoking the function - ${outcome.error.message}` } });
   });
   return app;
-}
-
-/**
- * Without `app.compatibility` an app is installed separately in Jira and in Confluence, and each
- * installation's `installContext` names its product (the app uses it to ask the right product
- * whether the caller is a site admin). Storage is still one store here: see the host README.
- */
-export function installContextFor(moduleType: string, confluenceContext: string): string {
-  return moduleType.startsWith('jira:') ? confluenceContext.replace('ari:cloud:confluence::', 'ari:cloud:jira::') : confluenceContext;
 }

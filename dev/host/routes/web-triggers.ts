@@ -3,6 +3,7 @@ import type { AppManifest } from '../manifest';
 import type { Runner } from '../runtime/runner';
 import { toHttpResponse, webTriggerEvent } from '../web-trigger';
 import type { WebTriggerUrls } from '../web-trigger-urls';
+import type { Installations } from '../installations';
 
 const WEB_TRIGGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -10,7 +11,7 @@ const WEB_TRIGGER_MAX_BODY_BYTES = 5 * 1024 * 1024;
  * Web triggers at the URLs the platform handed out — `/x1/{id}` (urlFormat v1) and `/public/{id}` (v2), each with
  * an optional user path — without a user, within their time limit. A URL never created, or deleted, answers 404.
  */
-export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner, 'invoke'>; installContext: string; urls: WebTriggerUrls; timeoutMs: number; log: (line: string) => void; countInvocation: () => void }): Hono<{ Bindings: { incoming?: { rawHeaders?: string[] } } }> {
+export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner, 'invoke'>; installations: Installations; urls: WebTriggerUrls; timeoutMs: number; log: (line: string) => void; countInvocation: () => void }): Hono<{ Bindings: { incoming?: { rawHeaders?: string[] } } }> {
   const app = new Hono<{ Bindings: { incoming?: { rawHeaders?: string[] } } }>();
   const run = (format: 'v1' | 'v2') => async (c: Context<{ Bindings: { incoming?: { rawHeaders?: string[] } } }>) => {
     const id = c.req.param('id') ?? '';
@@ -23,6 +24,8 @@ export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner
       d.log(`[host] web trigger ${found.triggerKey} declares request.authentication: hmacSharedSecret; its signature scheme is not documented, so the local host refuses every request to it`);
       return c.json({ message: 'Unauthorized' }, 401);
     }
+    // The URL belongs to the installation that created it: its storage and context.
+    const installation = d.installations.byContext(found.contextId) ?? d.installations.get(undefined);
     const body = await c.req.text();
     // limits-invocation: "Payload size | 5MB | The maximum request payload size for an invocation."
     if (Buffer.byteLength(body, 'utf8') > WEB_TRIGGER_MAX_BODY_BYTES) return c.json({ message: 'Payload Too Large' }, 413);
@@ -33,8 +36,8 @@ export function webTriggerRoutes(d: { manifest: AppManifest; runner: Pick<Runner
     const outcome = await d.runner.invoke({
       handler: fn.handler,
       event: webTriggerEvent(c.req.raw, path, userPath, body, c.env?.incoming?.rawHeaders),
-      context: { installContext: d.installContext, principal: undefined },
-      identity: { moduleKey: found.triggerKey },
+      context: { installContext: installation.installContext, principal: undefined },
+      identity: { moduleKey: found.triggerKey, installation: installation.key },
       timeoutMs: d.timeoutMs,
     });
     if (outcome.ok) {

@@ -3,6 +3,8 @@
 export interface InvocationIdentity {
   accountId?: string;
   moduleKey: string;
+  /** The installation the invocation runs in (`jira`, `confluence`): its storage, context ARI and installation id. */
+  installation?: string;
 }
 
 export type HostToWorker =
