@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../support/host';
 import { clickButton } from '../emulator/support';
+import { kindOfKey } from '../../src/adapters/forge/keys';
 
 /**
  * Automations through the real host: the app's own code in the host's child process, Jira's product
@@ -126,5 +127,12 @@ describe('automations through the host', () => {
     expect(host.jira.issue('DEMO-1')?.statusId).toBe(done?.id);
     const panel = await as('alice', PANEL).call('todo/panel', { issueId: DEMO_1 });
     expect(panel.value.links[0].last).toMatchObject({ outcome: 'transitioned', status: 'Done' });
+  });
+
+  it('every key it stored is described under "What this app stores"', async () => {
+    const storage = (await host.state()).storage as { keys: string[]; secretKeys: string[] };
+    const keys = [...storage.keys, ...storage.secretKeys];
+    expect(keys.some((k) => k.startsWith('todo-link:'))).toBe(true);
+    expect(keys.filter((k) => kindOfKey(k) === undefined)).toEqual([]);
   });
 });
