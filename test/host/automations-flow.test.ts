@@ -129,6 +129,19 @@ describe('automations through the host', () => {
     expect(panel.value.links[0].last).toMatchObject({ outcome: 'transitioned', status: 'Done' });
   });
 
+  it('a comment rule posts who commented on which issue, and never the comment itself', async () => {
+    const made = await as('alice').call('automations/rule/create', { projectId: DEMO, input: rule({ name: 'Comments', when: { events: ['commented'], toStatuses: [] }, heading: '' }) });
+    expect(made.ok).toBe(true);
+    const before = (await channel()).length;
+    const c = await host.control('events/jira/comment', { as: 'bob', issue: 'DEMO-1', body: 'Private words about the invoice' });
+    expect(c.status).toBe(201);
+    await drain();
+    const after = await channel();
+    expect(after.length).toBe(before + 1);
+    expect(after[0].body.content).toContain('<b>Bob Brown</b> commented on');
+    expect(after[0].body.content).not.toContain('Private words');
+  });
+
   it('every key it stored is described under "What this app stores"', async () => {
     const storage = (await host.state()).storage as { keys: string[]; secretKeys: string[] };
     const keys = [...storage.keys, ...storage.secretKeys];
