@@ -148,4 +148,20 @@ describe('automations through the host', () => {
     expect(keys.some((k) => k.startsWith('todo-link:'))).toBe(true);
     expect(keys.filter((k) => kindOfKey(k) === undefined)).toEqual([]);
   });
+
+  it('Alice exports and then deletes her data: her links and subscriptions go, her rules stay paused without an owner', async () => {
+    const exported = await host.asUser('alice').invoke(PANEL, 'account/records');
+    const kinds = (exported.value.value.records as Array<{ kind: string }>).map((r) => r.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['Automation rules', 'To Do ↔ issue links', 'To Do list subscriptions']));
+    expect((await host.asUser('alice').invoke(PANEL, 'account/records/delete')).value.ok).toBe(true);
+    const storage = (await host.state()).storage as { keys: string[] };
+    expect(storage.keys.filter((k) => k.startsWith('todo-') || k.startsWith('account:557058:a11ce'))).toEqual([]);
+    expect((await get('subscriptions')).subscriptions).toEqual([]);
+    const admin = (await as('alice').call('automations/project', { projectId: DEMO })).value;
+    expect(admin.rules.map((r: Json) => [r.ownerAccountId, r.state.status, r.state.reason])).toEqual([
+      [undefined, 'paused', 'owner_left'],
+      [undefined, 'paused', 'owner_left'],
+    ]);
+    expect((await host.state()).events.appProperties).not.toContain('m365-automations');
+  });
 });
