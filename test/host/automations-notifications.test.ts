@@ -30,10 +30,10 @@ describe('the Graph notification web trigger', () => {
     await setFeature(true);
     await connect(host);
     const task = (await host.control('todo/tasks', { user: 'alice', list: 'Tasks', title: 'Watched' })).body.task.id as string;
-    const lists = (await (await fetch(`${host.origin}/__emulator/todo?user=alice`)).json()).lists as Json[];
+    const lists = ((await (await fetch(`${host.origin}/__emulator/todo?user=alice`)).json()) as { lists: Json[] }).lists;
     const r = await host.asUser('alice').invoke(PANEL, 'todo/link', { issueId: '10001', listId: lists.find((l) => l.displayName === 'Tasks').id, taskId: task });
     if (!r.value.ok) throw new Error(JSON.stringify(r.value));
-    sub = (await (await fetch(`${host.origin}/__emulator/subscriptions`)).json()).subscriptions[0];
+    sub = ((await (await fetch(`${host.origin}/__emulator/subscriptions`)).json()) as { subscriptions: Json[] }).subscriptions[0];
   }, 60_000);
   afterAll(() => host?.stop());
 
@@ -72,7 +72,7 @@ describe('the Graph notification web trigger', () => {
   it('switched off: no subscription is left, the handshake is refused and nothing is queued', async () => {
     await setFeature(false);
     await host.control('events/drain', { timeoutMs: 20_000 });
-    expect((await (await fetch(`${host.origin}/__emulator/subscriptions`)).json()).subscriptions).toEqual([]);
+    expect(((await (await fetch(`${host.origin}/__emulator/subscriptions`)).json()) as { subscriptions: Json[] }).subscriptions).toEqual([]);
     const refused = await fetch(`${sub.notificationUrl as string}&validationToken=abc`, { method: 'POST' });
     expect(refused.status).toBe(404);
     const before = await queued();
