@@ -5,7 +5,7 @@
  */
 export interface HostClock {
   /** Epoch milliseconds, offset included. */
-  now(): number;
+  now: () => number;
   offsetSeconds(): number;
   /**
    * Moves the clock forward. Listeners run in order before the move completes and may step the

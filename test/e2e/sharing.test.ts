@@ -15,7 +15,7 @@ const PUB_1 = '10006';
 const REPLY_TEXT = 'Revised draft attached next week, signed copy to follow.';
 const HOSTILE_HOSTS = /evil\.example|tracker\.northwind\.example|tracker\.example\.net/;
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- control API answers, read field by field
+type Json = any;  
 
 describe('share Outlook mails and conversations into a Jira issue (Chromium)', () => {
   let host: TestHost;

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { graphFetch, type Running, signIn, startEmulator, type Tokens } from './support';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+ 
 type Json = any;
 
 type Notification = { subscriptionId: string; clientState: string | null; changeType?: string; resource?: string; resourceData?: { id: string }; lifecycleEvent?: string; tenantId: string; subscriptionExpirationDateTime: string };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, tokenRequest, type Tokens } from './support';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+ 
 type Json = any;
 
 const TEAM = '7d2e4f10-5a6b-4c8d-9e0f-1a2b3c4d5e60';

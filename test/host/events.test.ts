@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read loosely, as a test reads them
+ 
 type Json = any;
 
 const ALICE = '557058:a11ce000-0000-4000-8000-000000000001';

@@ -14,7 +14,7 @@ const DEMO_2 = '10002';
 const DEMO_3 = '10003'; // security level "Management": Alice and Carol only
 const PUB_1 = '10006';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- resolver answers are checked field by field below
+type Json = any;  
 
 /** Signs `user` in to Microsoft 365 through the app, as the Connect button does (optionally for a feature's permissions). */
 async function connect(host: TestHost, user: string, email: string, feature?: string): Promise<void> {

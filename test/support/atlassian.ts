@@ -20,7 +20,7 @@ export type Caller = keyof typeof USERS | 'app' | 'anonymous';
 export interface Answer {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read Jira's JSON answers and assert on them: the assertion is the check.
+   
   body: any;
 }
 
