@@ -61,7 +61,14 @@ export interface KvsStore {
   reset(): Promise<void>;
   /** Waits until pending writes are on disk. */
   flush(): Promise<void>;
-  stats(): { requests: number; rateLimited: number };
+  stats(): KvsStats;
+}
+
+/** Requests since start: all, refused for the rate limits, and by SDK endpoint (e.g. `/api/v1/entity/query`), for the benchmarks. */
+export interface KvsStats {
+  requests: number;
+  rateLimited: number;
+  byEndpoint: Record<string, number>;
 }
 
 /** Creates a store, loading `opts.file` if it exists. */
@@ -102,6 +109,7 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
   let faults: KvsFaults = { errorRate: 0, failNext: [], limits: { ...DEFAULT_KVS_RATE_LIMITS } };
   let requests = 0;
   let rateLimited = 0;
+  const byEndpoint: Record<string, number> = {};
   const getFaults = (): KvsFaults => ({ errorRate: faults.errorRate, failNext: faults.failNext.map((f) => ({ ...f })), limits: { ...faults.limits } });
   const windows = { second: -1, inSecond: 0, minute: -1, readUnits: 0, writeUnits: 0 };
   /** Counts the request against the windows; true when it must be refused. Reads are charged after they ran. */
@@ -136,9 +144,10 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
   return {
     async handle(path, body) {
       requests++;
+      const endpoint = path.split('?')[0] ?? path;
+      byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
       const fault = injectedFault();
       if (fault) return respondError(fault);
-      const endpoint = path.split('?')[0] ?? path;
       const isRead = READ_PATHS.has(endpoint);
       if (overLimit(isRead, Buffer.byteLength(typeof body === 'string' ? body : (JSON.stringify(body) ?? ''), 'utf8'))) {
         rateLimited++;
@@ -183,7 +192,7 @@ export async function createKvsStore(opts: KvsStoreOptions): Promise<KvsStore> {
       await persister?.flush();
     },
     flush: async () => persister?.flush(),
-    stats: () => ({ requests, rateLimited }),
+    stats: () => ({ requests, rateLimited, byEndpoint: { ...byEndpoint } }),
   };
 }
 

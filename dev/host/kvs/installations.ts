@@ -43,6 +43,11 @@ export async function createInstallationKvs(opts: Omit<KvsStoreOptions, 'file'> 
     flush: async () => {
       for (const s of all) await s.flush();
     },
-    stats: () => all.map((s) => s.stats()).reduce((a, b) => ({ requests: a.requests + b.requests, rateLimited: a.rateLimited + b.rateLimited })),
+    stats: () =>
+      all.map((s) => s.stats()).reduce((a, b) => {
+        const byEndpoint = { ...a.byEndpoint };
+        for (const [k, n] of Object.entries(b.byEndpoint)) byEndpoint[k] = (byEndpoint[k] ?? 0) + n;
+        return { requests: a.requests + b.requests, rateLimited: a.rateLimited + b.rateLimited, byEndpoint };
+      }),
   };
 }
