@@ -252,10 +252,12 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
   }
 
   /**
-   * Every wanted item of one mailbox in one `$batch` of at most three parts: the shared mails by
-   * Message-ID (the stored immutable id picks the copy), the shared conversations by conversationId,
-   * and the mail received since the oldest share, whose In-Reply-To/References reveal replies Exchange
-   * filed under a new conversation. Only such a split, or attachments, costs a further round trip.
+   * Every wanted item of one mailbox in one `$batch`: the shared mails by Message-ID (the stored
+   * immutable id picks the copy), the shared conversations by conversationId, the mail received since
+   * the oldest share, whose In-Reply-To/References reveal replies Exchange filed under a new
+   * conversation, and the attachments of each shared mail (by its stored immutable id; a mail without
+   * any answers an empty list) while the batch stays within 20 parts. Only such a split, or attachments
+   * of a conversation's messages, costs a further round trip.
    */
   async function read(accountId: string, wants: readonly MailWant[]): Promise<Result<Map<string, Result<MailMessage[]>>>> {
     const graph = clientFor(accountId);
@@ -279,6 +281,12 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
         headers: HEADERS,
       };
     }
+    // Attachments of the shared mails in the same round trip (issue 9: at most one per sharer and view).
+    const mailMessageIds = [...new Set(mails.map((w) => w.messageId))].filter((id) => GRAPH_ID.test(id));
+    const early = Object.keys(parts).length + mailMessageIds.length <= MAX_BATCH_PARTS ? mailMessageIds : [];
+    early.forEach((id, i) => {
+      parts[`p${String(i)}`] = { path: graphPath`/me/messages/${id}/attachments`, headers: HEADERS };
+    });
     const first = await inLanes(graph, parts);
     if (!first.ok) return first;
     const answers = first.value;
@@ -333,13 +341,19 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
       pairs.set(w.key, all.filter((p) => thread.has(p.m)));
     }
 
-    // Attachments (inline pictures, names of the others) for the messages that have any.
+    // Attachments (inline pictures, names of the others) for the messages that have any: read in the
+    // first round trip for the shared mails; the others (or a part that failed there) now.
+    const fetched = new Map<string, Result<unknown>>();
+    early.forEach((id, i) => {
+      const a = answers[`p${String(i)}`];
+      if (a?.ok) fetched.set(id, a);
+    });
     const attachmentParts: Record<string, BatchPart> = {};
     const byId = new Map<string, string>();
     for (const list of pairs.values()) {
       for (const p of list) {
         const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
-        if (typeof id === 'string' && GRAPH_ID.test(id) && !byId.has(id) && hasAttachmentsOrCids(p.raw, p.m)) {
+        if (typeof id === 'string' && GRAPH_ID.test(id) && !byId.has(id) && !fetched.has(id) && hasAttachmentsOrCids(p.raw, p.m)) {
           byId.set(id, `a${String(byId.size)}`);
           attachmentParts[`a${String(byId.size - 1)}`] = { path: graphPath`/me/messages/${id}/attachments`, headers: HEADERS };
         }
@@ -350,7 +364,7 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
       out.set(key, ok(list.map((p) => {
         const id = isRecord(p.raw) ? own(p.raw, 'id') : undefined;
         const part = typeof id === 'string' ? byId.get(id) : undefined;
-        const a = part !== undefined && third?.ok ? third.value[part] : undefined;
+        const a = (typeof id === 'string' ? fetched.get(id) : undefined) ?? (part !== undefined && third?.ok ? third.value[part] : undefined);
         return a?.ok ? withAttachments(p.m, a.value) : p.m;
       })));
     }
