@@ -10,6 +10,30 @@ import { FEATURE_KEYS, FEATURES, isFeatureKey, type FeatureKey } from './feature
 export type ShareScope = 'private' | 'atlassian' | 'public';
 export const SHARE_SCOPES: readonly ShareScope[] = ['private', 'atlassian', 'public'];
 
+/** The kinds of item people share, as the admin's per-kind rules name them (src/core/sharing/kind-policy.ts). */
+export type SharingKindName = 'mail' | 'conversation' | 'calendar' | 'event' | 'chat';
+export const SHARING_KIND_NAMES: readonly SharingKindName[] = ['mail', 'conversation', 'calendar', 'event', 'chat'];
+
+/** One kind's audiences: within the site-wide allowed scopes (a rule never widens them). */
+export interface SharingKindRule {
+  allowedScopes: ShareScope[];
+  defaultScope: ShareScope;
+}
+
+/** A Public share must end within this many days (0: no maximum); at most ten years. */
+export const PUBLIC_MAX_DAYS = { min: 1, max: 3650 } as const;
+
+export interface SharingSettings {
+  defaultScope: ShareScope;
+  allowedScopes: ShareScope[];
+  /** Per kind, narrower audiences than the site-wide ones (absent: the site-wide ones). */
+  kinds?: Partial<Record<SharingKindName, SharingKindRule>>;
+  /** Public shares end at most this many days after they are made Public. */
+  publicMaxDays?: number;
+  /** Shared calendars show free/busy blocks only, without titles. */
+  calendarFreeBusyOnly?: boolean;
+}
+
 /** Who may create calendar feeds (site admins always may; project admins for their own projects). */
 export type FeedCreators = 'site-admins' | 'project-admins' | 'everyone';
 export const FEED_CREATORS: readonly FeedCreators[] = ['site-admins', 'project-admins', 'everyone'];
@@ -46,7 +70,7 @@ export interface AppSettings {
   features: Record<FeatureKey, boolean>;
   /** SharePoint tenant names (the `contoso` of contoso.sharepoint.com). Empty: any tenant. */
   sharePointTenants: string[];
-  sharing: { defaultScope: ShareScope; allowedScopes: ShareScope[] };
+  sharing: SharingSettings;
   diagnostics: DiagnosticsLevel;
   registration?: Registration;
   consents: Partial<Record<FeatureKey, AdminConsent>>;
@@ -134,7 +158,8 @@ function validFeedSettings(v: unknown): Result<FeedSettings> {
 export interface SettingsPatch {
   features?: Partial<Record<FeatureKey, boolean>>;
   sharePointTenants?: string[];
-  sharing?: { defaultScope: ShareScope; allowedScopes: ShareScope[] };
+  /** Replaces the fields it names; `publicMaxDays: 0` removes the maximum. */
+  sharing?: SharingSettings;
   diagnostics?: DiagnosticsLevel;
   feeds?: FeedSettings;
 }
@@ -184,21 +209,63 @@ export function applyPatch(s: AppSettings, patch: SettingsPatch, now: Date): App
     ...s,
     features: { ...s.features, ...patch.features },
     ...(patch.sharePointTenants ? { sharePointTenants: patch.sharePointTenants } : {}),
-    ...(patch.sharing ? { sharing: patch.sharing } : {}),
+    ...(patch.sharing ? { sharing: mergeSharing(s.sharing, patch.sharing) } : {}),
     ...(patch.diagnostics ? { diagnostics: patch.diagnostics } : {}),
     ...(patch.feeds ? { feeds: patch.feeds } : {}),
     updatedAt: now.toISOString(),
   };
 }
 
-function validSharing(v: unknown): Result<AppSettings['sharing']> {
-  if (!isRecord(v) || !isScope(v.defaultScope) || !Array.isArray(v.allowedScopes) || !v.allowedScopes.every(isScope)) {
-    return fail('BAD_REQUEST', 'Sharing needs a default scope and the allowed scopes (private, atlassian, public).');
+/** A sharing change keeps the per-kind rules and limits it does not name (older admin pages send only the scopes). */
+function mergeSharing(was: SharingSettings, patch: SharingSettings): SharingSettings {
+  const out: SharingSettings = { ...was, ...patch };
+  if (out.publicMaxDays === 0) delete out.publicMaxDays;
+  if (out.calendarFreeBusyOnly === false) delete out.calendarFreeBusyOnly;
+  return out;
+}
+
+const SHARING_FIELDS = new Set(['defaultScope', 'allowedScopes', 'kinds', 'publicMaxDays', 'calendarFreeBusyOnly']);
+
+function validScopes(v: Record<string, unknown>, what: string): Result<SharingKindRule> {
+  if (!isScope(v.defaultScope) || !Array.isArray(v.allowedScopes) || !v.allowedScopes.every(isScope)) {
+    return fail('BAD_REQUEST', `${what} needs a default scope and the allowed scopes (private, atlassian, public).`);
   }
   const allowed = SHARE_SCOPES.filter((s) => (v.allowedScopes as unknown[]).includes(s));
-  if (allowed.length === 0) return fail('BAD_REQUEST', 'Allow at least one sharing scope.');
-  if (!allowed.includes(v.defaultScope)) return fail('BAD_REQUEST', 'The default sharing scope must be one of the allowed scopes.');
+  if (allowed.length === 0) return fail('BAD_REQUEST', `${what}: allow at least one sharing scope.`);
+  if (!allowed.includes(v.defaultScope)) return fail('BAD_REQUEST', `${what}: the default scope must be one of the allowed scopes.`);
   return ok({ defaultScope: v.defaultScope, allowedScopes: allowed });
+}
+
+function validSharing(v: unknown): Result<SharingSettings> {
+  if (!isRecord(v)) return fail('BAD_REQUEST', 'Sharing needs a default scope and the allowed scopes (private, atlassian, public).');
+  const extra = Object.keys(v).filter((k) => !SHARING_FIELDS.has(k));
+  if (extra.length) return fail('BAD_REQUEST', `Unknown sharing setting: ${extra.slice(0, 3).join(', ').slice(0, 80)}.`);
+  const base = validScopes(v, 'Sharing');
+  if (!base.ok) return base;
+  const out: SharingSettings = { ...base.value };
+  if (v.kinds !== undefined) {
+    if (!isRecord(v.kinds)) return fail('BAD_REQUEST', 'Per-kind sharing rules must name a kind (mail, conversation, calendar, event, chat).');
+    const kinds: Partial<Record<SharingKindName, SharingKindRule>> = {};
+    for (const [k, rule] of Object.entries(v.kinds)) {
+      if (!(SHARING_KIND_NAMES as readonly string[]).includes(k) || !isRecord(rule)) return fail('BAD_REQUEST', `Unknown kind of shared item: ${k.slice(0, 40)}.`);
+      const r = validScopes(rule, `Sharing ${k}`);
+      if (!r.ok) return r;
+      kinds[k as SharingKindName] = r.value;
+    }
+    out.kinds = kinds;
+  }
+  if (v.publicMaxDays !== undefined) {
+    const d = v.publicMaxDays;
+    if (!Number.isInteger(d) || (d !== 0 && ((d as number) < PUBLIC_MAX_DAYS.min || (d as number) > PUBLIC_MAX_DAYS.max))) {
+      return fail('BAD_REQUEST', `The longest a Public share may last is ${String(PUBLIC_MAX_DAYS.min)}–${String(PUBLIC_MAX_DAYS.max)} days (0: no limit).`);
+    }
+    out.publicMaxDays = d as number;
+  }
+  if (v.calendarFreeBusyOnly !== undefined) {
+    if (typeof v.calendarFreeBusyOnly !== 'boolean') return fail('BAD_REQUEST', 'Free/busy only must be on or off.');
+    out.calendarFreeBusyOnly = v.calendarFreeBusyOnly;
+  }
+  return ok(out);
 }
 
 /**
