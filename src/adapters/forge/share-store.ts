@@ -1,12 +1,14 @@
 import { kvs, Sort } from '@forge/kvs';
-import { MAX_SHARES_PER_ISSUE, readShare, type ShareRecord } from '../../core/sharing/model';
+import { MAX_SHARES_PER_ISSUE, readShare, type IssueShareRecord, type PageShareRecord, type ShareRecord } from '../../core/sharing/model';
+import { MAX_SHARES_PER_PAGE } from '../../core/sharing/target';
 import type { ShareStore } from '../../core/sharing/ports';
 import { ENTITIES, keys } from './keys';
 import { guardStorage } from './kvs-errors';
 
 /**
  * Shares in the Custom Entity Store (`app.storage.entities` in manifest.yml), one entity per share,
- * queried by issue (the panel: one query) and by sharer (their export, deletion and sign-out count).
+ * queried by issue (the panel: one query), by Confluence page (`by-page`, sparse: only page shares
+ * have a `pageId`) and by sharer (their export, deletion and sign-out count).
  * Entity queries return at most 20 per page (runtime-reference/storage-api-query-complex), which is
  * why an issue holds at most MAX_SHARES_PER_ISSUE (20) shares.
  */
@@ -30,7 +32,12 @@ export const shareStore: ShareStore = {
   byIssue: (issueId) =>
     guardStorage(async () => {
       const page = await entity().query().index('by-issue', { partition: [issueId] }).sort(Sort.DESC).limit(MAX_SHARES_PER_ISSUE).getMany();
-      return valid(page.results);
+      return valid(page.results).filter((s): s is IssueShareRecord => s.product === 'jira' && s.issueId === issueId);
+    }),
+  byPage: (pageId) =>
+    guardStorage(async () => {
+      const page = await entity().query().index('by-page', { partition: [pageId] }).sort(Sort.DESC).limit(MAX_SHARES_PER_PAGE).getMany();
+      return valid(page.results).filter((s): s is PageShareRecord => s.product === 'confluence' && s.pageId === pageId);
     }),
   bySharer: async (accountId) =>
     valid(

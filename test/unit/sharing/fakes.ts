@@ -1,7 +1,7 @@
 import { ok, failWith, type Result } from '../../../src/core/result';
 import { defaultSettings, type AppSettings } from '../../../src/core/settings/model';
-import type { ConnectionInfo, IssueRef, JiraPort, LinkStore, MailboxPort, ShareStore, Viewer } from '../../../src/core/sharing/ports';
-import type { LinkRecord, ShareRecord } from '../../../src/core/sharing/model';
+import type { ConfluencePort, ConnectionInfo, IssueRef, JiraPort, LinkStore, MailboxPort, ShareStore, Viewer } from '../../../src/core/sharing/ports';
+import type { IssueShareRecord, LinkRecord, PageShareRecord, ShareRecord } from '../../../src/core/sharing/model';
 import { MAX_SHARES_PER_ISSUE } from '../../../src/core/sharing/model';
 import type { MailMessage, MailWant } from '../../../src/core/sharing/mail';
 import { sharingService } from '../../../src/core/sharing/service';
@@ -60,7 +60,7 @@ export function world() {
   const names = new Map([[ALICE, 'Alice Adams'], [BOB, 'Bob Brown'], [CAROL, 'Carol Chen']]);
   const mailboxes = new Map<string, Mailbox>();
   const mirrors = new Map<string, { conversationIds: string[]; internetMessageIds: string[] }>();
-  const calls = { read: 0, connection: 0, jira: 0 };
+  const calls = { read: 0, connection: 0, jira: 0, confluence: 0 };
   let settings: AppSettings = defaultSettings();
   settings.features['share.mail'] = true;
   settings.features['share.conversation'] = true;
@@ -74,7 +74,8 @@ export function world() {
   };
 
   const shareStore: ShareStore = {
-    byIssue: async (issueId) => [...shares.values()].filter((s) => s.issueId === issueId).slice(0, MAX_SHARES_PER_ISSUE + 1).map((s) => structuredClone(s)),
+    byIssue: async (issueId) => [...shares.values()].filter((s): s is IssueShareRecord => s.product === 'jira' && s.issueId === issueId).slice(0, MAX_SHARES_PER_ISSUE + 1).map((s) => structuredClone(s)),
+    byPage: async (pageId) => [...shares.values()].filter((s): s is PageShareRecord => s.product === 'confluence' && s.pageId === pageId).slice(0, MAX_SHARES_PER_ISSUE + 1).map((s) => structuredClone(s)),
     bySharer: async (id) => [...shares.values()].filter((s) => s.sharerAccountId === id),
     get: async (id) => (shares.has(id) ? structuredClone(shares.get(id)) : undefined),
     put: async (s) => void shares.set(s.shareId, structuredClone(s)),
@@ -132,6 +133,21 @@ export function world() {
     },
   };
 
+  /** Confluence pages: DEMO space (Alice, Bob, Carol), PUBSPACE (anyone, anonymous visitors too), one only Alice may view. */
+  const pages = new Map<string, { id: string; spaceId: string; viewers: Set<string> | 'public' }>([
+    ['65601', { id: '65601', spaceId: '98305', viewers: new Set([ALICE, BOB, CAROL]) }],
+    ['65602', { id: '65602', spaceId: '98306', viewers: 'public' }],
+    ['65603', { id: '65603', spaceId: '98307', viewers: new Set([ALICE]) }],
+  ]);
+  const confluence: ConfluencePort = {
+    viewPage: async (v, id) => {
+      calls.confluence++;
+      const p = pages.get(id);
+      return p && (p.viewers === 'public' || (v.kind === 'user' && p.viewers.has(v.accountId))) ? ok({ id: p.id, spaceId: p.spaceId }) : failWith('NOT_FOUND');
+    },
+    names: async (_v, ids) => new Map(ids.filter((id) => names.has(id)).map((id) => [id, names.get(id) as string])),
+  };
+
   let n = 0;
   const service = () =>
     sharingService({
@@ -139,6 +155,7 @@ export function world() {
       links: linkStore,
       jira,
       mail,
+      confluence,
       settings: { current: async () => structuredClone(settings) },
       crypto: { randomToken: () => `share${String(++n).padStart(17, '0')}` },
       now: () => new Date('2026-03-10T12:00:00.000Z'),
@@ -148,6 +165,7 @@ export function world() {
     shares,
     links,
     issues,
+    pages,
     names,
     mailboxes,
     mirrors,

@@ -25,8 +25,8 @@ describe('sharing a mail or a conversation into an issue', () => {
     const r = await w.service().create(ALICE, { issueId: '10001', kind: 'mail', messageId: KICKOFF, scope: 'atlassian' });
     expect(r).toMatchObject({ ok: true, value: { existing: false } });
     const [stored] = [...w.shares.values()];
-    expect(Object.keys(stored ?? {}).sort()).toEqual(['conversationId', 'createdAt', 'internetMessageId', 'issueId', 'kind', 'messageId', 'msTenantId', 'msUserId', 'projectId', 'scope', 'shareId', 'sharerAccountId']);
-    expect(stored).toMatchObject({ sharerAccountId: ALICE, msUserId: ALICE_MS.oid, msTenantId: ALICE_MS.tid, messageId: KICKOFF, internetMessageId: '<kickoff@contoso.com>', issueId: '10001', projectId: '10000' });
+    expect(Object.keys(stored ?? {}).sort()).toEqual(['conversationId', 'createdAt', 'internetMessageId', 'issueId', 'kind', 'messageId', 'msTenantId', 'msUserId', 'product', 'projectId', 'scope', 'shareId', 'sharerAccountId']);
+    expect(stored).toMatchObject({ product: 'jira', sharerAccountId: ALICE, msUserId: ALICE_MS.oid, msTenantId: ALICE_MS.tid, messageId: KICKOFF, internetMessageId: '<kickoff@contoso.com>', issueId: '10001', projectId: '10000' });
     expect(JSON.stringify([...w.shares.values(), ...w.links.values(), ...w.mirrors.values()])).not.toMatch(/Phoenix|Goals|kickoff agenda/);
     expect([...w.links.values()]).toEqual([expect.objectContaining({ conversationId: conversationA, internetMessageId: '<kickoff@contoso.com>', issueKey: 'DEMO-1', app: 'jira', accountId: ALICE })]);
   });
@@ -183,8 +183,8 @@ describe('changing and removing shares', () => {
 
   it('counts what stops showing when the sharer signs out', async () => {
     await w.service().create(ALICE, { issueId: '10002', kind: 'conversation', messageId: KICKOFF, scope: 'private' });
-    expect(await w.service().mine(ALICE)).toEqual({ ok: true, value: { count: 2, issues: 2 } });
-    expect(await w.service().mine(BOB)).toEqual({ ok: true, value: { count: 0, issues: 0 } });
+    expect(await w.service().mine(ALICE)).toEqual({ ok: true, value: { count: 2, issues: 2, pages: 0 } });
+    expect(await w.service().mine(BOB)).toEqual({ ok: true, value: { count: 0, issues: 0, pages: 0 } });
   });
 });
 
