@@ -69,7 +69,8 @@ describe('the cost of viewing shared items', () => {
     expect(d.graph('bob@contoso.com').requests).toBe(0);
     expect(d.tokens).toBe(0);
     expect(d.kvs('/api/v1/entity/query')).toBe(1);
-    // Alice's connection (with her cached access token) and Bob's own (may he share?), nothing written.
+    // Alice's connection (with her cached access token) and Bob's own (may he share?); no token, connection,
+    // share or setting written (who opened what is recorded apart, in one batch write: src/core/sharing/opens.ts).
     expect(d.kvs('/api/v1/secret/get')).toBe(2);
     for (const w of ['/api/v1/set', '/api/v1/secret/set', '/api/v1/entity/set', '/api/v1/transaction']) expect(d.kvs(w)).toBe(0);
   });
