@@ -28,7 +28,8 @@
       extension: ext.extension,
       locale: navigator.language || 'en-US',
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      theme: { colorMode: 'light' },
+      // The products' theme state (@atlaskit/tokens ThemeState), as FullContext.theme carries it.
+      theme: window.__forgeLocalTheme ? window.__forgeLocalTheme.state() : { colorMode: 'light' },
     }),
     open: (_ext, payload) => {
       const url = payload && payload.url;
@@ -47,14 +48,18 @@
       const editor = window.__forgeLocalMacroEditor;
       return editor ? editor.submit(ext, payload) : false;
     },
-    close: (ext) => {
+    close: (ext, _payload, frame) => {
       const editor = window.__forgeLocalMacroEditor;
       if (editor) editor.close(ext);
+      // A byline item's view closes its inline dialog.
+      const popup = frame && frame.closest('.byline-popup');
+      if (popup) closeByline(popup.previousElementSibling, true);
       return true;
     },
     refresh: () => { location.reload(); return true; },
     emitReadyEvent: () => true,
-    enableTheming: () => true,
+    // view.theme.enable(): the frame gets the product's theme now and follows its changes (host-theme.js).
+    enableTheming: (_ext, _payload, frame) => (frame && window.__forgeLocalTheme ? window.__forgeLocalTheme.enable(frame) : { colorMode: 'light' }),
   };
 
   window.addEventListener('message', async (event) => {
@@ -72,23 +77,43 @@
     const handler = handlers[msg.type];
     if (!handler) return reply({ ok: false, error: { name: 'BridgeAPIError', message: `The local host does not support bridge call '${msg.type}'.` } });
     try {
-      reply({ ok: true, value: await handler(descriptor(frame), msg.payload) });
+      reply({ ok: true, value: await handler(descriptor(frame), msg.payload, frame) });
     } catch (e) {
       reply({ ok: false, error: { name: e.name || 'Error', message: e.message || String(e) } });
     }
   });
 
-  // Byline items open a popup that loads its iframe on first use, as Confluence does.
+  // Byline items open a popup that loads its iframe on first use, as Confluence does; Esc and a click
+  // outside close it, and focus goes back to the byline item.
+  function closeByline(button, refocus) {
+    const popup = button && button.nextElementSibling;
+    if (!popup || popup.hidden) return;
+    popup.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    if (refocus) button.focus();
+  }
   for (const button of document.querySelectorAll('.byline-toggle')) {
     button.addEventListener('click', () => {
       const popup = button.nextElementSibling;
       const open = popup.hidden;
       popup.hidden = !open;
       button.setAttribute('aria-expanded', String(open));
-      const frame = popup.querySelector('iframe[data-src]');
-      if (open && frame && !frame.src) frame.src = frame.dataset.src;
+      const frame = popup.querySelector('iframe');
+      if (open && frame && !frame.src) {
+        frame.addEventListener('load', () => { if (!popup.hidden) frame.focus(); }, { once: true });
+        frame.src = frame.dataset.src;
+      } else if (open && frame) frame.focus();
     });
   }
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    for (const button of document.querySelectorAll('.byline-toggle[aria-expanded="true"]')) closeByline(button, true);
+  });
+  document.addEventListener('pointerdown', (e) => {
+    for (const button of document.querySelectorAll('.byline-toggle[aria-expanded="true"]')) {
+      if (!button.parentElement.contains(e.target)) closeByline(button, false);
+    }
+  });
 
   const switcher = document.querySelector('.switcher select');
   if (switcher) switcher.addEventListener('change', () => switcher.form.submit());
@@ -114,6 +139,9 @@
     descriptor.localId = localId;
     descriptor.extension = { ...descriptor.extension, config };
     frame.dataset.forgeExtension = JSON.stringify(descriptor);
+    // The modal is titled with the config's title; focus goes into the app's frame once it loads.
+    dialog.querySelector('.dialog-title').textContent = frame.title;
+    frame.addEventListener('load', () => { if (dialog.open) frame.focus(); }, { once: true });
     frame.src = frame.dataset.src;
     dialog.showModal();
     return true;
@@ -146,7 +174,6 @@
     },
   };
 
-  dialog.querySelector('.dialog-close').addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => body.replaceChildren());
 
   article.addEventListener('click', async (event) => {

@@ -1,5 +1,6 @@
 import type { AtlassianUser } from '../products/site';
-import { html, type Html } from './html';
+import { html, raw, type Html } from './html';
+import { THEME_IDS, themeAttribute, themeState } from '../theme';
 
 export interface Chrome {
   product: 'Confluence' | 'Jira' | 'Local Forge host';
@@ -14,16 +15,20 @@ export interface Chrome {
   context: Record<string, unknown>;
 }
 
-/** Product chrome: a top bar with the user switcher (`?as=`), then the page. */
+/** The Atlassian theme CSS (see ../theme.ts); each matches only under the <html> attributes host-theme.js sets. */
+const THEME_LINKS = raw(THEME_IDS.map((id) => `<link rel="stylesheet" href="/__cdn/__tokens/${id}.css" data-theme="${id}">`).join(''));
+
+/** Product chrome: a top bar with the theme switch and the user switcher (`?as=`), then the page. */
 export function layout(c: Chrome, body: Html): string {
   const options = [
     ...c.users.map((u) => html`<option value="${u.key}" ${c.user?.key === u.key ? 'selected' : ''} ${u.closed ? 'disabled' : ''}>${u.displayName}${u.admin ? ' (admin)' : ''}${u.closed ? ' (account closed)' : ''}</option>`),
     html`<option value="anonymous" ${c.user ? '' : 'selected'}>Anonymous visitor</option>`,
   ];
-  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${c.title} – ${c.product} (local)</title><link rel="stylesheet" href="/__host/assets/host.css"></head>
+  return `<!doctype html>${html`<html lang="en" data-color-mode="light" data-theme="${themeAttribute(themeState('light'))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${c.title} – ${c.product} (local)</title>${THEME_LINKS}<script src="/__host/assets/host-theme.js"></script><link rel="stylesheet" href="/__host/assets/host.css"></head>
 <body data-cdn-origin="${c.cdnOrigin}" data-context="${JSON.stringify(c.context)}">
 <header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>${c.settingsUrl ? html`<a class="settings-link" href="${c.settingsUrl}">Apps settings</a>` : ''}
+<label class="theme-switch">Theme <select name="theme" aria-label="Theme"><option value="light">Light</option><option value="dark">Dark</option><option value="auto">Match browser</option></select></label>
 <form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>
 <main>${body}</main>
 <script src="/__host/assets/host-bridge.js"></script></body></html>`.value}`;

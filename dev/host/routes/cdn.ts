@@ -5,6 +5,7 @@ import { customUiCsp } from '../csp';
 import type { HostAliases } from '../egress';
 import type { AppManifest } from '../manifest';
 import { ASSETS } from './bridge';
+import { isThemeId, themeCss } from '../theme';
 
 /**
  * The Custom UI "CDN": each resource's files, served only on the CDN host (127.0.0.1) so the
@@ -16,6 +17,12 @@ export function cdnRoutes(d: { manifest: AppManifest; appDir: string; origin: st
   app.get('/__cdn/__bridge.js', (c) =>
     c.body(readFileSync(join(ASSETS, 'bridge-shim.js'), 'utf8').replace('__PARENT_ORIGIN__', d.origin), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }),
   );
+  // The Atlassian theme CSS `view.theme.enable()` loads into a frame (and the product pages use), on both hosts.
+  app.get('/__cdn/__tokens/:file', (c) => {
+    const id = c.req.param('file').replace(/\.css$/, '');
+    if (!isThemeId(id)) return c.notFound();
+    return c.body(themeCss(id), 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' });
+  });
   app.get('/__cdn/:resource/*', (c) => {
     if (!isCdnHost(c)) return c.notFound();
     const res = d.manifest.resources.get(c.req.param('resource'));
