@@ -5,6 +5,30 @@
   const parentOrigin = '__PARENT_ORIGIN__';
   let seq = 0;
   const pending = new Map();
+  // Functions do not survive postMessage, yet Forge's bridge passes them both ways (events.on's callback,
+  // the Subscription's unsubscribe: @forge/bridge out/events/events.js). They travel as ids: the frame keeps
+  // its callbacks and the page calls them by id; the page's functions come back as stubs that call it.
+  // Ids are random, so a reloaded frame never runs a callback meant for its previous document.
+  const callbacks = new Map();
+  const isPlain = (v) => v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+  const encode = (v) => {
+    if (typeof v === 'function') {
+      const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+      callbacks.set(id, v);
+      return { __forgeLocalFn: id };
+    }
+    if (Array.isArray(v)) return v.map(encode);
+    return isPlain(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)])) : v;
+  };
+  const decode = (v) => {
+    if (Array.isArray(v)) return v.map(decode);
+    if (!isPlain(v)) return v;
+    if (typeof v.__forgeLocalHostFn === 'string') {
+      const id = v.__forgeLocalHostFn;
+      return (...args) => window.__bridge.callBridge('__forgeLocalHostFn', { id, args });
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  };
   // view.theme.enable(): what @atlaskit/tokens' setGlobalTheme does in the frame — load each theme's CSS
   // (here linked from the host, so the frame's CSP needs no inline style), then set `data-theme` and
   // `data-color-mode` on <html> (set-global-theme.js, utils/configure-page.js). Later changes arrive as
@@ -35,11 +59,16 @@
       void applyTheme(msg.theme);
       return;
     }
+    if (msg && msg.__forgeLocal === 'callback') {
+      const fn = callbacks.get(msg.fn);
+      if (fn) Promise.resolve().then(() => fn(...(Array.isArray(msg.args) ? msg.args : []))).catch((e) => console.error(e));
+      return;
+    }
     if (!msg || msg.__forgeLocal !== 'reply') return;
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
+    if (msg.ok) p.resolve(decode(msg.value));
     else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
   });
   window.__bridge = {
@@ -47,7 +76,7 @@
       return new Promise((resolve, reject) => {
         const id = ++seq;
         pending.set(id, { resolve, reject });
-        window.parent.postMessage({ __forgeLocal: 'call', id, type, payload }, parentOrigin);
+        window.parent.postMessage({ __forgeLocal: 'call', id, type, payload: encode(payload) }, parentOrigin);
       });
     },
   };

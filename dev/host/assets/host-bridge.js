@@ -19,8 +19,73 @@
     return body.value;
   }
 
+  const bridgeError = (message) => Object.assign(new Error(message), { name: 'BridgeAPIError' });
+
+  // Functions the page hands a frame (a Subscription's unsubscribe) stay here; the frame gets an id and
+  // only the frame it was given to may call it (see bridge-shim.js).
+  const hostFns = new Map();
+  const hostFn = (frame, fn) => {
+    const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    hostFns.set(id, { frame, fn });
+    return { __forgeLocalHostFn: id };
+  };
+
+  // The bridge's events API (@forge/bridge 7.2.0 out/events/events.js): `emit(event, payload)` calls the host
+  // with 'emit' {event, payload}; `on(event, callback)` with 'on' {event, callback} and resolves to the
+  // Subscription {unsubscribe} the host answers. "Different Custom UI extensions within the same app"
+  // receive `emit`'s events (developer.atlassian.com/platform/forge/apis-reference/ui-api-bridge/events/);
+  // `emitPublic`/`onPublic` reach "any add-on modules that are currently presented on the page"
+  // (Connect's AP.events, which Forge's public events follow: developer.atlassian.com/cloud/jira/software/jsapi/events/).
+  // Stricter where the docs are silent: an app's events reach only frames of the same app, environment
+  // and installation, and a payload must be JSON ("The object must be JSON-serializable", @forge/bridge
+  // CHANGELOG 1d129f0); blobs arrive here already serialised by the bridge.
+  const subscriptions = new Set();
+  const appOf = (ext) => (ext.app && typeof ext.app.id === 'string' ? JSON.stringify([ext.app.id, ext.app.environmentId, ext.app.installationId]) : undefined);
+  const eventName = (payload) => {
+    const name = payload && payload.event;
+    if (typeof name !== 'string' || !name) throw bridgeError('An event name must be a non-empty string.');
+    return name;
+  };
+  function subscribe(ext, payload, frame, isPublic) {
+    const event = eventName(payload);
+    const fn = payload.callback && payload.callback.__forgeLocalFn;
+    if (typeof fn !== 'string') throw bridgeError('events.on needs a callback function.');
+    const sub = { frame, app: appOf(ext), event, fn, isPublic };
+    subscriptions.add(sub);
+    return { unsubscribe: hostFn(frame, () => void subscriptions.delete(sub)) };
+  }
+  function deliver(ext, payload, isPublic) {
+    const event = eventName(payload);
+    let data;
+    try {
+      data = payload.payload === undefined ? undefined : JSON.parse(JSON.stringify(payload.payload));
+    } catch {
+      throw bridgeError('An event payload must be JSON-serializable.');
+    }
+    const app = appOf(ext);
+    for (const sub of subscriptions) {
+      // A frame that was removed (a closed dialog) or navigated away gets nothing more.
+      if (!sub.frame.isConnected || !sub.frame.contentWindow) {
+        subscriptions.delete(sub);
+        continue;
+      }
+      if (sub.isPublic !== isPublic || sub.event !== event) continue;
+      if (!isPublic && (app === undefined || sub.app !== app)) continue;
+      sub.frame.contentWindow.postMessage({ __forgeLocal: 'callback', fn: sub.fn, args: [data] }, cdnOrigin);
+    }
+  }
+
   const handlers = {
     invoke: (ext, payload) => invoke(ext, payload),
+    emit: (ext, payload) => void deliver(ext, payload, false),
+    on: (ext, payload, frame) => subscribe(ext, payload, frame, false),
+    emitPublic: (ext, payload) => void deliver(ext, payload, true),
+    onPublic: (ext, payload, frame) => subscribe(ext, payload, frame, true),
+    __forgeLocalHostFn: (_ext, payload, frame) => {
+      const entry = payload && hostFns.get(payload.id);
+      if (!entry || entry.frame !== frame) throw bridgeError('Unknown bridge function.');
+      return entry.fn(...(Array.isArray(payload.args) ? payload.args : []));
+    },
     getContext: (ext) => ({
       ...pageContext,
       localId: ext.localId,

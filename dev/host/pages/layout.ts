@@ -41,6 +41,11 @@ export interface ExtensionFrame {
   /** The `extension` part of the context the Custom UI receives. */
   extension: Record<string, unknown>;
   localId: string;
+  /**
+   * Whose frame this is: the bridge's events reach only frames of the same app, environment and
+   * installation (assets/host-bridge.js). The products know it from the extension they render.
+   */
+  app: { id: string; environmentId: string; installationId: string };
 }
 
 /** An iframe hosting one Custom UI resource; the parent bridge finds it by its data attribute. */

@@ -1,5 +1,6 @@
 import { appUuid, type AppManifest, type UiModule } from '../manifest';
 import { LOCAL_ENVIRONMENT } from '../installation';
+import { installationsFor } from '../installations';
 import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
 import type { AtlassianUser, SiteDirectory } from '../products/site';
@@ -8,7 +9,7 @@ import { isoDay } from '../products/dates';
 import { priorityById, statusById } from '../products/jira/model';
 import { projectPermission, type Who } from '../products/jira/permissions';
 import { extensionFrame, layout, type Chrome } from './layout';
-import { accountTypeFor, moduleAllows } from '../access';
+import { accountTypeFor, moduleAllows, productOfModule } from '../access';
 
 interface PageDeps {
   manifest: AppManifest;
@@ -23,6 +24,13 @@ const productContext = (d: PageDeps, user: AtlassianUser | undefined) => ({
   siteUrl: d.site.fixture.siteUrl,
   environmentType: LOCAL_ENVIRONMENT.type,
   ...(user ? { accountId: user.accountId } : {}),
+});
+
+/** The app, environment and installation a module's frame belongs to (its product's installation). */
+const appOf = (d: PageDeps, m: UiModule) => ({
+  id: appUuid(d.manifest),
+  environmentId: LOCAL_ENVIRONMENT.id,
+  installationId: installationsFor(d.manifest, d.site.fixture.cloudId).forProduct(productOfModule(m.type)).installationId,
 });
 
 const modulesOf = (m: AppManifest, type: string) => [...m.uiModules.values()].filter((u) => u.type === type);
@@ -122,7 +130,7 @@ export function settingsPage(d: PageDeps, user: AtlassianUser | undefined, page:
     const why = page.audience === 'site-admins' ? 'Only site administrators can open this page.' : 'Log in to open this page.';
     return { status: 403, html: layout(chrome(d, user, page.product, 'No permission'), html`<article class="no-permission"><h1>You don't have permission to view this page</h1><p>${why}</p></article>`) };
   }
-  const frame: Html = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: m.key, extension: page.extension }, d.cdnOrigin);
+  const frame: Html = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: m.key, extension: page.extension, app: appOf(d, m) }, d.cdnOrigin);
   return {
     status: 200,
     html: layout(chrome(d, user, page.product, m.title), html`<article class="settings-page"><nav class="crumbs">${page.crumbs}</nav><h1>${m.title}</h1>${frame}</article>`),
@@ -138,7 +146,7 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
   if (user && (!space || !d.site.confluence.canView({ kind: 'user', user }, space))) return undefined;
   const base = { content: { id: page.id, type: 'page' }, space: { key: page.spaceKey } };
   const bylines = modulesOf(d.manifest, 'confluence:contentBylineItem').filter((m) => moduleAllows(m, accountTypeFor(user, 'confluence'))).map((m) => {
-    const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${page.id}`, extension: { type: 'confluence:contentBylineItem', ...base } }, d.cdnOrigin, { lazy: true });
+    const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${page.id}`, extension: { type: 'confluence:contentBylineItem', ...base }, app: appOf(d, m) }, d.cdnOrigin, { lazy: true });
     return html`<span class="byline-item"><button type="button" class="byline-toggle" aria-expanded="false">${m.title}</button><div class="byline-popup" hidden>${frame}</div></span>`;
   });
   const macroModules = new Map(modulesOf(d.manifest, 'macro').map((m) => [m.key, m]));
@@ -146,14 +154,14 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
     const m = macroModules.get(placed.moduleKey);
     if (!m) return html`<div class="macro macro-missing">Unknown macro ${placed.moduleKey}</div>`;
     if (!moduleAllows(m, accountTypeFor(user, 'confluence'))) return '';
-    const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: placed.localId, extension: { type: 'macro', ...base, config: placed.config, isEditing: editing } }, d.cdnOrigin);
+    const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: placed.localId, extension: { type: 'macro', ...base, config: placed.config, isEditing: editing }, app: appOf(d, m) }, d.cdnOrigin);
     const tools = editing
       ? html`<div class="macro-tools"><span class="macro-name">${m.title}</span>${m.configResource ? html`<button type="button" data-macro-edit="${placed.localId}" data-module="${m.key}">Edit ${m.title}</button>` : ''}<button type="button" data-macro-remove="${placed.localId}">Remove ${m.title}</button></div>`
       : '';
     return html`<div class="macro" data-local-id="${placed.localId}" data-config="${JSON.stringify(placed.config)}">${tools}${frame}</div>`;
   });
   const configDialogs = [...macroModules.values()].filter((m): m is UiModule & { configResource: string } => !!m.configResource).map(
-    (m) => html`<template data-config-frame="${m.key}">${extensionFrame({ moduleKey: m.key, resourceKey: m.configResource, title: `${m.title} settings`, localId: '', extension: { type: 'macro', ...base } }, d.cdnOrigin, { lazy: true })}</template>`,
+    (m) => html`<template data-config-frame="${m.key}">${extensionFrame({ moduleKey: m.key, resourceKey: m.configResource, title: `${m.title} settings`, localId: '', extension: { type: 'macro', ...base }, app: appOf(d, m) }, d.cdnOrigin, { lazy: true })}</template>`,
   );
   const toolbar = editing
     ? html`<div class="editor-toolbar" role="toolbar" aria-label="Editor"><span>Editing</span>${[...macroModules.values()].map((m) => html`<button type="button" data-macro-insert="${m.key}">Insert ${m.title}</button>`)}<a class="button" href="/wiki/spaces/${page.spaceKey}/pages/${page.id}">Publish</a></div>`
@@ -176,7 +184,7 @@ export function jiraIssuePage(d: PageDeps, user: AtlassianUser | undefined, issu
   if (user && !d.site.jira.visible({ kind: 'user', user }, issue)) return undefined;
   const panels = modulesOf(d.manifest, 'jira:issuePanel').filter((m) => moduleAllows(m, accountTypeFor(user, 'jira'))).map(
     (m) => html`<section class="issue-panel"><h2>${m.title}</h2>${extensionFrame(
-      { moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${issue.id}`, extension: { type: 'jira:issuePanel', issue: { id: issue.id, key: issue.key, type: 'Task' }, project: { key: issue.projectKey } } },
+      { moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${issue.id}`, extension: { type: 'jira:issuePanel', issue: { id: issue.id, key: issue.key, type: 'Task' }, project: { key: issue.projectKey } }, app: appOf(d, m) },
       d.cdnOrigin,
     )}</section>`,
   );
