@@ -15,8 +15,8 @@ export interface ProbeOptions {
 export interface ProbeResult {
   /** Epoch ms (sub-ms precision) of the first animation frame in which the target was in the DOM. */
   at: number;
-  /** `rows` | `card` | `placeholder` (the macro is not built yet). */
-  state: 'rows' | 'card' | 'placeholder';
+  /** `rows` | `card` | `items` (the issue panel's shared items) | `placeholder` (the macro is not built yet). */
+  state: 'rows' | 'card' | 'items' | 'placeholder';
 }
 
 declare global {
@@ -40,6 +40,7 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
   const kind = path.includes('/__cdn/sp-list/') ? 'list'
     : path.includes('/__cdn/sp-document/') ? 'document'
     : path.startsWith('/__bench/mgt/') ? 'mgt'
+    : path.includes('/__cdn/issue-panel/') ? 'panel'
     : undefined;
   if (!kind) return;
 
@@ -71,6 +72,8 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
     const placeholder = () => (body.textContent || '').includes('Not built yet.') ? 'placeholder' : undefined;
     if (kind === 'list') return listRows() ? 'rows' : placeholder();
     if (kind === 'document') return containsAll(body, opts.documentCardTexts) ? 'card' : placeholder();
+    // The issue panel: the first shared item with its mail read from Graph (its subject is its name).
+    if (kind === 'panel') return Array.from(document.querySelectorAll('article.shared-item')).some((a) => (a.getAttribute('aria-label') || '') !== '' && !/^Shared (mail|conversation)$/.test(a.getAttribute('aria-label') || '')) ? 'items' : undefined;
     return mgtRows() ? 'rows' : undefined;
   };
   const tick = () => {

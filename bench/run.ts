@@ -1,12 +1,14 @@
 /**
  * `npm run bench` — cold and warm renders of the SharePoint List and Document macros against the
  * local host and emulator with injected Graph latency, side by side with Microsoft Graph Toolkit's
- * `mgt-file-list` / `mgt-file` on the same emulator and the same libraries. Prints the table and writes
- * it to bench/RESULTS.md.
+ * `mgt-file-list` / `mgt-file` on the same emulator and the same libraries; then the Jira issue panel with
+ * 10 shared items from 3 sharers (bench/panel.ts, also `npm run bench:panel` alone) at the first latency.
+ * Prints the tables and writes them to bench/RESULTS.md.
  *
  *   npm run bench                                  # 5 runs per cell, 50 ms Graph latency (~2–3 min on 2 idle cores)
  *   npm run bench -- --latency 50,0 --runs 3       # also without latency: shows the processing cost of big lists
  *   npm run bench -- --skip-build --no-peer --out /tmp/bench.md
+ *   npm run bench -- --no-panel                   # the macros only
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { routeGraphToEmulator, servePeer, type PeerServer } from './mgt/serve';
 import { probeScript, type ProbeOptions } from './probe';
 import { HEADER, PHASE_HEADER, cells, markdownTable, median, phaseCells, textTable, type Render, type Row } from './report';
 import { resolveTargets, type Targets } from './targets';
+import { runPanelBench } from './panel';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '50' },
     'skip-build': { type: 'boolean', default: false },
     'no-peer': { type: 'boolean', default: false },
+    'no-panel': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench/RESULTS.md') },
   },
 });
@@ -55,6 +59,8 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** Hosts other than the local host and the emulator that each scenario's pages asked for (`app` / `MGT`). */
 const otherHosts: Record<Scenario['who'], Set<string>> = { app: new Set(), MGT: new Set() };
+
+let macrosMarkdown = '';
 
 async function main() {
   const started = Date.now();
@@ -115,6 +121,7 @@ async function main() {
     const out = report(rows, sizes, mgt instanceof Error ? undefined : mgt, mgtProblem, (Date.now() - started) / 1000, [loadAtStart, loadavg()[0] ?? 0]);
     process.stdout.write(`${out.text}\n`);
     writeFileSync(String(args.out), out.markdown);
+    macrosMarkdown = out.markdown;
     log(`\nwrote ${String(args.out)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     await browser?.close();
@@ -332,3 +339,10 @@ function report(rows: Row[], sizes: Record<string, number>, mgt: MgtBundle | und
 }
 
 await main();
+if (!args['no-panel']) {
+  // After the macros' host has stopped: the panel runs in a host of its own.
+  const panel = await runPanelBench({ runs: RUNS, latencyMs: LATENCIES[0] ?? 50, skipBuild: args['skip-build'], log });
+  process.stdout.write(`\n${panel.text}\n`);
+  writeFileSync(String(args.out), `${macrosMarkdown}\n${panel.markdown}`);
+  log(`wrote the issue panel to ${String(args.out)}`);
+}
