@@ -15,7 +15,14 @@ export type AccountDefs = {
    * Starts a Microsoft 365 sign-in for the calling Atlassian user; open the URL in a new tab. With a
    * `feature`, it also asks that feature's permissions (asked when the feature is first used).
    */
-  'account/connect': (p?: { feature?: FeatureKey }) => Promise<Result<{ authorizeUrl: string }>>;
+  'account/connect': (p?: { feature?: FeatureKey }) => Promise<Result<{ authorizeUrl: string; signInId: string }>>;
+  /**
+   * Where the caller's sign-in `signInId` stands: open, connected, or ended unanswered (abandoned,
+   * expired, cancelled); a failed one is the failure, with the words the sign-in tab showed.
+   */
+  'account/signIn/status': (p: { signInId: string }) => Promise<Result<{ status: 'pending' | 'connected' | 'ended' }>>;
+  /** Ends the caller's open sign-in, so finishing it in the other tab connects nothing. */
+  'account/signIn/cancel': (p: { signInId: string }) => Promise<Result<{ cancelled: boolean }>>;
   /** A short-lived Graph access token for the calling user's browser session. */
   'account/token': (p: { refresh?: boolean }) => Promise<Result<SessionToken>>;
   /** Forgets the calling user's Microsoft 365 connection. */

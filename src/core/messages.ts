@@ -30,6 +30,9 @@ const BY_REASON = {
   state_invalid: 'This sign-in link is incomplete or was altered. Start again from Jira or Confluence.',
   state_unknown: 'This sign-in link is not valid any more: it was already used or never issued. Start again from Jira or Confluence.',
   state_expired: 'This sign-in took too long and expired. Start again from Jira or Confluence.',
+  // the module that started a sign-in
+  sign_in_cancelled: 'You cancelled the sign-in, so nothing was connected. Connect again when you are ready.',
+  sign_in_abandoned: 'The sign-in was not finished, so nothing was connected. Connect again to try once more.',
   // Entra answers a declined consent and a "Need admin approval" page's way back with the same redirect.
   consent_declined: 'Microsoft 365 was not connected: the permissions were declined, or Microsoft said they need an administrator’s approval. To connect, start again and choose Accept; if Microsoft showed “Need admin approval”, ask a site admin to approve the app for your organisation on the app’s settings page.',
   admin_consent_declined: 'The permissions were not approved, so nothing changed. Start again from the app’s settings page to approve them.',

@@ -70,6 +70,14 @@ export const accountHandlers: Handlers<AccountDefs> = {
     const s = services();
     // A forged invoke may send no payload at all, whatever the contract's type says.
     return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, (payload as { refresh?: unknown } | undefined)?.refresh === true));
+  'account/signIn/status': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'account/signIn/status', context, async (accountId) => (await s.accounts()).signInStatus(accountId, (payload as { signInId?: unknown } | undefined)?.signInId));
+  },
+  'account/signIn/cancel': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'account/signIn/cancel', context, async (accountId) => (await s.accounts()).cancelSignIn(accountId, (payload as { signInId?: unknown } | undefined)?.signInId));
+  },
   },
   'account/signOut': ({ context }) => {
     const s = services();

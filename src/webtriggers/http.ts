@@ -20,10 +20,10 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A small self-contained page: no scripts, no third-party resources, not cacheable, not framable. */
-export function htmlPage(statusCode: number, title: string, message: string): WebTriggerResponse {
+export function htmlPage(statusCode: number, title: string, message: string, next?: string): WebTriggerResponse {
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#172b4d}h1{font-size:1.4rem}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
+<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${next ? `<p><strong>What to do next:</strong> ${escapeHtml(next)}</p>` : ''}</main></body></html>`;
   return {
     statusCode,
     headers: {

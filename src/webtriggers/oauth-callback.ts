@@ -4,6 +4,8 @@ import type { PendingSignIn } from '../core/account/ports';
 import { services, type Services } from '../services';
 import { firstQueryValue, htmlPage, type WebTriggerRequest, type WebTriggerResponse } from './http';
 
+export const NEXT_AFTER_FAILED_SIGN_IN = 'Close this tab. Back in Jira or Confluence, press “Connect Microsoft 365” to start again.';
+
 /**
  * Microsoft redirects here after a user's sign-in and after an admin's approval for the organisation.
  * The one-time `state` says which, and who started it. The page answered is what the user sees in the new tab.
@@ -24,7 +26,9 @@ export async function oauthCallback(req: WebTriggerRequest): Promise<WebTriggerR
   });
   if (result.ok) return htmlPage(200, result.value.title, result.value.message);
   const status = result.error.code === 'MS_SIGN_IN_FAILED' || result.error.code === 'MS_CONSENT_REQUIRED' ? 400 : 503;
-  return htmlPage(status, 'Microsoft 365 was not connected', result.error.message);
+  // The module that started the sign-in shows the same reason and its Connect button again (account/signIn/status).
+  const next = result.error.reason?.startsWith('admin_consent') ? undefined : NEXT_AFTER_FAILED_SIGN_IN;
+  return htmlPage(status, 'Microsoft 365 was not connected', result.error.message, next);
 }
 
 /** Entra's admin-consent redirect: `admin_consent=True&tenant=…&scope=…`, or `error=…`. */

@@ -1,5 +1,5 @@
 import { kvs, WhereConditions } from '@forge/kvs';
-import type { ConnectionStore, MicrosoftConnection, PendingSignIn, PendingSignInStore } from '../../core/account/ports';
+import type { ConnectionStore, MicrosoftConnection, PendingSignIn, PendingSignInStore, SignInOutcome } from '../../core/account/ports';
 import { keys, RECORD_KINDS } from './keys';
 import { guardStorage } from './kvs-errors';
 import { holdsSharedItems } from './personal-data';
@@ -69,4 +69,8 @@ export const pendingSignInStore: PendingSignInStore = {
       if (found) await kvs.deleteSecret(key);
       return found;
     }),
+  peek: (stateHash) => guardStorage(() => kvs.getSecret<PendingSignIn>(keys.msPendingSignIn(stateHash))),
+  putOutcome: (stateHash, outcome, ttlSeconds) =>
+    guardStorage(() => kvs.set(keys.msSignInOutcome(stateHash), outcome, { ttl: { value: ttlSeconds, unit: 'SECONDS' } })),
+  outcome: (stateHash) => guardStorage(() => kvs.get<SignInOutcome>(keys.msSignInOutcome(stateHash))),
 };

@@ -63,6 +63,15 @@ export const RECORD_KINDS = {
     kept: '10 minutes.',
     perAccount: false,
   },
+  msSignInOutcome: {
+    name: 'How sign-ins ended',
+    prefix: 'ms-signin-outcome:',
+    storage: 'plain',
+    what: 'Whether a sign-in that was started connected or why it did not, so the page that started it can say so.',
+    fields: ['hash of the one-time state', 'Atlassian account id', 'connected, or the reason it failed'],
+    kept: '10 minutes.',
+    perAccount: false,
+  },
   share: {
     name: 'Shared mails and conversations',
     prefix: 'share:',
@@ -270,6 +279,7 @@ export const automationKeys = {
 
 /** The kind a stored key belongs to (longest prefix wins), or undefined for a key nobody described. */
 export function kindOfKey(key: string): keyof typeof RECORD_KINDS | undefined {
+  msSignInOutcome: (stateHash: string) => `${RECORD_KINDS.msSignInOutcome.prefix}${stateHash}`,
   let best: keyof typeof RECORD_KINDS | undefined;
   for (const [name, kind] of Object.entries(RECORD_KINDS) as Array<[keyof typeof RECORD_KINDS, RecordKind]>) {
     const exact = !kind.prefix.endsWith(':');

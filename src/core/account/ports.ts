@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../result';
+
 /** What we keep per Atlassian account, as a KVS secret. Never leaves the server. */
 export interface MicrosoftConnection {
   refreshToken: string;
@@ -44,10 +46,20 @@ export interface ConnectionStore {
   endedReason(accountId: string): Promise<string | undefined>;
 }
 
+/** How a user's sign-in ended: kept briefly under its state's hash for the module that started it. */
+export interface SignInOutcome {
+  accountId: string;
+  outcome: 'connected' | { code: ErrorCode; reason: string };
+}
+
 export interface PendingSignInStore {
   put(stateHash: string, pending: PendingSignIn, ttlSeconds: number): Promise<void>;
   /** Reads and deletes: a state can be used once. */
   take(stateHash: string): Promise<PendingSignIn | undefined>;
+  /** Reads without using it up: is the sign-in still open? */
+  peek(stateHash: string): Promise<PendingSignIn | undefined>;
+  putOutcome(stateHash: string, outcome: SignInOutcome, ttlSeconds: number): Promise<void>;
+  outcome(stateHash: string): Promise<SignInOutcome | undefined>;
 }
 
 export interface TokenGrant {

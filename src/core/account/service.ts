@@ -52,7 +52,7 @@ export function microsoftAccounts(deps: AccountDeps) {
    * `extraScopes`: what a feature asks the first time it is used (incremental consent). Such a sign-in
    * also asks again what the stored connection was granted, so it never narrows an earlier grant.
    */
-  async function beginSignIn(accountId: string, opts: { extraScopes?: readonly string[] } = {}): Promise<Result<{ authorizeUrl: string }>> {
+  async function beginSignIn(accountId: string, opts: { extraScopes?: readonly string[] } = {}): Promise<Result<{ authorizeUrl: string; signInId: string }>> {
     const state = crypto.randomToken(32);
     const nonce = crypto.randomToken(16);
     const { verifier, challenge } = crypto.pkcePair();
@@ -61,7 +61,8 @@ export function microsoftAccounts(deps: AccountDeps) {
     const granted = extra.length > 0 ? ((await connections.get(accountId))?.scopes ?? []).map(shortScope).filter((x): x is string => x !== undefined) : [];
     const scopes = [...new Set([...config.scopes, ...granted, ...extra])];
     const asked = scopes.length > config.scopes.length ? { scopes } : {};
-    await pending.put(crypto.sha256(state), { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000, ...asked }, SIGN_IN_WINDOW_SECONDS);
+    const signInId = crypto.sha256(state);
+    await pending.put(signInId, { accountId, purpose: 'sign-in', codeVerifier: verifier, nonce, redirectUri, expiresAt: now() + SIGN_IN_WINDOW_SECONDS * 1000, ...asked }, SIGN_IN_WINDOW_SECONDS);
     const url = new URL(config.authorizeEndpoint);
     url.search = new URLSearchParams({
       client_id: config.clientId,
@@ -75,7 +76,8 @@ export function microsoftAccounts(deps: AccountDeps) {
       code_challenge_method: 'S256',
       prompt: 'select_account',
     }).toString();
-    return ok({ authorizeUrl: url.toString() });
+    // The state's hash names the sign-in to the module that started it (it already holds the state, in the URL).
+    return ok({ authorizeUrl: url.toString(), signInId });
   }
 
   /**
@@ -111,8 +113,40 @@ export function microsoftAccounts(deps: AccountDeps) {
 
   async function finishSignIn(started: PendingSignIn, query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
     if (started.purpose === 'admin-consent') return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
+  /** Finishes a user's sign-in and records how it ended, so the module waiting on it can say so. */
     if (query.error) return redirectError(query);
     if (!query.code) return failWith('MS_SIGN_IN_FAILED', 'code_missing');
+    const result = await redeem(started, query);
+    if (query.state) {
+      const outcome = result.ok ? ('connected' as const) : { code: result.error.code, reason: result.error.reason ?? '' };
+      await pending.putOutcome(crypto.sha256(query.state), { accountId: started.accountId, outcome }, SIGN_IN_WINDOW_SECONDS);
+    }
+    return result;
+  }
+
+  /**
+   * Where a sign-in the caller started stands: still open, connected, failed (the failure, with the
+   * words the callback page showed), or ended without an answer (abandoned, expired or cancelled).
+   * Another account's sign-in reads as ended: nothing about it is told.
+   */
+  async function signInStatus(accountId: string, signInId: unknown): Promise<Result<{ status: 'pending' | 'connected' | 'ended' }>> {
+    if (typeof signInId !== 'string' || !STATE_SHAPE.test(signInId)) return failWith('BAD_REQUEST');
+    const done = await pending.outcome(signInId);
+    if (done?.accountId === accountId) return done.outcome === 'connected' ? ok({ status: 'connected' }) : failWith(done.outcome.code, done.outcome.reason || undefined);
+    const open = await pending.peek(signInId);
+    if (open?.accountId === accountId && open.purpose !== 'admin-consent' && open.expiresAt >= now()) return ok({ status: 'pending' });
+    return ok({ status: 'ended' });
+  }
+
+  /** Ends the caller's open sign-in: finishing it in the other tab then connects nothing. */
+  async function cancelSignIn(accountId: string, signInId: unknown): Promise<Result<{ cancelled: boolean }>> {
+    if (typeof signInId !== 'string' || !STATE_SHAPE.test(signInId)) return failWith('BAD_REQUEST');
+    const open = await pending.peek(signInId);
+    if (open?.accountId !== accountId || open.purpose === 'admin-consent') return ok({ cancelled: false });
+    return ok({ cancelled: (await pending.take(signInId)) !== undefined });
+  }
+
+  async function redeem(started: PendingSignIn, query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
 
     let grant;
     try {
@@ -177,7 +211,7 @@ export function microsoftAccounts(deps: AccountDeps) {
     return ok({ signedOut: true });
   }
 
-  return { beginSignIn, beginAdminConsent, takePending, completeSignIn, finishSignIn, accessToken, signOut };
+  return { beginSignIn, beginAdminConsent, takePending, completeSignIn, finishSignIn, signInStatus, cancelSignIn, accessToken, signOut };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IdentityError, type ConnectionStore, type IdentityClient, type MicrosoftConnection, type PendingSignIn, type PendingSignInStore, type TokenGrant } from '../../../src/core/account/ports';
+import { IdentityError, type ConnectionStore, type IdentityClient, type MicrosoftConnection, type PendingSignIn, type PendingSignInStore, type SignInOutcome, type TokenGrant } from '../../../src/core/account/ports';
 
 export function memoryConnections(): ConnectionStore & { all: Map<string, MicrosoftConnection>; ended: Map<string, string> } {
   const all = new Map<string, MicrosoftConnection>();
@@ -24,10 +24,15 @@ export function memoryConnections(): ConnectionStore & { all: Map<string, Micros
   };
 }
 
-export function memoryPending(): PendingSignInStore & { all: Map<string, PendingSignIn> } {
+export function memoryPending(): PendingSignInStore & { all: Map<string, PendingSignIn>; outcomes: Map<string, SignInOutcome> } {
   const all = new Map<string, PendingSignIn>();
+  const outcomes = new Map<string, SignInOutcome>();
   return {
     all,
+    outcomes,
+    peek: async (h) => all.get(h),
+    putOutcome: async (h, o) => void outcomes.set(h, o),
+    outcome: async (h) => outcomes.get(h),
     put: async (h, p) => void all.set(h, p),
     take: async (h) => {
       const p = all.get(h);
