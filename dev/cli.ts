@@ -1,7 +1,7 @@
 /**
  * `npm start`: the app in the local Forge host with the demo tenant.
  *   npm start -- --fresh      start with empty storage
- *   PORT=4200 npm start       another port
+ *   PORT=4200 npm start       another port (the Microsoft hosts take the next few: 4201, 4202, …)
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,9 @@ console.log(`
   Jira issue        ${host.origin}/browse/DEMO-1
 ${settings.map((p) => `  ${`${p.product} settings`.padEnd(18)}${host.origin}${p.url}\n`).join('')}  Switch user       add ?as=alice | bob | carol | gina | anonymous
   Emulator control  ${host.origin}/__emulator/state  (routes: dev/host/README.md)
-`);
+
+  Microsoft hosts, each on its own origin:
+${host.microsoftOrigins.served.map((h) => `    ${h.production.replace(/^https:\/\//, '').padEnd(32)}${h.local}\n`).join('')}`);
 
 const stop = async () => {
   await host.close();

@@ -28,13 +28,14 @@ export type Services = ReturnType<typeof services>;
 async function makeAccounts(settings: SettingsService): Promise<MicrosoftAccounts> {
   const [app, scopes] = await Promise.all([settings.microsoftApp(), settings.signInScopes()]);
   if (!app) throw AppError.of('MISCONFIGURED');
-  const { loginBaseUrl, graphBaseUrl } = microsoftEndpoints();
+  const { loginBaseUrl, graphBaseUrl, originAliases } = microsoftEndpoints();
   return microsoftAccounts({
     config: {
       authorizeEndpoint: `${loginBaseUrl}/${encodeURIComponent(app.tenant)}/oauth2/v2.0/authorize`,
       clientId: app.clientId,
       scopes,
       graphBaseUrl,
+      ...(originAliases ? { originAliases } : {}),
       registrationKey: app.key,
       redirectUri,
     },

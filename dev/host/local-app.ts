@@ -1,3 +1,5 @@
+import type { MicrosoftOrigins } from './microsoft-hosts';
+
 /**
  * The demo tenant's Entra app registration, and the Forge variables the local host sets for the
  * app — the same names an admin sets with `forge variables set` for a real deployment.
@@ -7,13 +9,18 @@ export const LOCAL_ENTRA_APP = {
   clientSecret: 'local-demo-secret-not-for-production',
 };
 
-export function localVariables(origin: string, microsoftFixture: { tenants?: Array<{ id: string; home?: boolean }> }): Record<string, string> {
+/**
+ * `MS_ORIGIN_ALIASES` tells the app where each Microsoft host it must recognise in Graph's answers (a SharePoint
+ * preview page, a thumbnail) is served instead, as `{ "<served at>": "<production origin>" }`; deployed it is unset.
+ */
+export function localVariables(origins: MicrosoftOrigins, microsoftFixture: { tenants?: Array<{ id: string; home?: boolean }> }): Record<string, string> {
   const home = microsoftFixture.tenants?.find((t) => t.home) ?? microsoftFixture.tenants?.[0];
   return {
     MS_CLIENT_ID: LOCAL_ENTRA_APP.clientId,
     MS_CLIENT_SECRET: LOCAL_ENTRA_APP.clientSecret,
     MS_TENANT: home?.id ?? 'organizations',
-    MS_LOGIN_BASE_URL: `${origin}/login`,
-    MS_GRAPH_BASE_URL: `${origin}/graph/v1.0`,
+    MS_LOGIN_BASE_URL: `${origins.login}/login`,
+    MS_GRAPH_BASE_URL: `${origins.graph}/graph/v1.0`,
+    MS_ORIGIN_ALIASES: JSON.stringify(Object.fromEntries(origins.served.map((h) => [h.local, h.production]))),
   };
 }

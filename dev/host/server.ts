@@ -4,7 +4,8 @@ import { readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, appUuid, type AppManifest } from './manifest';
-import { localAliases, mapEgress } from './egress';
+import { mapEgress } from './egress';
+import { startMicrosoftHosts, type MicrosoftOrigins } from './microsoft-hosts';
 import { bundleApp } from './runtime/bundle';
 import { createRunner, type Runner } from './runtime/runner';
 import { forgePlatform } from './platform';
@@ -53,6 +54,8 @@ export interface HostOptions {
 export interface Host {
   origin: string;
   cdnOrigin: string;
+  /** Where each Microsoft host is served, each on its own origin (dev/host/README.md, "One origin per Microsoft host"). */
+  microsoftOrigins: MicrosoftOrigins;
   manifest: AppManifest;
   /** One store per installation (`kvs.forInstallation('jira' | 'confluence')`); `kvs.handle` serves the default one. */
   kvs: InstallationKvs;
@@ -99,11 +102,19 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const cdnOrigin = `http://127.0.0.1:${port}`;
 
   const fixture = JSON.parse(readFileSync(opts.fixtureFile, 'utf8')) as { atlassian: AtlassianFixture; microsoft: any };
+  // Each Microsoft host on its own origin, routing only its own routes; the emulator behind them is made below.
+  const microsoftApp: { current?: Hono } = {};
+  const msHosts = await startMicrosoftHosts({
+    basePort: opts.port,
+    sharePointHosts: ((fixture.microsoft.tenants ?? []) as Array<{ sharePointHost?: string }>).flatMap((t) => (t.sharePointHost ? [t.sharePointHost.toLowerCase()] : [])),
+    app: () => microsoftApp.current ?? new Hono(),
+  });
+  const microsoftOrigins = msHosts.origins;
   fixture.atlassian.siteUrl = origin;
   const cloudId = fixture.atlassian.cloudId;
   const clock = createClock();
   const site = siteDirectory(fixture.atlassian, { now: clock.now, entityProperties: loadEntityPropertyIndex(manifest.dir) });
-  const aliases = localAliases(origin);
+  const aliases = microsoftOrigins.served;
   const installations = installationsFor(manifest, cloudId);
   // Each installation's first URL of a module has a readable id: the Jira installation's is the module key (so
   // `/x1/ms-oauth-callback` stays Jira's), the Confluence installation's `confluence-<key>`.
@@ -124,12 +135,14 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const microsoft = microsoftService({
     fixture: fixture.microsoft,
     origin,
+    origins: microsoftOrigins,
     now: clock.now,
     // The app registration lists its redirect URIs itself (dev/fixtures/demo-tenant.json), one per installation, as
     // an admin registers them: a URL the host hands out but nobody registered is refused (AADSTS50011).
     redirectUris: () => [],
     ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
   });
+  microsoftApp.current = microsoft.app;
   const services: LocalService[] = [microsoft];
   // Change notifications fall due on the host clock too: a clock jump delivers (and redelivers) what is due inside it.
   clock.onAdvance((step) => microsoft.emulator.subscriptions.runDue(step.target, (at) => step.moveTo(at)));
@@ -145,7 +158,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     buildDir,
     nodePath: join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'node_modules'),
     egress: mapEgress(manifest.permissions.external?.fetch?.backend, aliases),
-    variables: localVariables(origin, fixture.microsoft),
+    variables: localVariables(microsoftOrigins, fixture.microsoft),
     runtimeInit: (invocationId, identity) => {
       const installation = installations.get(identity.installation);
       return {
@@ -208,7 +221,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }));
   app.route('/__emulator/events', events.control);
   app.route('/__emulator', controlApi({ manifest, kvs, services, clock, scheduler, accounts, pages, hostStats, site, events }));
-  for (const s of services) app.route('/', s.app);
+  // Microsoft's hosts are served on their own origins (above), never on the product origin.
+  for (const s of services) if (!s.ownOrigins) app.route('/', s.app);
 
   handler = (req, env) => app.fetch(req, env);
   log(`[host] ${manifest.uiModules.size} UI modules, ${manifest.functions.size} functions, ${manifest.webTriggers.size} web triggers, ${manifest.scheduledTriggers.size} scheduled triggers loaded`);
@@ -216,6 +230,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   return {
     origin,
     cdnOrigin,
+    microsoftOrigins,
     manifest,
     kvs,
     installations,
@@ -237,6 +252,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       await runner.close();
       await kvs.flush();
       await new Promise<void>((r) => server.close(() => r()));
+      await msHosts.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
-import { thumbnailUrl } from '../../src/core/sharepoint/embed';
+import { readOriginAliases, thumbnailUrl } from '../../src/core/sharepoint/embed';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
 import { documentItemRequest, previewRequest, readPreviewUrl } from '../../src/core/sharepoint/requests';
 import { viewerState, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
@@ -18,6 +18,12 @@ import { useConnection } from '../shared/sharepoint/use-connection';
 import type { AccountState } from '../shared/use-account';
 
 const POLICY = DEFAULT_HOST_POLICY;
+
+/** The session's aliases, read as strictly as the server read them (the token sat in sessionStorage). */
+const readAliases = (value: unknown) => {
+  const originAliases = readOriginAliases(value);
+  return originAliases ? { originAliases } : {};
+};
 
 interface Account { session: Session; connect: () => Promise<void>; retry: () => void }
 type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
@@ -64,9 +70,9 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
         setLoad({ kind: 'failed', state: viewerState(card.error, target) });
         return;
       }
-      // Frames and images only from SharePoint, or from the Graph origin this session was given
-      // (the local emulator; graph.microsoft.com in production, which serves no such pages).
-      const embed = token.ok ? { ...POLICY, graphBaseUrl: token.value.graphBaseUrl } : POLICY;
+      // Frames only from SharePoint, images also from the thumbnail service; where the session says a
+      // Microsoft host is served elsewhere (the local host), that origin is judged as the public one.
+      const embed = token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
       let shown: Preview = { kind: 'none' };
       const url = preview.ok ? readPreviewUrl(preview.value, embed) : undefined;
       if (url?.ok) shown = { kind: 'frame', url: url.value };

@@ -158,6 +158,8 @@ describe('connect a Microsoft 365 account (Chromium)', () => {
         url,
       );
     expect(await probe('https://example.com/exfiltrate')).toBe('blocked connect-src');
-    expect(await probe(`${host.origin}/graph/v1.0/me`)).toBe('status 401');
+    expect(await probe(`${host.microsoftOrigins.graph}/graph/v1.0/me`)).toBe('status 401');
+    // SharePoint REST is another host, which the manifest's client fetch list does not name: blocked here as deployed.
+    expect(await probe(`${host.microsoftOrigins.sharePoint['contoso.sharepoint.com'] ?? ''}/_api/web`)).toBe('blocked connect-src');
   });
 });

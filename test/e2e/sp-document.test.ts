@@ -91,10 +91,11 @@ describe('SharePoint Document macro (Chromium)', () => {
     const preview = macro.frameLocator(`iframe[title="Preview of ${FILE_NAME}"]`);
     await expect.poll(() => preview.locator('h1').textContent()).toBe(FILE_NAME);
     expect(cspErrors).toEqual([]);
-    // Card and preview came from Graph with the viewer's token; the frame from the emulator's SharePoint pages.
-    const paths = requests.map((r) => new URL(r.url()).pathname);
-    expect(paths.some((p) => /^\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/.test(p))).toBe(true);
-    expect(paths.some((p) => p.startsWith('/sharepoint/contoso.sharepoint.com/_layouts/15/embed.aspx'))).toBe(true);
+    // Card and preview came from Graph with the viewer's token; the frame from SharePoint's own origin.
+    const urls = requests.map((r) => new URL(r.url()));
+    const { graph, sharePoint } = host.microsoftOrigins;
+    expect(urls.some((u) => u.origin === graph && /^\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/.test(u.pathname))).toBe(true);
+    expect(urls.some((u) => u.origin === sharePoint['contoso.sharepoint.com'] && u.pathname === '/_layouts/15/embed.aspx')).toBe(true);
   });
 
   it('falls back to the thumbnail when SharePoint offers no preview', async () => {
@@ -112,6 +113,9 @@ describe('SharePoint Document macro (Chromium)', () => {
     const thumb = macro.getByRole('img', { name: `Thumbnail of ${FILE_NAME}` });
     await thumb.waitFor();
     await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    // From the thumbnail service's own origin (<region>-mediap.svc.ms deployed), as Graph's thumbnail URLs point.
+    const src = new URL((await thumb.getAttribute('src')) ?? '');
+    expect(src.origin + src.pathname).toBe(`${host.microsoftOrigins.media}/transform/thumbnail`);
     expect(await macro.locator('iframe').count()).toBe(0);
     expect(cspErrors).toEqual([]);
   });

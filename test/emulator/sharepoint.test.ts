@@ -212,9 +212,19 @@ describe('drives and files', () => {
       parentReference: { driveId: drive.id, path: `/drives/${drive.id}/root:/Specs` },
     });
     expect(doc['webUrl']).toMatch(/^https:\/\/contoso\.sharepoint\.com\/sites\/phoenix\/_layouts\/15\/Doc\.aspx\?sourcedoc=/);
-    const thumb = await fetch(doc.thumbnails[0]?.small.url ?? '');
+    // On the thumbnail service (`<region>-mediap.svc.ms/transform/thumbnail`, `/mediap/…` here), naming the item in `docid`.
+    const url = new URL(doc.thumbnails[0]?.small.url ?? '');
+    expect(url.origin + url.pathname).toBe(`${run.origin}/mediap/transform/thumbnail`);
+    expect(url.searchParams.get('docid')).toBe(`https://contoso.sharepoint.com:443/_api/v2.0/drives/${drive.id}/items/${String(doc['id'])}?version=Published`);
+    const thumb = await fetch(url);
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toContain('image/svg+xml');
+    // The token is for that item and size only.
+    for (const [key, value] of [['w', '800'], ['docid', url.searchParams.get('docid')?.replace('?version', 'x?version') ?? ''], ['tempauth', '1.forged']]) {
+      const forged = new URL(url);
+      forged.searchParams.set(key, value);
+      expect((await fetch(forged)).status).toBe(403);
+    }
   });
 
   it('pages the children of a 200-file folder of the generated archive', async () => {
@@ -240,6 +250,8 @@ describe('drives and files', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Project charter.docx');
     expect((await fetch(getUrl.replace(/sig=[^&]+/, 'sig=forged'))).status).toBe(403);
+    // The page lives on its site's own host: the same link on another SharePoint host finds nothing.
+    expect((await fetch(getUrl.replace('/sharepoint/contoso.sharepoint.com/', '/sharepoint/fabrikam.sharepoint.com/'))).status).toBe(404);
     run.clock.offsetMs = 11 * 60_000;
     try {
       const expired = await fetch(getUrl);

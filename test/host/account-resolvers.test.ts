@@ -19,7 +19,7 @@ describe('account resolvers', () => {
   it('starts a sign-in for the calling user only, whatever the payload claims', async () => {
     const r = await host.asUser('bob').invoke('m365-issue-panel', 'account/connect', { accountId: '557058:a11ce000-0000-4000-8000-000000000001' });
     const url = new URL(r.value.value.authorizeUrl);
-    expect(url.origin + url.pathname).toBe(`${host.origin}/login/6e1b4f3c-2d7a-4c5e-9b8f-0a1c2d3e4f50/oauth2/v2.0/authorize`);
+    expect(url.origin + url.pathname).toBe(`${host.microsoftOrigins.login}/login/6e1b4f3c-2d7a-4c5e-9b8f-0a1c2d3e4f50/oauth2/v2.0/authorize`);
     expect(url.searchParams.get('redirect_uri')).toBe(`${host.origin}/x1/ms-oauth-callback`);
     const token = await host.asUser('bob').invoke('m365-issue-panel', 'account/token', { accountId: '557058:a11ce000-0000-4000-8000-000000000001' });
     expect(token.value).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED', reason: 'not_connected' } });

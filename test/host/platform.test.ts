@@ -27,8 +27,16 @@ describe('local Forge host: platform behaviour', () => {
   });
 
   it('lets a backend fetch reach a host the manifest allows (mapped to the emulator)', async () => {
-    const r = await host.asUser('alice').invoke('probe-panel', 'fetch', { url: `${host.origin}/graph/v1.0/me` });
+    const r = await host.asUser('alice').invoke('probe-panel', 'fetch', { url: `${host.microsoftOrigins.graph}/graph/v1.0/me` });
     expect(r.value).toEqual({ status: 401 });
+  });
+
+  it('refuses a backend fetch to SharePoint REST when the manifest allows Graph only: each Microsoft host has its own origin', async () => {
+    const sharePoint = host.microsoftOrigins.sharePoint['contoso.sharepoint.com'] ?? '';
+    for (const url of [`${sharePoint}/_api/web`, `${host.microsoftOrigins.login}/login/organizations/oauth2/v2.0/token`]) {
+      const r = await host.asUser('alice').invoke('probe-panel', 'fetch', { url });
+      expect(r.value.error).toMatchObject({ name: 'REQUEST_EGRESS_ALLOWLIST_ERR', status: 403 });
+    }
   });
 
   it('stops a resolver at its time limit and keeps serving the next call', async () => {

@@ -40,6 +40,14 @@ export interface MicrosoftEmulatorOptions {
    * one, a multi-tenant app registered in the first tenant. Redirect URIs are compared exactly.
    */
   app?: AppOption;
+  /**
+   * Where each Microsoft host is served, when not all on `origin` (the local host gives each its own origin:
+   * dev/host/README.md, "One origin per Microsoft host"). Sign-in keeps its `/login/…` paths and Graph its
+   * `/graph/v1.0/…` on their origins; a SharePoint host's and the thumbnail service's URLs are handed out on
+   * their own bases (`sharePoint(host)`, `media`) and served here under `/sharepoint/<host>/…` and `/mediap/…`,
+   * where the host forwards them. Without it everything is on `origin` under those prefixes.
+   */
+  hosts?: { login: string; graph: string; media: string; sharePoint: (hostname: string) => string };
   /** Default 3600; tests use 1–2 s. */
   accessTokenLifetimeSeconds?: number;
   /** Milliseconds clock, default `Date.now`. */
@@ -47,7 +55,7 @@ export interface MicrosoftEmulatorOptions {
 }
 
 export interface MicrosoftEmulator {
-  /** Serves `/graph/v1.0/*`, `/login/*` and `/sharepoint/*`; mount it at `/`. */
+  /** Serves `/graph/v1.0/*`, `/login/*`, `/sharepoint/<host>/*` and `/mediap/*`; mount it at `/`. */
   app: Hono;
   faults: { get(): GraphFaults; set(patch: Partial<GraphFaults>): GraphFaults };
   /**
@@ -95,6 +103,8 @@ export interface MicrosoftEmulator {
 export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): MicrosoftEmulator {
   const now = opts.now ?? Date.now;
   const origin = opts.origin.replace(/\/+$/, '');
+  const loginOrigin = opts.hosts?.login.replace(/\/+$/, '') ?? origin;
+  const graphOrigin = opts.hosts?.graph.replace(/\/+$/, '') ?? origin;
   const model = buildModel(opts.fixture, now());
   const faults = createFaults();
   const signer = createUrlSigner();
@@ -105,7 +115,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
   });
   const consents = createConsentStore(opts.fixture, model.directory);
   const tokens = createTokenService({
-    origin, directory: model.directory,
+    origin: loginOrigin, directory: model.directory,
     accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3600,
     appName: (clientId) => registrations.byClientId(clientId)?.displayName ?? clientId,
     defaultScopes: (clientId) => registrations.byClientId(clientId)?.requiredPermissions ?? [],
@@ -113,10 +123,15 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
     now,
   });
   const automation = createAutomationData(opts.fixture, model.directory);
-  const env: GraphEnv = { origin, model, now, signer, automation };
+  const hosts = opts.hosts;
+  const env: GraphEnv = {
+    origin: graphOrigin, model, now, signer, automation,
+    sharePointBase: (hostname) => (hosts ? hosts.sharePoint(hostname) : `${origin}/sharepoint/${hostname}`),
+    mediaBase: hosts ? hosts.media.replace(/\/+$/, '') : `${origin}/mediap`,
+  };
   const startDay = startOfUtcDay(now());
   const identity = identityRoutes({
-    origin, directory: model.directory, registrations, consents, tokens, now,
+    origin: loginOrigin, directory: model.directory, registrations, consents, tokens, now,
     countTokenRequest: () => { counters.tokenRequests++; },
   });
 

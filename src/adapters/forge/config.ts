@@ -1,4 +1,5 @@
 import { webTrigger } from '@forge/api';
+import { readOriginAliases } from '../../core/sharepoint/embed';
 
 export const OAUTH_CALLBACK_TRIGGER = 'ms-oauth-callback';
 
@@ -6,12 +7,20 @@ export const OAUTH_CALLBACK_TRIGGER = 'ms-oauth-callback';
 export interface MicrosoftEndpoints {
   loginBaseUrl: string;
   graphBaseUrl: string;
+  /**
+   * `MS_ORIGIN_ALIASES`: where Microsoft hosts are served instead of their public address (`{ "<served at>":
+   * "<public origin>" }`), so the browser judges a preview or thumbnail URL as the public one it stands for.
+   * Only the local host sets it, one origin per Microsoft host; deployed it is unset.
+   */
+  originAliases?: Record<string, string>;
 }
 
 export function microsoftEndpoints(env: NodeJS.ProcessEnv = process.env): MicrosoftEndpoints {
+  const originAliases = readOriginAliases(env.MS_ORIGIN_ALIASES);
   return {
     loginBaseUrl: (env.MS_LOGIN_BASE_URL || 'https://login.microsoftonline.com').replace(/\/+$/, ''),
     graphBaseUrl: (env.MS_GRAPH_BASE_URL || 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
+    ...(originAliases ? { originAliases } : {}),
   };
 }
 

@@ -97,6 +97,8 @@ export interface AccountConfig {
   clientId: string;
   scopes: string[];
   graphBaseUrl: string;
+  /** Where Microsoft hosts are served instead of their public address (the local host only); handed to the browser with the token. */
+  originAliases?: Record<string, string>;
   /** `clientId@tenant`: connections made under another registration are ended. */
   registrationKey: string;
   /** The web trigger that receives the redirect; registered in Entra as the redirect URI. */

@@ -17,6 +17,8 @@ export interface SessionToken {
   /** Epoch ms; the browser drops the token a little before this. */
   expiresAt: number;
   graphBaseUrl: string;
+  /** Served origin → public origin, only where Microsoft hosts are not at their public address (the local host). */
+  originAliases?: Record<string, string>;
 }
 
 export interface CallbackQuery {
@@ -177,6 +179,7 @@ export function microsoftAccounts(deps: AccountDeps) {
    * `forceRefresh` skips the cache: the browser asks for it after Graph answered 401.
    */
   async function accessToken(accountId: string, opts: { forceRefresh?: boolean } = {}): Promise<Result<SessionToken>> {
+    const aliases = config.originAliases ? { originAliases: config.originAliases } : {};
     const connection = await connections.get(accountId);
     if (!connection) return failWith('MS_SIGN_IN_REQUIRED', (await connections.endedReason(accountId)) ?? 'not_connected');
     if (connection.registration !== undefined && connection.registration !== config.registrationKey) {
@@ -185,7 +188,7 @@ export function microsoftAccounts(deps: AccountDeps) {
       return failWith('MS_SIGN_IN_REQUIRED', 'registration_changed');
     }
     if (!opts.forceRefresh && connection.accessToken && (connection.accessTokenExpiresAt ?? 0) - now() > MIN_TOKEN_LIFE_MS) {
-      return ok({ accessToken: connection.accessToken, expiresAt: connection.accessTokenExpiresAt ?? 0, graphBaseUrl: config.graphBaseUrl });
+      return ok({ accessToken: connection.accessToken, expiresAt: connection.accessTokenExpiresAt ?? 0, graphBaseUrl: config.graphBaseUrl, ...aliases });
     }
     let grant;
     try {
@@ -203,7 +206,7 @@ export function microsoftAccounts(deps: AccountDeps) {
     const expiresAt = now() + grant.expiresInSeconds * 1000;
     const updated: MicrosoftConnection = { ...connection, refreshToken: grant.refreshToken ?? connection.refreshToken, accessToken: grant.accessToken, accessTokenExpiresAt: expiresAt };
     await connections.put(accountId, updated);
-    return ok({ accessToken: grant.accessToken, expiresAt, graphBaseUrl: config.graphBaseUrl });
+    return ok({ accessToken: grant.accessToken, expiresAt, graphBaseUrl: config.graphBaseUrl, ...aliases });
   }
 
   async function signOut(accountId: string): Promise<Result<{ signedOut: true }>> {

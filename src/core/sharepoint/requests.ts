@@ -138,8 +138,8 @@ export const previewRequest = (c: DocumentMacroConfig): GraphRequest => ({
 });
 
 /**
- * The preview's `getUrl`, accepted only as https on an accepted SharePoint host, or on the origin of the
- * session's Graph base (see {@link isEmbeddableUrl}): it goes into an iframe.
+ * The preview's `getUrl`, accepted only as https on an accepted SharePoint host (or an origin the session
+ * says serves one, see {@link isEmbeddableUrl}): it goes into an iframe.
  */
 export function readPreviewUrl(body: unknown, policy: EmbedPolicy): Result<string> {
   const url = typeof body === 'object' && body !== null ? (body as { getUrl?: unknown }).getUrl : undefined;

@@ -2,56 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveDocument } from '../../../src/core/sharepoint/document-resolve';
 import type { Result } from '../../../src/core/result';
 import { decideOnFailure } from '../../../src/core/sharepoint/states';
-import { isEmbeddableUrl, thumbnailUrl } from '../../../src/core/sharepoint/embed';
 import type { GraphRequest } from '../../../src/core/sharepoint/odata';
-import { readPreviewUrl } from '../../../src/core/sharepoint/requests';
 import { parseSharePointUrl } from '../../../src/core/sharepoint/url';
 import { DRIVE_ID, ITEM_ID, SITE_ID } from './fixtures';
 
 const policy = { allowedHosts: [] };
-const PROD = { ...policy, graphBaseUrl: 'https://graph.microsoft.com/v1.0' };
-const LOCAL = { ...policy, graphBaseUrl: 'http://localhost:4100/graph/v1.0' };
-
-describe('what may be framed or shown as an image', () => {
-  it('the preview of the local emulator, which serves Graph and SharePoint pages on one origin', () => {
-    const getUrl = 'http://localhost:4100/sharepoint/contoso.sharepoint.com/_layouts/15/embed.aspx?UniqueId=1&e=2&sig=3';
-    expect(readPreviewUrl({ getUrl }, LOCAL)).toEqual({ ok: true, value: getUrl });
-    // In production the Graph origin is graph.microsoft.com: that emulator page is refused.
-    expect(readPreviewUrl({ getUrl }, PROD).ok).toBe(false);
-    expect(readPreviewUrl({ getUrl }, policy).ok).toBe(false);
-  });
-
-  it('SharePoint https pages everywhere; nothing on another port, scheme, host or with credentials', () => {
-    expect(isEmbeddableUrl('https://contoso.sharepoint.com/sites/x/_layouts/15/embed.aspx?UniqueId=1', PROD)).toBe(true);
-    expect(isEmbeddableUrl('https://graph.microsoft.com/v1.0/anything', PROD)).toBe(true);
-    expect(isEmbeddableUrl('http://graph.microsoft.com/embed', PROD)).toBe(false);
-    expect(isEmbeddableUrl('https://graph.microsoft.com.evil.com/embed', PROD)).toBe(false);
-    expect(isEmbeddableUrl('http://localhost:4101/sharepoint/x', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('http://127.0.0.1:4100/sharepoint/x', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('http://user:pw@localhost:4100/sharepoint/x', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('http://localhost:4100\\@evil.com/x', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('javascript:alert(1)', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('data:text/html,<script>1</script>', LOCAL)).toBe(false);
-    expect(isEmbeddableUrl(42, LOCAL)).toBe(false);
-    expect(isEmbeddableUrl('http://localhost:4100/x', { ...policy, graphBaseUrl: 'not a url' })).toBe(false);
-  });
-
-  it('picks the largest admitted thumbnail', () => {
-    const item = {
-      thumbnails: [
-        {
-          large: { url: 'https://evil.com/large.png' },
-          medium: { url: 'http://localhost:4100/sharepoint/contoso.sharepoint.com/_api/v2.0/thumbnails/u/medium' },
-          small: { url: 'https://contoso.sharepoint.com/small.png' },
-        },
-      ],
-    };
-    expect(thumbnailUrl(item, LOCAL)).toBe('http://localhost:4100/sharepoint/contoso.sharepoint.com/_api/v2.0/thumbnails/u/medium');
-    expect(thumbnailUrl(item, PROD)).toBe('https://contoso.sharepoint.com/small.png');
-    expect(thumbnailUrl({ thumbnails: [] }, PROD)).toBeUndefined();
-    expect(thumbnailUrl(null, PROD)).toBeUndefined();
-  });
-});
 
 /** What Graph answers to one request: a body, or an HTTP status. */
 type Answer = { ok: true; body: unknown } | { ok: false; status: number };

@@ -32,7 +32,12 @@ export interface GraphResult {
 }
 
 export interface GraphEnv {
+  /** Where Graph is served: nextLinks and `@odata.context` are `${origin}/graph/v1.0/…`. */
   origin: string;
+  /** A SharePoint host's base URL: preview pages are `${sharePointBase(host)}/_layouts/15/embed.aspx`. */
+  sharePointBase: (hostname: string) => string;
+  /** The thumbnail service's base URL (`https://<region>-mediap.svc.ms` in production). */
+  mediaBase: string;
   model: TenantModel;
   now: () => number;
   signer: UrlSigner;

@@ -4,10 +4,12 @@ import type { SharePoint } from '../data/sharepoint';
 import { extensionOf } from '../data/sharepoint';
 import { escapeHtml as e, htmlPage } from '../html';
 import type { UrlSigner } from '../signer';
-import { THUMBNAIL_SIZES } from '../graph/sharepoint/render';
+import { THUMBNAIL_SIZES, thumbnailDocId } from '../graph/sharepoint/render';
 
-// The pages behind preview `getUrl`s and thumbnail URLs. Both are capability URLs: whoever holds
-// a valid, unexpired signature may look, exactly as with SharePoint's pre-authenticated links.
+// The pages behind preview `getUrl`s (on the item's own SharePoint host, `/sharepoint/<host>/…` here) and
+// thumbnail URLs (on the thumbnail service, `/mediap/…` here). Both are capability URLs: whoever holds a valid,
+// unexpired signature may look, exactly as with SharePoint's pre-authenticated links. The local host serves
+// each on its own origin (dev/host/README.md, "One origin per Microsoft host").
 
 const COLORS: Record<string, string> = { docx: '#185abd', xlsx: '#107c41', pptx: '#c43e1c', pdf: '#b30b00', txt: '#605e5c' };
 
@@ -32,6 +34,8 @@ export const sharePointWeb = (d: { sharePoint: SharePoint; signer: UrlSigner; no
 
   app.get('/sharepoint/:host/_layouts/15/embed.aspx', (c) => {
     const r = checked(c, (uid) => `preview|${uid}`);
+    // A preview lives on its own site's host: the same link on another tenant's host finds nothing.
+    if (r.item && r.item.drive.list.site.hostname.toLowerCase() !== c.req.param('host').toLowerCase()) return c.notFound();
     if (!r.item) {
       const text = r.error === 'expired'
         ? 'This preview link has expired. Ask the app for a new one.'
@@ -48,12 +52,20 @@ export const sharePointWeb = (d: { sharePoint: SharePoint; signer: UrlSigner; no
       `<p>Modified ${e(item.modified)} · ${item.size.toLocaleString('en-US')} bytes</p><hr><p>${e(body)}</p>`), 200, EMBED_HEADERS);
   });
 
-  app.get('/sharepoint/:host/_api/v2.0/thumbnails/:uid/:size', (c) => {
-    const size = c.req.param('size') as keyof typeof THUMBNAIL_SIZES;
-    const r = checked(c, (uid) => `thumb|${uid}|${size}`);
-    if (!r.item || !(size in THUMBNAIL_SIZES)) return c.text(r.error === 'expired' ? 'The thumbnail link has expired.' : 'Not a valid thumbnail link.', 403);
+  const SIZE_OF_WIDTH = new Map(Object.entries(THUMBNAIL_SIZES).map(([size, px]) => [String(px), size as keyof typeof THUMBNAIL_SIZES]));
+
+  /** `<region>-mediap.svc.ms/transform/thumbnail?provider=spo&docid=<the item's SharePoint URL>&w=<px>&tempauth=<token>`. */
+  app.get('/mediap/transform/thumbnail', (c) => {
+    const size = SIZE_OF_WIDTH.get(c.req.query('w') ?? '');
+    const [expiresText = '', sig = ''] = (c.req.query('tempauth') ?? '').split('.');
+    const expires = Number(expiresText);
+    const item = docIdItem(d.sharePoint, c.req.query('docid') ?? '');
+    if (c.req.query('provider') !== 'spo' || !size || !item || !Number.isFinite(expires) || !d.signer.verify(`thumb|${item.uniqueId}|${size}`, expires, sig)) {
+      return c.text('Not a valid thumbnail link.', 403);
+    }
+    if (expires <= d.now()) return c.text('The thumbnail link has expired.', 403);
     const px = THUMBNAIL_SIZES[size];
-    const ext = extensionOf(r.item.name);
+    const ext = extensionOf(item.name);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="${px}" viewBox="0 0 96 96">` +
       `<rect width="96" height="96" fill="${COLORS[ext] ?? '#605e5c'}"/>` +
       `<text x="48" y="58" font-family="Segoe UI,sans-serif" font-size="24" fill="#fff" text-anchor="middle">${e(ext.toUpperCase().slice(0, 4))}</text></svg>`;
@@ -62,3 +74,10 @@ export const sharePointWeb = (d: { sharePoint: SharePoint; signer: UrlSigner; no
 
   return app;
 };
+
+/** The drive item a thumbnail's `docid` names, only in exactly the form Graph hands out. */
+function docIdItem(sharePoint: SharePoint, docId: string) {
+  const m = /^https:\/\/[^/]+:443\/_api\/v2\.0\/drives\/([^/?]+)\/items\/([^/?]+)\?version=Published$/.exec(docId);
+  const item = m ? sharePoint.drive(m[1] ?? '')?.byId.get(m[2] ?? '') : undefined;
+  return item && thumbnailDocId(item) === docId ? item : undefined;
+}

@@ -115,7 +115,7 @@ export const driveRoutes: Route[] = [
       if (isFolder(d)) throw invalidRequest('Preview is not supported for folders.');
       const expires = ctx.env.now() + PREVIEW_LIFETIME_MS;
       const sig = ctx.env.signer.sign(`preview|${d.uniqueId}`, expires);
-      const getUrl = `${ctx.env.origin}/sharepoint/${d.drive.list.site.hostname}/_layouts/15/embed.aspx` +
+      const getUrl = `${ctx.env.sharePointBase(d.drive.list.site.hostname)}/_layouts/15/embed.aspx` +
         `?UniqueId=${d.uniqueId}&e=${expires}&sig=${sig}`;
       return ok({ getUrl, postParameters: null, postUrl: null });
     },

@@ -192,13 +192,28 @@ export const renderDrive = (env: GraphEnv, drive: Drive): Json => {
 export const THUMBNAIL_SIZES = { small: 96, medium: 176, large: 800 } as const;
 const THUMBNAIL_LIFETIME_MS = 60 * 60_000;
 
+/**
+ * The SharePoint item a thumbnail URL names in `docid`, as the real ones do
+ * (`https://<tenant>.sharepoint.com:443/_api/v2.0/drives/<drive>/items/<item>?version=Published`).
+ */
+export const thumbnailDocId = (d: DriveItem): string =>
+  `https://${d.drive.list.site.hostname}:443/_api/v2.0/drives/${d.drive.id}/items/${d.id}?version=Published`;
+
+/**
+ * Thumbnail URLs point at the thumbnail service, not at SharePoint or Graph, as Graph's do in production
+ * (`https://<region>-mediap.svc.ms/transform/thumbnail?provider=spo&inputFormat=…&docid=…&w=…` with a
+ * short-lived token in the query; dev/emulator/microsoft/README.md, "Thumbnails"). Here the token is a signature.
+ */
 const thumbnailsOf = (env: GraphEnv, d: DriveItem): Json[] => {
   if (isFolder(d)) return [];
   const expires = env.now() + THUMBNAIL_LIFETIME_MS;
   const url = (size: keyof typeof THUMBNAIL_SIZES): string => {
     const subject = `thumb|${d.uniqueId}|${size}`;
-    return `${env.origin}/sharepoint/${d.drive.list.site.hostname}/_api/v2.0/thumbnails/${d.uniqueId}/${size}` +
-      `?e=${expires}&sig=${env.signer.sign(subject, expires)}`;
+    const q = new URLSearchParams({
+      provider: 'spo', inputFormat: extensionOf(d.name) || 'bin', cs: 'fFNQTw', docid: thumbnailDocId(d),
+      w: String(THUMBNAIL_SIZES[size]), tempauth: `${expires}.${env.signer.sign(subject, expires)}`,
+    });
+    return `${env.mediaBase}/transform/thumbnail?${q.toString()}`;
   };
   const sized = (size: keyof typeof THUMBNAIL_SIZES): Json =>
     ({ height: THUMBNAIL_SIZES[size], width: THUMBNAIL_SIZES[size], url: url(size) });
