@@ -189,7 +189,7 @@ async function newContext(browser: Browser, host: TestHost, s: Scenario, probe: 
     const { hostname, protocol } = new URL(r.url());
     if (protocol.startsWith('http') && hostname !== 'localhost' && hostname !== '127.0.0.1') otherHosts[s.who].add(hostname);
   });
-  if (s.peer) await routeGraphToEmulator(ctx, host.origin);
+  if (s.peer) await routeGraphToEmulator(ctx, host.microsoftOrigins.graph);
   return ctx;
 }
 

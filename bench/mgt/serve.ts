@@ -47,12 +47,12 @@ export async function servePeer(dir: string, hostOrigin: string, userKey: string
 
 /**
  * MGT calls `https://graph.microsoft.com/v1.0/…` and has no setting for another Graph host, so its
- * requests are fetched from the emulator (`{origin}/graph/v1.0/…`) and fulfilled unchanged. The
+ * requests are fetched from the emulator's Graph origin (`{graphOrigin}/graph/v1.0/…`) and fulfilled unchanged. The
  * emulator counts them like the app's.
  */
-export async function routeGraphToEmulator(ctx: BrowserContext, hostOrigin: string): Promise<void> {
+export async function routeGraphToEmulator(ctx: BrowserContext, graphOrigin: string): Promise<void> {
   await ctx.route('https://graph.microsoft.com/**', async (route) => {
-    const url = route.request().url().replace(/^https:\/\/graph\.microsoft\.com\//, `${hostOrigin}/graph/`);
+    const url = route.request().url().replace(/^https:\/\/graph\.microsoft\.com\//, `${graphOrigin}/graph/`);
     const response = await route.fetch({ url });
     await route.fulfill({ response });
   });

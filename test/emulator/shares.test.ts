@@ -69,7 +69,7 @@ describe('an "organization" sharing link', () => {
     const r = await item('bob', `${ORG_LINK}?e=4bC1dE`, '?$select=id,name,size,webUrl,file,parentReference&$expand=thumbnails');
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).filter((k) => !k.startsWith('@')).sort()).toEqual(['file', 'id', 'name', 'parentReference', 'size', 'thumbnails', 'webUrl']);
-    expect(r.body.thumbnails[0].medium.url).toContain('/_api/v2.0/thumbnails/');
+    expect(r.body.thumbnails[0].medium.url).toContain('/mediap/transform/thumbnail?provider=spo&');
   });
 });
 
