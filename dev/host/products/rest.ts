@@ -35,7 +35,7 @@ export function productRest(site: SiteDirectory, accounts: AccountStates) {
   };
   const api: JiraApi = { dir: site, jira: site.jira, accounts, siteUrl, render };
   const jiraRoute = jiraRouter(api);
-  const confluenceRoute = confluenceRouter({ site: site.confluence, accounts, siteUrl, userJson: (u) => userJson(siteUrl, accounts, u) });
+  const confluenceRoute = confluenceRouter({ site: site.confluence, accounts, siteUrl, userJson: (u) => userJson(siteUrl, accounts, u), userById: (id) => site.userById(id) });
 
   /** A closed account cannot act any more: its token no longer works. */
   function who(p: Principal): Who | Response {

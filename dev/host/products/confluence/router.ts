@@ -16,7 +16,7 @@ const operations = (u: AtlassianUser | undefined) => [
  * Confluence Cloud REST: the current user (v1), pages and spaces (v2). A page in a space the
  * caller may not view answers 404, as Confluence does, so its existence does not leak.
  */
-export function confluenceRouter(deps: { site: ConfluenceSite; accounts: AccountStates; siteUrl: string; userJson: (u: AtlassianUser) => Record<string, unknown> }) {
+export function confluenceRouter(deps: { site: ConfluenceSite; accounts: AccountStates; siteUrl: string; userJson: (u: AtlassianUser) => Record<string, unknown>; userById?: (accountId: string) => AtlassianUser | undefined }) {
   const { site } = deps;
   return function route(who: Who, method: string, url: URL): Handled {
     const path = url.pathname;
@@ -25,6 +25,21 @@ export function confluenceRouter(deps: { site: ConfluenceSite; accounts: Account
       const withOperations = (body: Record<string, unknown>, u: AtlassianUser | undefined) => (expand.includes('operations') ? { ...body, operations: operations(u) } : { ...body, _expandable: { operations: '', personalSpace: '' } });
       if (who.kind !== 'user') return { res: json(200, withOperations({ type: 'anonymous', displayName: 'Anonymous' }, undefined)), objects: 1 };
       return { res: json(200, withOperations({ type: 'known', ...deps.userJson(who.user), publicName: who.user.displayName, email: who.user.email }, who.user)), objects: 1 };
+    }
+    // v1 "Get multiple users using ids": up to 100 repeated `accountId`s; ids it does not know are left out.
+    if (method === 'GET' && path === '/wiki/rest/api/user/bulk') {
+      if (who.kind === 'anonymous') return { res: json(401, { statusCode: 401, message: 'This request requires authentication.' }) };
+      if (who.kind === 'user' && !(who.user.admin || who.user.groups.includes('confluence-users'))) return { res: json(403, { statusCode: 403, message: 'The calling user does not have permission to view users.' }) };
+      const ids = url.searchParams.getAll('accountId').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+      if (ids.length === 0) return { res: json(400, { statusCode: 400, message: 'accountId is required.' }) };
+      if (ids.length > 100) return { res: json(400, { statusCode: 400, message: 'Too many accountIds: at most 100.' }) };
+      const results = ids.flatMap((id) => {
+        const u = deps.userById?.(id);
+        if (!u) return [];
+        const j = deps.userJson(u);
+        return [{ type: 'known', accountId: u.accountId, accountType: 'atlassian', displayName: j.displayName, publicName: j.displayName }];
+      });
+      return { res: json(200, { results, start: 0, limit: 200, size: results.length }), objects: results.length };
     }
     const page = /^\/wiki\/api\/v2\/pages\/(\d+)$/.exec(path);
     if (method === 'GET' && page) {

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { PageItemView } from '../../src/contracts/sharing';
+import type { ViewContext } from '../shared/context';
+import { call } from '../shared/invoke';
+import { mountWithContext } from '../shared/mount';
+import { signInFor } from '../shared/sharing/api';
+import { SharedItem } from '../shared/sharing/section';
+import { featureOfKind, pageIdOf, shareIdOf } from './place';
+import './item.css';
+
+type State = { kind: 'loading' } | { kind: 'absent' } | { kind: 'error'; message: string } | { kind: 'ready'; view: PageItemView };
+
+/**
+ * The "Microsoft 365 item" macro on a Confluence page: the one shared mail or conversation its
+ * configuration names, read at view time on the sharer's behalf, shown to this viewer only if they may
+ * view the page (Confluence, asked as them) and the share's scope admits them. One resolver call.
+ */
+function ItemMacro({ ctx }: { ctx: ViewContext }) {
+  const pageId = pageIdOf(ctx);
+  const shareId = shareIdOf(ctx);
+  const editing = ctx.extension['isEditing'] === true;
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [notice, setNotice] = useState<string | undefined>();
+
+  const load = useCallback(async (): Promise<PageItemView | undefined> => {
+    if (!pageId || !shareId) {
+      setState({ kind: 'absent' });
+      return undefined;
+    }
+    const r = await call('sharing/pageItem', { pageId, shareId });
+    if (r.ok) {
+      setState(r.value.item ? { kind: 'ready', view: r.value } : { kind: 'absent' });
+      return r.value;
+    }
+    // Sharing switched off, or a page this visitor may not view: nothing to show.
+    if (r.error.code === 'FEATURE_OFF' || r.error.code === 'NOT_FOUND') setState({ kind: 'absent' });
+    else setState({ kind: 'error', message: r.error.message });
+    return undefined;
+  }, [pageId, shareId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.kind === 'loading') return null;
+  if (state.kind === 'error') return <p class="error" role="alert">{state.message}</p>;
+  if (state.kind === 'absent') {
+    // Viewers see nothing: a share they may not see is not there for them. Editors learn why the box is empty.
+    if (!editing) return null;
+    return (
+      <p class="m365-item-empty muted">
+        {shareId ? 'Microsoft 365 item: nothing to show you here. It was removed, or it is not shared with you.' : 'Microsoft 365 item: not set up yet. Edit the macro to choose what to share.'}
+      </p>
+    );
+  }
+  const { view } = state;
+  const item = view.item;
+  if (!item || !pageId) return null;
+  return (
+    <section class="m365-item sharing-embedded" aria-label="Microsoft 365 item">
+      {notice && <p class="notice" role="status">{notice}</p>}
+      <ul class="shared-items">
+        <li>
+          <SharedItem
+            item={item}
+            view={view}
+            at={{ pageId }}
+            open
+            placeWords="this page"
+            onChanged={() => void load()}
+            onAllowMail={() => {
+              setNotice('Finish signing in to Microsoft 365 in the new tab. This item updates by itself.');
+              void signInFor(featureOfKind(item.kind), async () => (await load())?.item?.problem === undefined).then((r) => {
+                setNotice(r.ok ? undefined : r.error.message);
+              });
+            }}
+          />
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+mountWithContext((ctx) => <ItemMacro ctx={ctx} />);
