@@ -377,7 +377,7 @@ function report(
     return [k, count(costs.map((c) => c.resolver)), ...kvsCells(costs), count(costs.map((c) => c.identity)), ...sharerCells(costs), millis(runs.map((x) => x.ms))];
   });
 
-  const browserHeader = ['panel in Chromium', 'first item: from page navigation', 'from panel iframe start', 'iframe scripts ready', 'sharing/panel call (browser)', 'resolver calls (by function)', ...Object.keys(KVS_KINDS).map((k) => `KVS ${k}`), 'identity calls', ...SHARERS.map((u) => `server Graph: ${u}`), 'viewer’s Graph from the browser', 'JS gzipped'];
+  const browserHeader = ['panel in Chromium', 'first item: from page navigation', 'from panel iframe start', 'iframe scripts ready', 'last resolver answer before it', 'sharing/panel call (browser)', 'resolver calls (by function)', ...Object.keys(KVS_KINDS).map((k) => `KVS ${k}`), 'identity calls', ...SHARERS.map((u) => `server Graph: ${u}`), 'viewer’s Graph from the browser', 'JS gzipped'];
   const browserRows = (['cold', 'new tab', 'warm'] as const).map((k) => {
     const runs = r.renders[k];
     const costs = runs.map((x) => x.cost);
@@ -388,6 +388,7 @@ function report(
       millis(runs.map((x) => x.m.firstRowsMs)),
       millis(runs.map((x) => x.m.inFrameMs)),
       millis(runs.flatMap((x) => (x.m.phases.scriptsReady !== undefined ? [x.m.phases.scriptsReady] : []))),
+      millis(runs.flatMap((x) => (x.m.phases.resolverDone !== undefined ? [x.m.phases.resolverDone] : []))),
       millis(runs.flatMap((x) => (x.panelCallMs !== undefined ? [x.panelCallMs] : []))),
       calls,
       ...kvsCells(costs),
@@ -419,7 +420,8 @@ function report(
     `${SHARES.length} items shared on DEMO-1 through \`sharing/create\` with scope "Atlassian users" — Alice: the kickoff conversation (3 messages) and 3 mails (one with an attachment); Bob: 2 mails and the kickoff conversation; Carol: 3 mails (one with an attachment). All viewed as Bob (a sharer himself, not a project admin).`,
     `Median (min–max) of ${o.runs} runs after one unrecorded pass; Graph latency ${o.latencyMs} ms added by the emulator to every Graph HTTP request (a \`$batch\` is one request); resolver, KVS, token endpoint and page get none.`,
     'Server view path: `sharing/panel` invoked through the host as the panel invokes it. cold = the host clock moved 61 minutes on first, so every sharer’s cached access token (kept in their connection secret) is stale and refreshed; warm = the same call right after.',
-    'In Chromium: cold = new browser context after the clock moved on (the tab has no session token; the sharers’ tokens are stale); new tab = a new context a moment later (server tokens cached); warm = reload of the same tab (session token in sessionStorage; Chromium with third-party storage allowed). First item = the first animation frame with a shared item showing its subject, read from Graph.',
+    'In Chromium: cold = new browser context after the clock moved on (the tab has no session token; the sharers’ tokens are stale); new tab = a new context a moment later (server tokens cached); warm = reload of the same tab (session token in sessionStorage; Chromium with third-party storage allowed). First item = the first animation frame with a shared item showing its subject, read from Graph; "iframe scripts ready" and "last resolver answer before it" are ms from the panel iframe’s navigation start.',
+    'KVS gets and writes of a view besides the goal’s query and secret reads: the app settings and the project’s sharing rules (2 gets), and who opened which item (1 batch write; src/core/sharing/opens.ts) — both from the sharing rules and who-opened features.',
     'The browser rows count the whole panel: the viewer’s own Microsoft 365 connection (`account/token` while the tab has no session token, then `/me` from the browser) and the To Do section (`todo/panel`) besides `sharing/panel`, so their KVS operations and identity calls are the panel’s together; per-sharer Graph is what the server asked (the viewer’s browser requests are shown apart).',
     `Machine: ${cpus().length} cores, shared with other work; 1-minute load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${r.seconds.toFixed(0)} s.`,
   ];
