@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { theme } from '@forge/bridge/out/view/theme';
 import type { FeedInput, FeedSettings, FeedsPage, FeedView, PersonName, UrlView } from '../../src/contracts/feeds';
 import { defaultFeedInput, DESCRIPTION_PARTS, SYSTEM_DATE_FIELDS, type DescriptionPart } from '../../src/core/feeds/model';
 import { call } from '../shared/invoke';
@@ -357,5 +356,4 @@ function AllAddresses() {
 }
 
 // Asks the product for its design tokens and colour mode; the CSS has fallbacks for both.
-void theme.enable().catch(() => undefined);
 mountWithContext((ctx) => <ProjectSettingsTabs ctx={ctx}><App ctx={ctx} /></ProjectSettingsTabs>);

@@ -1,4 +1,5 @@
 import { mountWithContext } from '../shared/mount';
+import { behaveAsDialog } from '../shared/dialog';
 import type { ViewContext } from '../shared/context';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
@@ -18,4 +19,6 @@ function PageByline({ ctx }: { ctx: ViewContext }) {
   );
 }
 
+// Shown in the byline's inline dialog: Esc closes it.
+behaveAsDialog({ focusFirstField: false });
 mountWithContext((ctx) => <PageByline ctx={ctx} />);

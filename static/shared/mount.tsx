@@ -1,9 +1,20 @@
+import { theme } from '@forge/bridge/out/view/theme';
 import { render, type ComponentChildren } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
 import { loadContext, type ViewContext } from './context';
 import './ui.css';
 
+/**
+ * Asks the product for its theme (`view.theme.enable()`): it sets `data-color-mode` on <html> and brings
+ * the Atlassian design tokens, and follows the product when the user switches light/dark. The CSS uses
+ * `var(--ds-…, light fallback)`, so a product without theming still shows the light look.
+ */
+function enableTheme() {
+  void theme.enable().catch(() => undefined);
+}
+
 export function mount(node: ComponentChildren) {
+  enableTheme();
   const root = document.getElementById('root');
   if (root) render(node, root);
 }

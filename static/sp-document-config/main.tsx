@@ -5,12 +5,14 @@ import { documentCard, type DocumentCard } from '../../src/core/sharepoint/docum
 import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
 import { checkSiteHost } from '../../src/core/sharepoint/policy';
+import type { ErrorCode } from '../../src/core/result';
 import { viewerState } from '../../src/core/sharepoint/states';
 import { parseSharePointUrl } from '../../src/core/sharepoint/url';
 import { AccountControl } from '../shared/account-control';
 import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
+import { behaveAsDialog } from '../shared/dialog';
 import { DocumentCardView } from '../shared/sharepoint-document/card';
 import { createGraphSender } from '../shared/graph-send';
 import { SharePointDialog } from '../shared/sharepoint/dialog-gate';
@@ -21,7 +23,7 @@ import { useMicrosoftAccount } from '../shared/use-account';
 type Step =
   | { kind: 'idle' }
   | { kind: 'finding'; retrying?: string }
-  | { kind: 'refused'; message: string }
+  | { kind: 'refused'; code: ErrorCode; message: string }
   | { kind: 'found'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] }
   | { kind: 'saving'; resolved: ResolvedDocument; card: DocumentCard; notes: string[] };
 
@@ -39,11 +41,11 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
     // Checked before anything is requested: a refused address never reaches the network.
     const location = parseSharePointUrl(address, policy);
     if (!location.ok) {
-      setStep({ kind: 'refused', message: location.error.message });
+      setStep({ kind: 'refused', code: location.error.code, message: location.error.message });
       return;
     }
     if (!connected || account.session === undefined) {
-      setStep({ kind: 'refused', message: 'Connect Microsoft 365 first: the document is looked up with your own SharePoint access.' });
+      setStep({ kind: 'refused', code: 'MS_SIGN_IN_REQUIRED', message: 'Connect Microsoft 365 first: the document is looked up with your own SharePoint access.' });
       return;
     }
     setStep({ kind: 'finding' });
@@ -52,13 +54,13 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
     const r = await resolveDocument(location.value, (req) => graph.send(req), policy);
     if (!r.ok) {
       // Words naming the step that failed come from the resolver; sign-in and the like from the state table.
-      setStep({ kind: 'refused', message: r.error.code === 'MS_SIGN_IN_REQUIRED' ? viewerState(r.error, target).message : r.error.message });
+      setStep({ kind: 'refused', code: r.error.code, message: r.error.code === 'MS_SIGN_IN_REQUIRED' ? viewerState(r.error, target).message : r.error.message });
       if (r.error.code === 'MS_SIGN_IN_REQUIRED') void account.reload();
       return;
     }
     const card = documentCard(r.value.item, createFormatContext({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' }), policy);
     if (!card.ok) {
-      setStep({ kind: 'refused', message: card.error.message });
+      setStep({ kind: 'refused', code: card.error.code, message: card.error.message });
       return;
     }
     setStep({ kind: 'found', resolved: r.value, card: card.value, notes: location.value.notes });
@@ -71,7 +73,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
       // Only what parseDocumentMacroConfig accepts: ids, the name for messages, the link.
       await submit({ config: { ...step.resolved.config } });
     } catch (e) {
-      setStep({ kind: 'refused', message: `The macro could not be saved: ${e instanceof Error ? e.message : String(e)}` });
+      setStep({ kind: 'refused', code: 'INTERNAL', message: `The macro could not be saved: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
 
@@ -113,11 +115,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
           {step.retrying ? `Retrying… ${step.retrying}` : 'Looking the document up in SharePoint…'}
         </p>
       )}
-      {step.kind === 'refused' && (
-        <p class="error" role="alert">
-          {step.message}
-        </p>
-      )}
+      {step.kind === 'refused' && <StateMessage state={step} />}
       {(step.kind === 'found' || step.kind === 'saving') && (
         <>
           {step.notes.map((n) => (
@@ -140,6 +138,8 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
   );
 }
 
+// Shown in the macro's settings dialog: Esc closes it, focus starts in the first field.
+behaveAsDialog({ focusFirstField: true });
 mountWithContext((ctx) =>
   ctx.accountId === undefined ? (
     <p class="notice" role="status">Log in to Confluence to choose a SharePoint document.</p>

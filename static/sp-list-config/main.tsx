@@ -25,6 +25,7 @@ import { AccountControl } from '../shared/account-control';
 import { close, submit } from '../shared/bridge';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
+import { behaveAsDialog } from '../shared/dialog';
 import { createSharePointGateway, type ListInfo, type SharePointGateway, type SiteInfo } from '../shared/sharepoint/gateway';
 import { SharePointDialog } from '../shared/sharepoint/dialog-gate';
 import { StateMessage } from '../shared/sharepoint/state-message';
@@ -35,7 +36,7 @@ import './config.css';
 type Step =
   | { kind: 'idle' }
   | { kind: 'busy'; what: string }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; code: AppErrorBody['code']; message: string };
 
 interface Picked {
   site: SiteInfo;
@@ -52,7 +53,7 @@ interface ListChoice {
 }
 
 /** The editor's words for a failed step, naming what it was about. */
-const answerError = (a: { ok: false; error: AppErrorBody }, target: FailureTarget): string => viewerState(a.error, target).message;
+const answerError = (a: { ok: false; error: AppErrorBody }, target: FailureTarget): AppErrorBody => viewerState(a.error, target);
 
 function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined; policy: HostPolicy }) {
   const [url, setUrl] = useState(initial?.siteWebUrl ?? '');
@@ -73,11 +74,11 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
       list.kind === 'library' ? gateway.driveId(p.site.id, list.id) : Promise.resolve<Result<string | undefined>>({ ok: true, value: undefined }),
     ]);
     if (!cols.ok) {
-      setStep({ kind: 'error', message: answerError(cols, target) });
+      setStep({ kind: 'error', ...answerError(cols, target) });
       return;
     }
     if (!drive.ok) {
-      setStep({ kind: 'error', message: answerError(drive, target) });
+      setStep({ kind: 'error', ...answerError(drive, target) });
       return;
     }
     const pickable = pickableColumns(cols.value, list.kind);
@@ -99,7 +100,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     setStep({ kind: 'busy', what: `Reading the lists of ${site.displayName}…` });
     const lists = await gateway.lists(site.id);
     if (!lists.ok) {
-      setStep({ kind: 'error', message: answerError(lists, { kind: 'site', name: site.displayName }) });
+      setStep({ kind: 'error', ...answerError(lists, { kind: 'site', name: site.displayName }) });
       return;
     }
     const p: Picked = { site, lists: lists.value, ...(candidate ? { candidate } : {}) };
@@ -108,7 +109,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     if (pre) return chooseList(p, pre, keep);
     setChoice(undefined);
     if (keep) {
-      setStep({ kind: 'error', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
+      setStep({ kind: 'error', code: 'NOT_FOUND', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
       return;
     }
     setStep({ kind: 'idle' });
@@ -134,7 +135,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     const res = await gateway.resolveSite(parsed.value);
     // The core's own refusals (a sharing link, no site at that address) say it in their own words.
     if (!res.ok) {
-      setStep({ kind: 'error', message: res.error.reason === 'sharing_link' || res.error.reason === 'no_site' ? res.error.message : answerError(res, { kind: 'site' }) });
+      setStep({ kind: 'error', ...(res.error.reason === 'sharing_link' || res.error.reason === 'no_site' ? res.error : answerError(res, { kind: 'site' })) });
       return;
     }
     await openSite(res.value.site, res.value.candidate);
@@ -195,7 +196,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
         <p id="sp-url-help" class="muted">Paste the address of a SharePoint site, list, library or folder, copied from the browser.</p>
       )}
       {step.kind === 'busy' ? <p class="muted" role="status">{step.what}</p> : null}
-      {step.kind === 'error' ? <p class="error" role="alert">{step.message}</p> : null}
+      {step.kind === 'error' ? <StateMessage state={step} /> : null}
 
       {picked ? (
         <div class="row">
@@ -292,4 +293,6 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
   );
 }
 
+// Shown in the macro's settings dialog: Esc closes it, focus starts in the first field.
+behaveAsDialog({ focusFirstField: true });
 mountWithContext((ctx) => <SharePointDialog>{(policy) => <Settings ctx={ctx} policy={policy} />}</SharePointDialog>);

@@ -193,7 +193,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           ) : null}
           {problem ? (
             <div class="problem">
-              <p class="error" role="alert">{problem.message}</p>
+              <StateMessage state={problem} />
               {problem.action === 'retry' ? <button type="button" onClick={() => { dispatch({ type: 'retry' }); }}>Try again</button> : null}
             </div>
           ) : null}

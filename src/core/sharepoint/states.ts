@@ -170,6 +170,34 @@ export function viewerState(e: AppErrorBody, target: FailureTarget): ViewerState
 }
 
 /**
+ * How a state looks, as Atlassian's section messages are toned: `information` for what the viewer can do
+ * (sign in, wait while SharePoint is busy), `warning` for what stops this view but is not broken (no
+ * access, deleted, settings out of date, Microsoft unavailable), `danger` for what went wrong in the app,
+ * `neutral` for the admin's decision. The UI's one table (static/shared/sharepoint/state-message.tsx)
+ * maps a tone to its colour and icon; nothing else picks a state's colour.
+ */
+export type StateTone = 'information' | 'warning' | 'danger' | 'neutral';
+
+const TONES: Readonly<Record<ErrorCode, StateTone>> = {
+  UNAUTHENTICATED: 'information',
+  MS_SIGN_IN_REQUIRED: 'information',
+  THROTTLED: 'information',
+  FEATURE_OFF: 'neutral',
+  FORBIDDEN: 'warning',
+  NOT_FOUND: 'warning',
+  BAD_REQUEST: 'warning',
+  MS_SIGN_IN_FAILED: 'warning',
+  MS_UNAVAILABLE: 'warning',
+  MS_CONSENT_REQUIRED: 'warning',
+  MISCONFIGURED: 'warning',
+  STORAGE_UNAVAILABLE: 'danger',
+  INTERNAL: 'danger',
+};
+
+/** The tone of a state (or of any error of the one vocabulary): the same in every macro and dialog. */
+export const stateTone = (e: Pick<AppErrorBody, 'code'>): StateTone => TONES[e.code];
+
+/**
  * Milliseconds to wait: `Retry-After` as seconds or an HTTP date, else exponential backoff by attempt,
  * clamped to 1 s … 2 min so a hostile or broken header can't stall or spin the page.
  */
