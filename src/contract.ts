@@ -17,4 +17,4 @@ export type { AccountDefs, AdminDefs, MyRecords, StoredRecordKind };
  * Every resolver, by feature: each feature declares its own `…Defs` in src/contracts/ and the
  * backend registers a `Handlers<…Defs>` for it in src/resolvers/. Adding a feature is one line here.
  */
-export type Defs = AccountDefs & AdminDefs & import('./contracts/sharing').SharingDefs & import('./contracts/feeds').FeedsDefs & import('./contracts/automations').AutomationsDefs;
+export type Defs = AccountDefs & AdminDefs & import('./contracts/sharing').SharingDefs & import('./contracts/feeds').FeedsDefs & import('./contracts/automations').AutomationsDefs & import('./contracts/my-shares').MySharesDefs;

@@ -6,3 +6,4 @@ export { calendarFeed } from './webtriggers/feed';
 export { calendarFeedsBuild, calendarFeedsIssueEvent } from './triggers/feeds';
 export { graphNotifications } from './webtriggers/graph-notifications';
 export { automationsJiraEvent, automationsConsumer, automationsRenew } from './triggers/automations';
+export { shareExpiry } from './triggers/share-expiry';

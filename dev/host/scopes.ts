@@ -36,6 +36,7 @@ export const PRODUCT_SCOPES: Record<'jira' | 'confluence', readonly ScopeRule[]>
     { method: 'POST', path: '/rest/api/3/permissions/check', classic: [], granular: ['read:permission:jira'], source: `${JIRA}, Permissions: Get bulk permissions` },
     { method: 'GET', path: '/rest/api/3/user', classic: ['read:jira-user'], granular: USER_READ, source: `${JIRA}, Users: Get user` },
     { method: 'GET', path: '/rest/api/3/user/bulk', classic: ['read:jira-user'], granular: USER_READ, source: `${JIRA}, Users: Bulk get users` },
+    { method: 'GET', path: '/rest/api/3/user/search', classic: ['read:jira-user'], granular: USER_READ, source: `${JIRA}, User search: Find users` },
     { method: 'GET', path: '/rest/api/3/user/groups', classic: ['read:jira-user'], granular: ['read:group:jira'], source: `${JIRA}, Users: Get user groups` },
     {
       method: 'GET',

@@ -102,5 +102,14 @@ export type Reason = keyof typeof BY_REASON | (string & {});
 
 export function messageFor(code: ErrorCode, reason?: Reason): string {
   if (reason !== undefined && Object.hasOwn(BY_REASON, reason)) return BY_REASON[reason as keyof typeof BY_REASON];
+  // keeping shares under control: My shares, expiry, hand-over, project rules
+  share_ended: 'That share has ended. Share the item again to show it once more.',
+  expiry_in_past: 'Pick an end date in the future.',
+  expiry_too_far: 'Pick an end date within ten years.',
+  public_expiry_too_far: 'Your admin limits how long Public shares last. Pick an earlier end date.',
+  handover_to_self: 'Pick a colleague: you cannot hand shares to yourself.',
+  person_not_found: 'That person is not an Atlassian user here (any more). Pick someone else.',
+  offer_not_found: 'That hand-over is not open (any more): it was accepted, refused, withdrawn or lapsed after 14 days.',
+  not_project_admin_sharing: 'Only admins of this project can change its sharing rules.',
   return BY_CODE[code];
 }

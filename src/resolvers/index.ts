@@ -5,9 +5,10 @@ import { adminHandlers } from './admin';
 import { sharingHandlers } from './sharing';
 import { feedsHandlers } from './feeds';
 import { automationsHandlers } from './automations';
+import { mySharesHandlers } from './my-shares';
 
 /** Every feature's handlers; the type makes a missing or extra key a compile error. */
-const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers, ...feedsHandlers, ...automationsHandlers };
+const handlers: Handlers<Defs> = { ...accountHandlers, ...adminHandlers, ...sharingHandlers, ...feedsHandlers, ...automationsHandlers, ...mySharesHandlers };
 const dispatch = makeResolver<Defs>(handlers);
 
 /**

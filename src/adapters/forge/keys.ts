@@ -90,6 +90,33 @@ export const RECORD_KINDS = {
     kept: 'As long as the share it was recorded with.',
     perAccount: true,
   },
+  shareOpen: {
+    name: 'Who opened a share',
+    prefix: 'share-open:',
+    storage: 'entity',
+    what: 'When a shared item was opened and by whom, shown only to the person who shared it. Views by one person within half an hour count once.',
+    fields: ['share id', 'Atlassian account id of the person who shared it', 'Atlassian account id of the person who opened it (none for anonymous visitors)', 'when'],
+    kept: '90 days, or until the share is removed, handed over or ends; deleted with the data of the person who shared it or who opened it.',
+    perAccount: true,
+  },
+  shareOffer: {
+    name: 'Shares offered to a colleague',
+    prefix: 'share-offer:',
+    storage: 'entity',
+    what: 'A hand-over someone offered and the colleague has not accepted or refused yet.',
+    fields: ['offer id', 'Atlassian account ids of the person offering and of the colleague', 'share ids', 'when offered'],
+    kept: 'Until accepted, refused or withdrawn; 14 days at most; deleted with either person’s data.',
+    perAccount: true,
+  },
+  shareProjectPolicy: {
+    name: 'Project sharing rules',
+    prefix: 'share-policy:',
+    storage: 'plain',
+    what: 'How a project’s admins narrowed the site’s sharing rules for their project (kinds switched off, fewer audiences, free/busy only, shorter Public shares).',
+    fields: ['Jira project id', 'per kind: off, allowed audiences, default audience, free/busy only, longest Public share in days', 'Atlassian account id of the project admin who last changed them', 'when changed'],
+    kept: 'Until a project admin changes them, or the app is uninstalled.',
+    perAccount: false,
+  },
   feed: {
     name: 'Calendar feeds',
     prefix: 'feed:',
@@ -237,7 +264,14 @@ export const RECORD_KINDS = {
 } as const satisfies Record<string, RecordKind>;
 
 /** Custom entities declared in manifest.yml (`app.storage.entities`); their keys come from `keys` below. */
-export const ENTITIES = { share: 'mail-share', link: 'mail-link' } as const;
+export const ENTITIES = { share: 'mail-share', link: 'mail-link', shareOpen: 'share-open', shareOffer: 'share-offer' } as const;
+
+/** Keeping shares under control (src/adapters/forge/share-controls.ts). */
+export const shareControlKeys = {
+  open: (openId: string) => `${RECORD_KINDS.shareOpen.prefix}${openId}`,
+  offer: (offerId: string) => `${RECORD_KINDS.shareOffer.prefix}${offerId}`,
+  projectPolicy: (projectId: string) => `${RECORD_KINDS.shareProjectPolicy.prefix}${projectId}`,
+} as const;
 
 export const keys = {
   settings: () => RECORD_KINDS.settings.prefix,

@@ -11,6 +11,8 @@ import { shareStore } from './share-store';
 import { writeMirror } from './jira-issues';
 import { automationRecordsOf } from './automation-store';
 import { forgetAutomations } from './automations';
+import { offerStore, openStore } from './share-controls';
+import { shareControlKeys } from './keys';
 
 /**
  * Everything stored per Atlassian account, for that user's export and deletion and for account
@@ -36,7 +38,16 @@ export async function readAccountRecords(accountId: string): Promise<Array<{ key
   }
   for (const f of await ownedFeeds(accountId)) out.push({ key: feedKeys.feed(f.id), value: f });
   out.push(...(await automationRecordsOf(accountId)));
+  out.push(...(await shareControlRecordsOf(accountId)));
   return out;
+}
+
+/** Who opened their shares and what they opened (ids and times), and hand-overs to or from them. */
+async function shareControlRecordsOf(accountId: string): Promise<Array<{ key: string; value: unknown }>> {
+  const [asViewer, asSharer, to, from] = await Promise.all([openStore.byViewer(accountId), openStore.bySharer(accountId), offerStore.byTo(accountId), offerStore.byFrom(accountId)]);
+  const opens = new Map([...asViewer, ...asSharer].map((o) => [o.openId, o]));
+  const offers = new Map([...to, ...from].map((o) => [o.offerId, o]));
+  return [...[...opens.values()].map((o) => ({ key: shareControlKeys.open(o.openId), value: o })), ...[...offers.values()].map((o) => ({ key: shareControlKeys.offer(o.offerId), value: o }))];
 }
 
 async function ownedFeeds(accountId: string) {
@@ -45,7 +56,7 @@ async function ownedFeeds(accountId: string) {
 
 /** Whether the account holds records besides its connection (its index entry must then stay). */
 export async function holdsSharedItems(accountId: string): Promise<boolean> {
-  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0 || (await automationRecordsOf(accountId)).length > 0;
+  return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0 || (await automationRecordsOf(accountId)).length > 0 || (await shareControlRecordsOf(accountId)).length > 0;
 }
 
 /** Deletes every record of the account; returns how many there were. */
@@ -57,6 +68,12 @@ export async function deleteAccountRecords(accountId: string): Promise<number> {
     await linkStore.delete(s.shareId);
   }
   for (const l of await linkStore.byAccount(accountId)) await linkStore.delete(l.linkId);
+  // Opens they made and opens of their shares; hand-overs to or from them.
+  for (const r of await shareControlRecordsOf(accountId)) {
+    const v = r.value as { openId?: string; offerId?: string };
+    if (v.openId !== undefined) await openStore.delete(v.openId);
+    else if (v.offerId !== undefined) await offerStore.delete(v.offerId);
+  }
   for (const u of await feedStore.listUrls({ accountId })) await feedStore.deleteUrl(accountId, u.feedId);
   // A feed is built as its owner: without them it cannot run, so it goes, with every address to it.
   for (const f of await ownedFeeds(accountId)) await feedStore.deleteFeed(f.id);

@@ -37,7 +37,8 @@ export function endDate(asked: string | null | undefined, scope: ShareScope, pol
     if (at === undefined) at = latest;
     else if (at > latest) return fail('BAD_REQUEST', `A Public share may last at most ${String(max)} days here. Pick an earlier end date.`, { reason: 'public_expiry_too_far' });
   }
-  return ok(at === undefined ? undefined : new Date(at).toISOString());
+  // The date asked for is kept as written (it passed the checks); a computed one is written out.
+  return ok(at === undefined ? undefined : asked !== undefined && asked !== null && Date.parse(asked) === at ? asked : new Date(at).toISOString());
 }
 
 /**

@@ -31,7 +31,7 @@ export const groupId = (name: string) => {
 };
 
 /**
- * Users: `myself`, one user, users in bulk, a user's groups. Reading other users needs the
+ * Users: `myself`, one user, users in bulk, a user search, a user's groups. Reading other users needs the
  * "Browse users and groups" global permission (any user with Jira access here, and the app);
  * anonymous callers get 401.
  */
@@ -46,7 +46,7 @@ export function userRoutes(api: JiraApi, req: JiraRequest): Handled | undefined 
     if (who.kind === 'anonymous') return jiraError(401, 'You are not authenticated. Authentication required to perform this operation.');
     return ok(who.kind === 'app' ? appUserJson(api.siteUrl) : show(who.user), 1);
   }
-  if (path !== '/rest/api/3/user' && path !== '/rest/api/3/user/bulk' && path !== '/rest/api/3/user/groups') return undefined;
+  if (path !== '/rest/api/3/user' && path !== '/rest/api/3/user/bulk' && path !== '/rest/api/3/user/groups' && path !== '/rest/api/3/user/search') return undefined;
   if (who.kind === 'anonymous') return jiraError(401, 'You are not authenticated. Authentication required to perform this operation.');
   if (!mayBrowseUsers()) return jiraError(403, 'You do not have the permission to see the specified user.');
 
@@ -56,6 +56,17 @@ export function userRoutes(api: JiraApi, req: JiraRequest): Handled | undefined 
     if (id === APP_ACCOUNT_ID) return ok(appUserJson(api.siteUrl), 1);
     const u = api.dir.userById(id);
     return u ? ok(show(u), 1) : jiraError(404, 'The user does not exist or you do not have permission to see it.');
+  }
+  // GET /rest/api/3/user/search (api-group-user-search): "query" or "accountId" is required; matches the
+  // start of display name or e-mail; active accounts only; maxResults defaults to 50 (capped at 50 here).
+  if (path === '/rest/api/3/user/search') {
+    const query = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+    const id = url.searchParams.get('accountId') ?? '';
+    if (!query && !id) return jiraError(400, 'The query parameter or the accountId parameter needs to be provided.');
+    const maxResults = Math.min(50, Math.max(1, Number(url.searchParams.get('maxResults') ?? 50) || 50));
+    const words = (u: AtlassianUser) => [...u.displayName.toLowerCase().split(/\s+/), u.displayName.toLowerCase(), u.email.toLowerCase()];
+    const found = api.dir.fixture.users.filter((u) => !api.accounts.isClosed(u.accountId) && (id ? u.accountId === id : words(u).some((w) => w.startsWith(query))));
+    return ok(found.slice(0, maxResults).map(show), Math.min(found.length, maxResults));
   }
   if (path === '/rest/api/3/user/bulk') {
     const ids = url.searchParams.getAll('accountId');

@@ -1,0 +1,200 @@
+import type { Handlers } from '@forge/resolver';
+import { fetch } from '@forge/api';
+import type { MySharesDefs } from '../contracts/my-shares';
+import { services, type Services } from '../services';
+import { asAccount, type TrustedContext } from './context';
+import { AppError, failWith, toAppError } from '../core/result';
+import { isRecord, own } from '../core/guards';
+import { isShareScope, SHARE_ID } from '../core/sharing/model';
+import { mySharesService, type MySharesService } from '../core/sharing/my-shares';
+import { isIsoInstant } from '../core/sharing/lifecycle';
+import { OFFER_MAX_SHARES } from '../core/sharing/handover';
+import { productOf } from '../adapters/forge/product';
+import { linkStore } from '../adapters/forge/link-store';
+import { connectionStore } from '../adapters/forge/account-stores';
+import { offerStore, openStore, ownShareStore, projectPolicyStore } from '../adapters/forge/share-controls';
+import { sharePlaces } from '../adapters/forge/share-places';
+import { mailboxes } from '../adapters/graph/mailbox';
+import { findMessages } from '../adapters/graph/mail-find';
+import { graphClient } from '../adapters/graph/client';
+import { forgeRemainingMs } from '../adapters/graph/forge';
+import { nodeCrypto } from '../adapters/node/crypto';
+
+/** Wires My shares to Forge storage, the product of this installation and Graph, for one invocation. */
+export function myShares(s: Services, context: TrustedContext): MySharesService {
+  const product = productOf(context.installContext) ?? 'jira';
+  const accessToken = async (accountId: string, opts: { forceRefresh: boolean }) => {
+    try {
+      return await (await s.accounts()).accessToken(accountId, opts);
+    } catch (e) {
+      return { ok: false as const, error: toAppError(e).toBody() };
+    }
+  };
+  const box = mailboxes({
+    graphBaseUrl: s.endpoints.graphBaseUrl,
+    fetch: (url, init) => fetch(url, init),
+    remainingMs: forgeRemainingMs(),
+    readConnection: (accountId) => connectionStore.get(accountId),
+    accessToken,
+    registrationKey: async () => (await s.settings.microsoftApp())?.key,
+  });
+  return mySharesService({
+    shares: ownShareStore,
+    links: linkStore,
+    opens: openStore,
+    offers: offerStore,
+    projects: projectPolicyStore,
+    places: sharePlaces(product),
+    mail: {
+      connection: (accountId) => box.connection(accountId),
+      find: (accountId, ids) =>
+        findMessages(
+          graphClient({
+            baseUrl: s.endpoints.graphBaseUrl,
+            fetch: (url, init) => fetch(url, init),
+            remainingMs: forgeRemainingMs(),
+            token: async ({ refresh }) => {
+              const t = await accessToken(accountId, { forceRefresh: refresh });
+              return t.ok ? { ok: true, value: { accessToken: t.value.accessToken } } : t;
+            },
+          }),
+          ids,
+        ),
+    },
+    settings: s.settings,
+    randomToken: (n) => nodeCrypto.randomToken(n),
+  });
+}
+
+/** Records who saw which items' content (never the sharer's own views); a failure never fails the view. */
+export async function recordShown(s: Services, context: TrustedContext, viewerAccountId: string | undefined, items: ReadonlyArray<{ shareId: string; sharer: { accountId: string }; problem?: unknown }>): Promise<void> {
+  const shown = items.filter((i) => i.problem === undefined).map((i) => ({ shareId: i.shareId, sharerAccountId: i.sharer.accountId }));
+  if (shown.length === 0) return;
+  await myShares(s, context).recordOpens(viewerAccountId, shown).catch(() => undefined);
+}
+
+/**
+ * Payloads are read strictly: exactly the expected fields, each of its exact shape; anything else is
+ * refused before storage, a product or Graph is touched.
+ */
+const MAX_PAYLOAD_CHARS = 8_192;
+const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+const PROJECT_ID = /^[1-9]\d{0,17}$/;
+const SHAPES: Record<string, (v: unknown) => boolean> = {
+  shareId: (v) => typeof v === 'string' && SHARE_ID.test(v),
+  offerId: (v) => typeof v === 'string' && SHARE_ID.test(v),
+  scope: isShareScope,
+  expiresAt: (v) => v === null || isIsoInstant(v),
+  confirm: (v) => v === 'remove-all',
+  query: (v) => typeof v === 'string' && v.length <= 100,
+  toAccountId: (v) => typeof v === 'string' && ACCOUNT_ID.test(v),
+  shareIds: (v) => Array.isArray(v) && v.length >= 1 && v.length <= OFFER_MAX_SHARES && v.every((x) => typeof x === 'string' && SHARE_ID.test(x)),
+  projectId: (v) => typeof v === 'string' && PROJECT_ID.test(v),
+  kinds: isRecord,
+};
+
+function parse(payload: unknown, required: readonly string[]): Record<string, unknown> {
+  const bad = () => new AppError('BAD_REQUEST', 'That request was not understood. Reload the page and try again.', { reason: 'bad_payload' });
+  if (!isRecord(payload)) throw bad();
+  let size: number;
+  try {
+    size = JSON.stringify(payload).length;
+  } catch {
+    throw bad();
+  }
+  if (size > MAX_PAYLOAD_CHARS) throw bad();
+  for (const k of Object.keys(payload)) if (!required.includes(k)) throw bad();
+  for (const k of required) if (!SHAPES[k]?.(own(payload, k))) throw bad();
+  return payload;
+}
+
+const str = (p: Record<string, unknown>, k: string): string => own(p, k) as string;
+
+export const mySharesHandlers: Handlers<MySharesDefs> = {
+  'myShares/list': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/list', context, (accountId) => {
+      parse(payload, []);
+      return myShares(s, context).list(accountId);
+    });
+  },
+  'myShares/scope': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/scope', context, (accountId) => {
+      const p = parse(payload, ['shareId', 'scope']);
+      return myShares(s, context).setScope(accountId, { shareId: str(p, 'shareId'), scope: own(p, 'scope') as 'private' });
+    });
+  },
+  'myShares/expiry': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/expiry', context, (accountId) => {
+      const p = parse(payload, ['shareId', 'expiresAt']);
+      return myShares(s, context).setExpiry(accountId, { shareId: str(p, 'shareId'), expiresAt: own(p, 'expiresAt') as string | null });
+    });
+  },
+  'myShares/remove': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/remove', context, (accountId) => {
+      const p = parse(payload, ['shareId']);
+      return myShares(s, context).remove(accountId, str(p, 'shareId'));
+    });
+  },
+  'myShares/removeAll': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/removeAll', context, (accountId) => {
+      parse(payload, ['confirm']);
+      return myShares(s, context).removeAll(accountId);
+    });
+  },
+  'myShares/opens': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/opens', context, (accountId) => {
+      const p = parse(payload, ['shareId']);
+      return myShares(s, context).opens(accountId, str(p, 'shareId'));
+    });
+  },
+  'myShares/people': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/people', context, (accountId) => {
+      const p = parse(payload, ['query']);
+      return myShares(s, context).searchPeople(accountId, str(p, 'query'));
+    });
+  },
+  'myShares/offer': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/offer', context, (accountId) => {
+      const p = parse(payload, ['toAccountId', 'shareIds']);
+      return myShares(s, context).offer(accountId, { toAccountId: str(p, 'toAccountId'), shareIds: own(p, 'shareIds') as string[] });
+    });
+  },
+  'myShares/accept': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/accept', context, (accountId) => {
+      const p = parse(payload, ['offerId']);
+      return myShares(s, context).accept(accountId, str(p, 'offerId'));
+    });
+  },
+  'myShares/refuse': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'myShares/refuse', context, (accountId) => {
+      const p = parse(payload, ['offerId']);
+      return myShares(s, context).refuse(accountId, str(p, 'offerId'));
+    });
+  },
+  'projectSharing/get': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'projectSharing/get', context, async (accountId) => {
+      const p = parse(payload, ['projectId']);
+      if (productOf(context.installContext) !== 'jira') return failWith('NOT_FOUND', 'bad_payload');
+      return myShares(s, context).projectPolicy(accountId, str(p, 'projectId'));
+    });
+  },
+  'projectSharing/save': ({ payload, context }) => {
+    const s = services();
+    return asAccount(s, 'projectSharing/save', context, async (accountId) => {
+      const p = parse(payload, ['projectId', 'kinds']);
+      if (productOf(context.installContext) !== 'jira') return failWith('NOT_FOUND', 'bad_payload');
+      return myShares(s, context).setProjectPolicy(accountId, str(p, 'projectId'), own(p, 'kinds'));
+    });
+  },
+};
