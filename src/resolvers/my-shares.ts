@@ -111,12 +111,10 @@ function parse(payload: unknown, required: readonly string[]): Record<string, un
 const str = (p: Record<string, unknown>, k: string): string => own(p, k) as string;
 
 export const mySharesHandlers: Handlers<MySharesDefs> = {
-  'myShares/list': ({ payload, context }) => {
+  // No parameters: the list is the caller's, whatever is sent.
+  'myShares/list': ({ context }) => {
     const s = services();
-    return asAccount(s, 'myShares/list', context, (accountId) => {
-      parse(payload, []);
-      return myShares(s, context).list(accountId);
-    });
+    return asAccount(s, 'myShares/list', context, (accountId) => myShares(s, context).list(accountId));
   },
   'myShares/scope': ({ payload, context }) => {
     const s = services();

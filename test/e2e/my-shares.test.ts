@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startTestHost, type TestHost } from '../support/host';
+import { clickButton } from '../emulator/support';
+import { projectSettingsUrl } from '../../dev/host/pages/products';
+import { appUuid } from '../../dev/host/manifest';
+import { LOCAL_ENVIRONMENT } from '../../dev/host/installation';
+
+// Keeping shares under control, in Chromium: a project admin narrows Public away, a share ends on its
+// date, a hand-over is accepted and another refused, and My shares removes everything. The tests run in
+// order. Shares are made through the resolvers (the issue panel's own flow is tested in sharing.test.ts).
+
+const DEMO_1 = '10001';
+const DEMO_2 = '10002';
+const DAY = 86_400;
+type Json = any;
+
+describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
+  let host: TestHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  const invoke = async (user: string, fn: string, payload: unknown = {}, module = 'm365-issue-panel'): Promise<Json> => (await host.asUser(user).invoke(module, fn, payload)).value;
+  const mailbox = async (user: string): Promise<Json[]> => ((await (await fetch(`${host.origin}/__emulator/mail?user=${user}`)).json()) as Json).messages;
+  const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json()) as Json).now);
+
+  async function connect(user: string, email: string): Promise<void> {
+    const start = await invoke(user, 'account/connect', { feature: 'share.mail' });
+    const picked = await clickButton(await (await fetch(start.value.authorizeUrl as string)).text(), email);
+    const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
+    await (await fetch(done.headers.get('location') ?? '')).text();
+  }
+
+  async function open(user: string, path: string): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${host.origin}${path}?as=${user}`);
+    return page;
+  }
+  const myShares = (user: string) => open(user, `/jira/settings/personal/apps/${appUuid(host.manifest)}/${LOCAL_ENVIRONMENT.id}`);
+  const frame = (p: Page): FrameLocator => p.frameLocator('iframe[title="Microsoft 365 shares"]');
+  const share = async (issueId: string, key: string, scope = 'atlassian') => {
+    const m = (await mailbox('alice')).find((x) => x.key === key);
+    const r = await invoke('alice', 'sharing/create', { issueId, kind: 'mail', messageId: m.immutableId, scope });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r.value.shareId as string;
+  };
+
+  beforeAll(async () => {
+    host = await startTestHost();
+    browser = await launchChromium();
+    await invoke('alice', 'admin/settings/save', { sharing: { defaultScope: 'atlassian', allowedScopes: ['private', 'atlassian', 'public'] } }, 'm365-jira-admin');
+    await connect('alice', 'alice@contoso.com');
+    // Contoso needs an admin's approval for Mail.Read before Bob and Carol may grant it.
+    const start = await invoke('alice', 'admin/consent/start', { feature: 'share.mail' }, 'm365-jira-admin');
+    const picked = await clickButton(await (await fetch(start.value.url as string)).text(), 'alice@contoso.com');
+    const approved = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
+    await fetch(approved.headers.get('location') ?? '');
+    await connect('bob', 'bob@contoso.com');
+    await connect('carol', 'carol@contoso.com');
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('a project admin narrows Public away for single mails in her project, and Public can no longer be chosen there', async () => {
+    const kickoff = await share(DEMO_1, 'a1', 'public');
+    const p = await open('alice', projectSettingsUrl(host.manifest, 'DEMO'));
+    const f = p.frameLocator('iframe[title="Calendar feeds"]');
+    await f.getByRole('tab', { name: 'Sharing' }).click();
+    const mails = f.getByRole('group', { name: 'Single mails' });
+    await mails.getByRole('checkbox', { name: 'Single mails: Public' }).uncheck();
+    await f.getByRole('button', { name: 'Save' }).click();
+    await f.getByText('Saved.').waitFor();
+    // Bob is no project admin: the server refuses him, whatever he sends.
+    expect(await invoke('bob', 'projectSharing/save', { projectId: '10000', kinds: {} }, 'my-shares')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const m = await myShares('alice');
+    const row = frame(m).getByRole('row').filter({ hasText: 'DEMO-1' });
+    const audience = row.getByRole('combobox', { name: 'Who can see it' });
+    await expect.poll(() => audience.inputValue()).toBe('atlassian');
+    expect(await audience.locator('option').allTextContents()).toEqual(['Private (only you)', 'Atlassian users']);
+    await row.getByText('the rules here allow less').waitFor();
+    expect(await invoke('alice', 'sharing/create', { issueId: DEMO_1, kind: 'mail', messageId: (await mailbox('alice')).find((x) => x.key === 'a3').immutableId, scope: 'public' })).toMatchObject({ ok: false, error: { reason: 'scope_not_allowed' } });
+    expect(kickoff).toBeTruthy();
+  });
+
+  it('a share ends on the date its sharer picked: shown as ended, then gone after the hourly run', async () => {
+    await share(DEMO_2, 'a5');
+    const m = await myShares('alice');
+    const row = frame(m).getByRole('row').filter({ hasText: 'DEMO-2' });
+    const d = new Date((await clockNow()) + 2 * DAY * 1000);
+    const ymd = `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await row.getByLabel('Ends on').fill(ymd);
+    await row.getByRole('button', { name: 'Set end' }).click();
+    await frame(m).getByText(/It now ends on/).waitFor();
+
+    await host.control('clock', { advanceSeconds: 4 * DAY });
+    const bob = await open('bob', '/browse/DEMO-2');
+    await bob.frameLocator('iframe[title="Microsoft 365"]').getByText('This shared item has ended.').waitFor();
+    const again = await myShares('alice');
+    await frame(again).getByRole('row').filter({ hasText: 'DEMO-2' }).getByText('Ended', { exact: true }).waitFor();
+
+    await host.control('clock', { advanceSeconds: 3600 });
+    const later = await myShares('alice');
+    await frame(later).getByRole('row').filter({ hasText: 'DEMO-1' }).waitFor();
+    expect(await frame(later).getByRole('row').filter({ hasText: 'DEMO-2' }).count()).toBe(0);
+  });
+
+  it('Alice hands two shares to Bob: he accepts the one in his own mailbox, the other is listed as not transferable', async () => {
+    await share(DEMO_2, 'a5');
+    const m = await myShares('alice');
+    const f = frame(m);
+    for (const key of ['DEMO-1', 'DEMO-2']) await f.getByRole('row').filter({ hasText: key }).getByRole('checkbox').check();
+    await f.getByRole('searchbox', { name: 'Colleague' }).fill('Bob');
+    await f.getByRole('button', { name: 'Bob Brown' }).click();
+    await f.getByRole('button', { name: 'Offer to Bob Brown' }).click();
+    await f.getByText('Offered 2 items to Bob Brown.', { exact: false }).waitFor();
+
+    const b = await myShares('bob');
+    const bf = frame(b);
+    await bf.getByText('offers you 2 shared items').waitFor();
+    await bf.getByRole('button', { name: 'Accept' }).click();
+    await bf.getByText('You took over 1 of 2 items from Alice Adams.').waitFor();
+    await bf.getByText(/Not in your mailbox/).waitFor();
+    await bf.getByRole('row').filter({ hasText: 'DEMO-1' }).waitFor();
+    // The kickoff mail now shows as Bob's share, read from his mailbox.
+    const carol = await open('carol', '/browse/DEMO-1');
+    await carol.frameLocator('iframe[title="Microsoft 365"]').getByText('Bob Brown').first().waitFor();
+  });
+
+  it('Carol refuses a hand-over, and nothing changes', async () => {
+    const m = await myShares('alice');
+    const f = frame(m);
+    await f.getByRole('row').filter({ hasText: 'DEMO-2' }).getByRole('checkbox').check();
+    await f.getByRole('searchbox', { name: 'Colleague' }).fill('Carol');
+    await f.getByRole('button', { name: 'Carol Chen' }).click();
+    await f.getByRole('button', { name: 'Offer to Carol Chen' }).click();
+    await f.getByText('Offered 1 item to Carol Chen.', { exact: false }).waitFor();
+    const c = await myShares('carol');
+    await frame(c).getByRole('button', { name: 'Refuse' }).click();
+    await frame(c).getByText('Refused Alice Adams’s offer.').waitFor();
+    const list = await invoke('alice', 'myShares/list', {}, 'my-shares');
+    expect(list.value.offersByMe).toEqual([]);
+    expect(list.value.items.map((i: Json) => i.place.label)).toEqual(['DEMO-2']);
+  });
+
+  it('My shares removes all of Alice’s shares after she confirms', async () => {
+    await share(DEMO_1, 'a4');
+    const m = await myShares('alice');
+    const f = frame(m);
+    await f.getByRole('button', { name: 'Remove all' }).click();
+    const dialog = f.getByRole('dialog', { name: 'Remove all your shares?' });
+    await dialog.getByRole('button', { name: 'Remove all 2' }).click();
+    await f.getByText('Removed all 2 of your shares.').waitFor();
+    await f.getByText('You have not shared anything.').waitFor();
+    const stored = (await host.state()).storage.entities as Array<{ entityName: string; value: Json }>;
+    expect(stored.filter((e) => e.entityName === 'mail-share').map((e) => e.value.sharerAccountId)).toEqual(['557058:b0b00000-0000-4000-8000-000000000002']);
+  });
+});
