@@ -126,9 +126,11 @@ describe('through the local host', () => {
     const redirectUri = `${host.origin}/test/callback`;
     host.microsoft.registerRedirectUri(LOCAL_ENTRA_APP.clientId, redirectUri);
     const { verifier, challenge } = pkcePair();
-    const asHost = { origin: host.origin, redirectUri } as Running;
+    // Sign-in and Graph each have their own origin on the host (dev/host/README.md, "One origin per Microsoft host").
+    const { login, graph } = host.microsoftOrigins;
+    const asHost = { origin: login, redirectUri } as Running;
     const back = await consentAndGetRedirect(asHost, 'alice@contoso.com', { clientId: LOCAL_ENTRA_APP.clientId, redirectUri, challenge, scope: 'openid Mail.Read' });
-    const token = await fetch(`${host.origin}/login/contoso.com/oauth2/v2.0/token`, {
+    const token = await fetch(`${login}/login/contoso.com/oauth2/v2.0/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'authorization_code', client_id: LOCAL_ENTRA_APP.clientId, client_secret: LOCAL_ENTRA_APP.clientSecret,
@@ -136,7 +138,7 @@ describe('through the local host', () => {
       }),
     });
     const { access_token } = (await token.json()) as { access_token: string };
-    const newest = await fetch(`${host.origin}/graph/v1.0/me/messages?$top=1&$select=subject`, { headers: { Authorization: `Bearer ${access_token}` } });
+    const newest = await fetch(`${graph}/graph/v1.0/me/messages?$top=1&$select=subject`, { headers: { Authorization: `Bearer ${access_token}` } });
     expect(((await newest.json()) as Json)['value'][0]['subject']).toBe('Ping');
     const state = await host.state();
     expect(state.stats.microsoft.mailboxes['alice@contoso.com']).toMatchObject({ requests: 1, batchParts: 0, throttled: 0 });
