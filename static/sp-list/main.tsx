@@ -14,10 +14,12 @@ function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListM
   const refusal = useMacroRefusal(config.siteId, conn);
   const [expired, setExpired] = useState<ViewerState | undefined>();
   const s = conn.state;
-  const target = { kind: config.kind, name: config.listName };
+  // The page stores ids only: before Graph has answered with the viewer's token, no name is known.
+  const target = { kind: config.kind };
+  const label = config.kind === 'library' ? 'SharePoint library' : 'SharePoint list';
   if (refusal) {
     return (
-      <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
+      <section class="sp-list" aria-label={label}>
         <StateMessage state={viewerState(refusal, target)} />
       </section>
     );
@@ -40,10 +42,10 @@ function Connected({ ctx, config, accountId }: { ctx: ViewContext; config: ListM
   }
   const ask = viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message;
   return (
-    <section class="sp-list" aria-label={`SharePoint list ${config.listName}`}>
-      {!expired && (s.kind === 'disconnected' || s.kind === 'error') ? <p>{ask}</p> : null}
+    <section class="sp-list" aria-label={label}>
       <AccountControl
         state={expired && s.kind !== 'connecting' ? { kind: 'disconnected', message: expired.message } : s.kind === 'ready' ? { kind: 'loading' } : s}
+        ask={ask}
         onConnect={() => {
           setExpired(undefined);
           void conn.connect();

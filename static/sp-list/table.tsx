@@ -80,7 +80,8 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying }), [session]);
   const fmt = useMemo(() => createFormatContext({ locale: locale ?? 'en-US', timeZone: timeZone ?? 'UTC' }), [locale, timeZone]);
   const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const target: FailureTarget = { kind: config.kind, name: list?.displayName ?? config.listName };
+  // Names come from Graph with this viewer's token; until it answered, messages name no list.
+  const target: FailureTarget = list ? { kind: config.kind, name: list.displayName } : { kind: config.kind };
 
   const stopped = (error: AppErrorBody, on: FailureTarget = target): ViewerState | undefined => {
     const state = viewerState(error, on);
@@ -109,7 +110,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     const { seq, request } = pending;
     const folder = table.crumbs.length > 1 ? table.crumbs[table.crumbs.length - 1] : undefined;
     const on: FailureTarget = folder ? { kind: 'folder', name: folder.name } : target;
-    void gateway.send(request, { seenMomentsAgo: folder !== undefined }).then((res) => {
+    void gateway.sendPage(table, request, { seenMomentsAgo: folder !== undefined }).then((res) => {
       setRetrying(undefined);
       if (res.ok) {
         setProblem(undefined);
@@ -125,11 +126,13 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   }, [painted, pending?.seq]);
 
   const dispatch = (e: TableEvent) => { setTable((cur) => reduceTable(cur, e)); };
-  const listName = list?.displayName ?? config.listName;
+  const listName = list?.displayName;
+  const what = config.kind === 'library' ? 'library' : 'list';
+  const label = listName !== undefined ? `SharePoint ${what} ${listName}` : `SharePoint ${what}`;
 
   if (fatal) {
     return (
-      <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
+      <section class="sp-list" aria-label={label}>
         <StateMessage state={fatal} />
         {fatal.action === 'retry' ? <button type="button" onClick={() => { location.reload(); }}>Try again</button> : null}
       </section>
@@ -138,7 +141,10 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
 
   const view = tableView(table, fmt);
   const searchCol = config.kind === 'list' ? view.columns.find((c) => c.name === searchColumn(view.columns)) : undefined;
-  const searchLabel = `Search ${listName}`;
+  const searchLabel = listName !== undefined ? `Search ${listName}` : `Search this ${what}`;
+  const nf = new Intl.NumberFormat(locale ?? 'en-US');
+  const sortable = new Set(view.sortable);
+  const indexedNames = view.columns.filter((c) => table.indexed.some((n) => n.toLowerCase() === c.name.toLowerCase())).map((c) => c.displayName);
   const onSearchInput = (text: string) => {
     setSearchText(text);
     clearTimeout(searchTimer.current);
@@ -148,14 +154,14 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     view.sort?.column === name ? (view.sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
 
   return (
-    <section class="sp-list" aria-label={`SharePoint list ${listName}`}>
+    <section class="sp-list" aria-label={label}>
       <header class="sp-head">
-        <h2>{listName}</h2>
+        {listName !== undefined ? <h2>{listName}</h2> : null}
         {list?.webUrl ? <ExternalLink href={list.webUrl}>Open in SharePoint</ExternalLink> : null}
       </header>
       {retrying ? <p class="notice" role="status">Retrying… {viewerState(retrying, target).message}</p> : null}
       {!painted ? (
-        retrying ? null : <p class="muted" role="status">Loading {listName}…</p>
+        retrying ? null : <p class="muted" role="status">Loading the {what}…</p>
       ) : (
         <>
           <form
@@ -170,7 +176,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
             <input
               type="search"
               aria-label={searchLabel}
-              placeholder={searchCol ? `${searchCol.displayName} starts with…` : 'Search'}
+              placeholder={view.large ? 'Words anywhere in the list…' : searchCol ? `${searchCol.displayName} starts with…` : 'Search'}
               value={searchText}
               onInput={(e) => { onSearchInput((e.target as HTMLInputElement).value); }}
             />
@@ -201,18 +207,31 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
             <p class="muted">No longer in the list: {view.missingColumns.map((c) => c.displayName).join(', ')}.</p>
           ) : null}
           {view.search.text !== '' && view.search.scope === 'page' ? <p class="muted">Showing matches on this page only.</p> : null}
-          {view.sort?.scope === 'page' ? <p class="muted">Sorted within this page only.</p> : null}
+          {view.large ? (
+            <p class="muted">
+              This list has more than 5,000 items. SharePoint sorts it only by indexed columns
+              {indexedNames.length > 0 ? ` (here: ${indexedNames.join(', ')})` : ' (none of those shown)'}, and
+              search uses Microsoft Search, which finds whole words and word beginnings and can take a few minutes to find new or changed items.
+            </p>
+          ) : null}
+          {view.search.microsoftSearch && view.sort !== null ? <p class="muted">Search results are in order of relevance; sorting applies to this page.</p> : null}
+          {view.sort?.scope === 'page' && !view.search.microsoftSearch ? <p class="muted">Sorted within this page only.</p> : null}
+          <div class="sp-table-frame">
           <table>
             <thead>
               <tr>
-                {view.columns.map((c) => (
-                  <th key={c.name} scope="col" aria-sort={sortOf(c.name)}>
-                    <button type="button" class="sort" onClick={() => { dispatch({ type: 'sort', column: c.name }); }}>
-                      {c.displayName}
-                      <span aria-hidden="true">{sortOf(c.name) === 'ascending' ? ' ▲' : sortOf(c.name) === 'descending' ? ' ▼' : ''}</span>
-                    </button>
-                  </th>
-                ))}
+                {view.columns.map((c) =>
+                  sortable.has(c.name) ? (
+                    <th key={c.name} scope="col" aria-sort={sortOf(c.name)}>
+                      <button type="button" class="sort" onClick={() => { dispatch({ type: 'sort', column: c.name }); }}>
+                        {c.displayName}
+                        <span aria-hidden="true">{sortOf(c.name) === 'ascending' ? ' ▲' : sortOf(c.name) === 'descending' ? ' ▼' : ' ↕'}</span>
+                      </button>
+                    </th>
+                  ) : (
+                    <th key={c.name} scope="col" title="SharePoint can’t sort this list by this column (it is not indexed)">{c.displayName}</th>
+                  ),
+                )}
                 <th scope="col"><span class="sr">Links</span></th>
               </tr>
             </thead>
@@ -234,16 +253,26 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
               })}
             </tbody>
           </table>
+          </div>
           {view.loading ? <p class="muted" role="status">Loading…</p> : null}
           {!view.loading && !view.failed && view.rows.length === 0 ? (
             <p class="muted">{view.search.text !== '' ? `Nothing matches “${view.search.text}”.` : config.kind === 'library' ? 'This folder is empty.' : 'This list has no items you can see.'}</p>
           ) : null}
           {view.problem === 'invalid_next_link' ? <p class="notice">SharePoint sent a next-page link the app did not follow.</p> : null}
-          <nav aria-label="Pages" class="pager">
-            <button type="button" disabled={!view.page.canPrevious} onClick={() => { dispatch({ type: 'previous' }); }}>Previous</button>
-            <span>Page {view.page.number}</span>
-            <button type="button" disabled={!view.page.canNext} onClick={() => { dispatch({ type: 'next' }); }}>Next</button>
-          </nav>
+          {view.page.single ? null : (
+            <nav aria-label="Pages" class="pager">
+              <button type="button" disabled={!view.page.canPrevious} onClick={() => { dispatch({ type: 'previous' }); }}>Previous</button>
+              <span>
+                {view.page.total !== undefined
+                  ? `${nf.format(view.page.first)}–${nf.format(view.page.last)} of ${nf.format(view.page.total)}`
+                  : `Page ${nf.format(view.page.number)}`}
+              </span>
+              <button type="button" disabled={!view.page.canNext} onClick={() => { dispatch({ type: 'next' }); }}>Next</button>
+            </nav>
+          )}
+          {view.page.single && view.page.total !== undefined && view.page.total > 0 ? (
+            <p class="muted" role="status">{`${nf.format(view.page.first)}–${nf.format(view.page.last)} of ${nf.format(view.page.total)}`}</p>
+          ) : null}
         </>
       )}
     </section>

@@ -81,12 +81,9 @@ const col = (name: string, displayName: string, type: ColumnRef['type'], format?
 
 function config(over: Partial<ListMacroConfig>): ListMacroConfig {
   const parsed = parseListMacroConfig({
-    version: 2,
+    version: 3,
     siteId: PHOENIX,
-    siteName: 'Project Phoenix',
-    siteWebUrl: 'https://contoso.sharepoint.com/sites/phoenix',
     listId: TASKS,
-    listName: 'Tasks',
     kind: 'list',
     columns: [
       col('Title', 'Title', 'title'),
@@ -108,7 +105,6 @@ const tasks = () => config({});
 const library = (driveId?: string) =>
   config({
     listId: DOCUMENTS,
-    listName: 'Documents',
     kind: 'library',
     ...(driveId ? { driveId } : {}),
     columns: [col('FileLeafRef', 'Name', 'fileName'), col('Modified', 'Modified', 'dateTime', { dateOnly: false }), col('Editor', 'Modified By', 'person'), col('FileSizeDisplay', 'File Size', 'fileSize')],
@@ -209,7 +205,7 @@ describe('permission trimming: each viewer sees what SharePoint lets them see', 
 describe('paging', () => {
   it('walks the whole 10,000-item Big list page by page for bob: 9,900 rows, no duplicates, 100 per request', async () => {
     const bob = await viewer('bob', { warm: true });
-    const c = config({ listId: BIG_LIST, listName: 'Big list', columns: [col('Title', 'Title', 'title')], pageSize: 100 });
+    const c = config({ listId: BIG_LIST, columns: [col('Title', 'Title', 'title')], pageSize: 100 });
     let r = await paint(bob, c);
     const seen = new Set<string>(rowKeys(r.state));
     let pages = 1;
@@ -240,7 +236,7 @@ describe('paging', () => {
 
   it('a sort the list view threshold refuses (500) falls back to sorting the loaded page', async () => {
     const bob = await viewer('bob');
-    const c = config({ listId: BIG_LIST, listName: 'Big list', columns: [col('Title', 'Title', 'title'), col('Region', 'Region', 'text')], pageSize: 25, sort: { column: 'Region', direction: 'asc' } });
+    const c = config({ listId: BIG_LIST, columns: [col('Title', 'Title', 'title'), col('Region', 'Region', 'text')], pageSize: 25, sort: { column: 'Region', direction: 'asc' } });
     const r = await paint(bob, c);
     expect(r.error).toBeUndefined();
     const view = tableView(r.state, fmt);
@@ -316,20 +312,20 @@ describe('no access', () => {
     const site = await carol.gateway.resolveSite(loc.value);
     // The same Graph 403 is FORBIDDEN everywhere (it was NO_ACCESS here and FORBIDDEN in the account panel).
     expect(site).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'accessDenied' } });
-    const r = await paint(carol, config({ siteId: PARTNERS, siteName: 'Partner portal', siteWebUrl: 'https://contoso.sharepoint.com/sites/partners', listId: PARTNER_CONTACTS, listName: 'Partner contacts', columns: [col('Title', 'Title', 'title')] }));
+    const r = await paint(carol, config({ siteId: PARTNERS, listId: PARTNER_CONTACTS, columns: [col('Title', 'Title', 'title')] }));
     expect(r.error).toMatchObject({ code: 'FORBIDDEN' });
     expect(says(r.error, { kind: 'list', name: 'Partner contacts' })?.message).toBe('You don’t have access to the list “Partner contacts” in SharePoint.');
     expect(tableView(r.state, fmt).rows).toEqual([]);
   });
 
   it('404 on a list SharePoint hides from bob (Secret plans): no access, or deleted — named', async () => {
-    const r = await paint(await viewer('bob'), config({ listId: SECRET_PLANS, listName: 'Secret plans', columns: [col('Title', 'Title', 'title')] }));
+    const r = await paint(await viewer('bob'), config({ listId: SECRET_PLANS, columns: [col('Title', 'Title', 'title')] }));
     expect(r.error).toMatchObject({ code: 'FORBIDDEN', reason: 'itemNotFound' });
     expect(says(r.error, { kind: 'list', name: 'Secret plans' })?.message).toBe('You don’t have access to the list “Secret plans” in SharePoint, or it has been deleted or moved.');
   });
 
   it('alice sees Secret plans', async () => {
-    const r = await paint(await viewer('alice'), config({ listId: SECRET_PLANS, listName: 'Secret plans', columns: [col('Title', 'Title', 'title')] }));
+    const r = await paint(await viewer('alice'), config({ listId: SECRET_PLANS, columns: [col('Title', 'Title', 'title')] }));
     expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows.length).toBeGreaterThan(0);
   });
@@ -338,7 +334,7 @@ describe('no access', () => {
 describe('guest', () => {
   it('gina (Fabrikam, invited to Contoso) sees Shared with partners, and gets 403 on Project Phoenix', async () => {
     const gina = await viewer('gina');
-    const shared = await paint(gina, config({ siteId: PARTNERS, siteName: 'Partner portal', siteWebUrl: 'https://contoso.sharepoint.com/sites/partners', listId: SHARED_WITH_PARTNERS, listName: 'Shared with partners', columns: [col('Title', 'Title', 'title')] }));
+    const shared = await paint(gina, config({ siteId: PARTNERS, listId: SHARED_WITH_PARTNERS, columns: [col('Title', 'Title', 'title')] }));
     expect(shared.error).toBeUndefined();
     expect(tableView(shared.state, fmt).rows.length).toBeGreaterThan(0);
     const phoenix = await paint(gina, tasks());

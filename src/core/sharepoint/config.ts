@@ -9,8 +9,10 @@ export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const DEFAULT_PAGE_SIZE: PageSize = 25;
 export const MAX_COLUMNS = 20;
-export const LIST_CONFIG_VERSION = 2;
-export const DOCUMENT_CONFIG_VERSION = 1;
+/** 3: ids only (no site, list or folder names, no addresses). 1 and 2 are read, their names ignored. */
+export const LIST_CONFIG_VERSION = 3;
+/** 2: ids only (no file name, no address). 1 is read, its name and address ignored. */
+export const DOCUMENT_CONFIG_VERSION = 2;
 
 export type SortDirection = 'asc' | 'desc';
 export interface SortSpec {
@@ -18,20 +20,22 @@ export interface SortSpec {
   direction: SortDirection;
 }
 
-/** Where a library view starts. `path` is relative to the library root; `id` is the folder's drive item id. */
-export interface FolderRef {
-  id?: string;
-  path: string;
-}
+/**
+ * Where a library view starts: the folder's drive item id. Only a version 1/2 config saved before folders
+ * were stored by id carries a `path` (relative to the library root) instead; it is read, never written.
+ */
+export type FolderRef = { id: string } | { path: string };
 
-/** What the SharePoint List macro stores: ids for Graph, display names for messages, nothing secret. */
+/**
+ * What the SharePoint List macro stores: ids for Graph, column internal names and types, the view's
+ * settings. No site, list, folder or file name and no address: a page's stored settings can be read by
+ * people SharePoint would not show the list to, and a name can be the secret. Every name a viewer sees
+ * comes from Graph, with their own token, when the macro is shown.
+ */
 export interface ListMacroConfig {
   version: typeof LIST_CONFIG_VERSION;
   siteId: string;
-  siteName: string;
-  siteWebUrl: string;
   listId: string;
-  listName: string;
   kind: ListKind;
   /** The library's drive; when absent the viewer addresses it as `/sites/{siteId}/lists/{listId}/drive`. */
   driveId?: string;
@@ -41,14 +45,12 @@ export interface ListMacroConfig {
   pageSize: PageSize;
 }
 
-/** What the SharePoint Document macro stores. */
+/** What the SharePoint Document macro stores: ids only (the file's name and address come from Graph at view time). */
 export interface DocumentMacroConfig {
   version: typeof DOCUMENT_CONFIG_VERSION;
   siteId: string;
   driveId: string;
   itemId: string;
-  name: string;
-  webUrl: string;
 }
 
 const NAME_MAX = 255;
@@ -75,7 +77,9 @@ class Issues {
 /**
  * Validates a stored List macro configuration. Never throws. Version 1 drafts (no `version`, columns as
  * plain names, `sortBy`/`sortDescending`, any page size) are upgraded where that can't show the wrong data;
- * ids, addresses and hosts are never repaired. A newer version than this code knows is refused.
+ * ids, addresses and hosts are never repaired. Versions 1 and 2 stored names and addresses: they are
+ * checked and dropped (a folder stored by path only keeps its path, read only). Version 3 refuses them.
+ * A newer version than this code knows is refused.
  */
 export function parseListMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HOST_POLICY): Result<ListMacroConfig> {
   try {
@@ -88,19 +92,21 @@ export function parseListMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HO
 function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
   if (!isRecord(raw)) return refuse('invalid_config', 'The macro has no settings yet. Edit the macro to choose a list.');
   const version = own(raw, 'version') ?? 1;
-  if (version !== 1 && version !== LIST_CONFIG_VERSION) {
+  if (version !== 1 && version !== 2 && version !== LIST_CONFIG_VERSION) {
     if (typeof version === 'number' && Number.isInteger(version) && version > LIST_CONFIG_VERSION) {
       return refuse('unsupported_version', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
     }
     return refuse('invalid_config', 'The macro settings have an unknown version. Edit the macro and choose the list again.');
   }
   const legacy = version === 1;
+  const named = version !== LIST_CONFIG_VERSION;
   const issues = new Issues();
 
-  const site = readSite(raw, policy, legacy, issues);
+  const siteId = readSite(raw, policy, named, legacy, issues);
   const listId = own(raw, 'listId');
   if (!isGuid(listId)) issues.add('listId', 'is not a list id');
-  const listName = readName(raw, 'listName', legacy, issues);
+  if (named) readName(raw, 'listName', legacy, issues);
+  else refuseNames(raw, ['siteName', 'siteWebUrl', 'listName'], issues);
 
   const rawKind = own(raw, 'kind');
   let kind: ListKind = 'list';
@@ -112,7 +118,7 @@ function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
   if (driveId !== undefined && !isDriveId(driveId)) issues.add('driveId', 'is not a drive id');
   if (driveId !== undefined && kind !== 'library') issues.add('driveId', 'is only allowed for libraries');
 
-  const folder = readFolder(own(raw, 'folder'), kind, issues);
+  const folder = readFolder(own(raw, 'folder'), kind, named, issues);
   const columns = readColumns(own(raw, 'columns'), legacy, issues);
   const sort = readSort(raw, legacy, issues);
   const pageSize = readPageSize(own(raw, 'pageSize'), legacy, issues);
@@ -120,11 +126,8 @@ function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
   return issues.result(() => {
     const config: ListMacroConfig = {
       version: LIST_CONFIG_VERSION,
-      siteId: site.siteId as string,
-      siteName: site.siteName,
-      siteWebUrl: site.siteWebUrl as string,
+      siteId: siteId as string,
       listId: listId as string,
-      listName,
       kind,
       columns,
       pageSize,
@@ -136,14 +139,24 @@ function parseList(raw: unknown, policy: HostPolicy): Result<ListMacroConfig> {
   });
 }
 
-function readSite(raw: Raw, policy: HostPolicy, legacy: boolean, issues: Issues): { siteId: unknown; siteName: string; siteWebUrl: unknown } {
+/**
+ * The site id. A version 1/2 config also carries the site's name and address: they are still checked (a
+ * damaged or hostile old config is refused, not half-read) but never returned.
+ */
+function readSite(raw: Raw, policy: HostPolicy, named: boolean, legacy: boolean, issues: Issues): unknown {
   const siteId = own(raw, 'siteId');
   const host = siteIdHost(siteId, policy);
   if (host === undefined) issues.add('siteId', 'is not a SharePoint site id on an allowed host');
-  const siteWebUrl = own(raw, 'siteWebUrl');
-  checkWebUrl('siteWebUrl', siteWebUrl, host, policy, issues);
-  const siteName = readName(raw, 'siteName', legacy, issues);
-  return { siteId, siteName, siteWebUrl };
+  if (named) {
+    checkWebUrl('siteWebUrl', own(raw, 'siteWebUrl'), host, policy, issues);
+    readName(raw, 'siteName', legacy, issues);
+  }
+  return siteId;
+}
+
+/** Ids-only versions refuse names and addresses outright, so a name can't creep back into a page. */
+function refuseNames(raw: Raw, keys: readonly string[], issues: Issues): void {
+  for (const key of keys) if (own(raw, key) !== undefined) issues.add(key, 'must not be stored (the macro stores ids only)');
 }
 
 function checkWebUrl(path: string, value: unknown, host: string | undefined, policy: HostPolicy, issues: Issues): void {
@@ -155,28 +168,32 @@ function checkWebUrl(path: string, value: unknown, host: string | undefined, pol
   if (host !== undefined && new URL(value).hostname !== host.toLowerCase()) issues.add(path, 'is on a different host than the site id');
 }
 
-function readName(raw: Raw, key: string, legacy: boolean, issues: Issues): string {
+function readName(raw: Raw, key: string, legacy: boolean, issues: Issues): void {
   const v = own(raw, key);
-  if (isCleanText(v, NAME_MAX)) return v;
-  // Names only label messages; a version 1 draft without one falls back to wording like "this list".
-  if (legacy && v === undefined) return '';
+  // A version 1 draft may lack the name; one that has a name must have a sane one.
+  if (isCleanText(v, NAME_MAX) || (legacy && v === undefined)) return;
   issues.add(key, `must be a name of 1–${NAME_MAX} visible characters`);
-  return '';
 }
 
-function readFolder(v: unknown, kind: ListKind, issues: Issues): FolderRef | undefined {
+function readFolder(v: unknown, kind: ListKind, named: boolean, issues: Issues): FolderRef | undefined {
   if (v === undefined) return undefined;
   if (kind !== 'library') {
     issues.add('folder', 'is only allowed for libraries');
     return undefined;
   }
   if (!isRecord(v)) {
-    issues.add('folder', 'must be an object with a path');
+    issues.add('folder', named ? 'must be an object with a path' : 'must be an object with an id');
     return undefined;
   }
   const id = own(v, 'id');
   const path = own(v, 'path');
   if (id !== undefined && !isDriveItemId(id)) issues.add('folder.id', 'is not a drive item id');
+  if (!named) {
+    if (path !== undefined) issues.add('folder.path', 'must not be stored (the macro stores the folder id only)');
+    if (id === undefined) issues.add('folder.id', 'is missing');
+    return typeof id === 'string' && isDriveItemId(id) ? { id } : undefined;
+  }
+  // Versions 1/2: the id when there is one (the path, a name, is dropped); else the path, read only.
   if (typeof path !== 'string' || path.length > FOLDER_PATH_MAX) {
     issues.add('folder.path', 'must be a folder path');
     return undefined;
@@ -186,7 +203,7 @@ function readFolder(v: unknown, kind: ListKind, issues: Issues): FolderRef | und
     issues.add('folder.path', 'must be a relative path of folder names without “.”, “..”, empty names or control characters');
     return undefined;
   }
-  return typeof id === 'string' ? { id, path } : { path };
+  return typeof id === 'string' ? { id } : { path };
 }
 
 function readColumns(v: unknown, legacy: boolean, issues: Issues): ColumnRef[] {
@@ -308,14 +325,14 @@ function readPageSize(v: unknown, legacy: boolean, issues: Issues): PageSize {
 }
 
 /**
- * Validates a stored Document macro configuration. Never throws. A missing `version` is read as 1 (the
- * only version so far); every field is still checked.
+ * Validates a stored Document macro configuration. Never throws. A missing `version` is read as 1; a
+ * version 1 config's name and address are checked and dropped; every field is still checked.
  */
 export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAULT_HOST_POLICY): Result<DocumentMacroConfig> {
   try {
     if (!isRecord(raw)) return refuse('invalid_config', 'The macro has no settings yet. Edit the macro to choose a document.');
-    const version = own(raw, 'version') ?? DOCUMENT_CONFIG_VERSION;
-    if (version !== DOCUMENT_CONFIG_VERSION) {
+    const version = own(raw, 'version') ?? 1;
+    if (version !== 1 && version !== DOCUMENT_CONFIG_VERSION) {
       if (typeof version === 'number' && Number.isInteger(version) && version > DOCUMENT_CONFIG_VERSION) {
         return refuse('unsupported_version', 'This macro was saved by a newer version of the app. Reload the page, or ask an admin to update the app.');
       }
@@ -329,17 +346,19 @@ export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAUL
     if (!isDriveId(driveId)) issues.add('driveId', 'is not a drive id');
     const itemId = own(raw, 'itemId');
     if (!isDriveItemId(itemId)) issues.add('itemId', 'is not a drive item id');
-    const name = own(raw, 'name');
-    if (!isCleanText(name, FILE_NAME_MAX) || checkSegment(name) !== undefined) issues.add('name', 'must be a file name');
-    const webUrl = own(raw, 'webUrl');
-    checkWebUrl('webUrl', webUrl, host, opts, issues);
+    if (version === 1) {
+      // Version 1 also stored the file's name and address: checked, then dropped.
+      const name = own(raw, 'name');
+      if (!isCleanText(name, FILE_NAME_MAX) || checkSegment(name) !== undefined) issues.add('name', 'must be a file name');
+      checkWebUrl('webUrl', own(raw, 'webUrl'), host, opts, issues);
+    } else {
+      refuseNames(raw, ['name', 'webUrl'], issues);
+    }
     return issues.result(() => ({
       version: DOCUMENT_CONFIG_VERSION,
       siteId: siteId as string,
       driveId: driveId as string,
       itemId: itemId as string,
-      name: name as string,
-      webUrl: webUrl as string,
     }));
   } catch {
     return refuse('invalid_config', 'The macro settings could not be read. Edit the macro and choose the document again.');

@@ -12,7 +12,7 @@ import { encodePath, type SiteCandidate } from './url-path';
 export type { GraphCall } from './site-resolve';
 
 export interface ResolvedDocument {
-  /** What the macro stores: ids, name and webUrl only. */
+  /** What the macro stores: ids only. The file's name and address are in `item`, for the editor's eyes. */
   config: DocumentMacroConfig;
   /** The drive item as Graph returned it (with thumbnails), for the editor's card. */
   item: unknown;
@@ -119,7 +119,7 @@ function toResolved(item: unknown, siteId: string | undefined, policy: HostPolic
   if (isRecord(item['folder'])) return notAFile('a folder');
   const parent = isRecord(item['parentReference']) ? item['parentReference'] : {};
   const config = parseDocumentMacroConfig(
-    { version: 1, siteId: siteId ?? parent['siteId'], driveId: parent['driveId'], itemId: item['id'], name: item['name'], webUrl: item['webUrl'] },
+    { version: 2, siteId: siteId ?? parent['siteId'], driveId: parent['driveId'], itemId: item['id'] },
     policy,
   );
   if (!config.ok) return fail('MS_UNAVAILABLE', 'SharePoint described this document in a way the app can’t store; choose another file.', { reason: 'invalid_response' });

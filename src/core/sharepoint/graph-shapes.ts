@@ -11,6 +11,7 @@ export interface GraphColumnDefinition {
   name?: Maybe<string>;
   displayName?: Maybe<string>;
   hidden?: Maybe<boolean>;
+  indexed?: Maybe<boolean>;
   columnGroup?: Maybe<string>;
   text?: Maybe<{ allowMultipleLines?: Maybe<boolean>; textType?: Maybe<string> }>;
   number?: Maybe<{ decimalPlaces?: Maybe<string>; displayAs?: Maybe<string> }>;
@@ -68,7 +69,7 @@ export interface GraphDriveItem {
   file?: Maybe<{ mimeType?: Maybe<string> }>;
   folder?: Maybe<{ childCount?: Maybe<number> }>;
   package?: Maybe<{ type?: Maybe<string> }>;
-  parentReference?: Maybe<{ path?: Maybe<string> }>;
+  parentReference?: Maybe<{ path?: Maybe<string>; id?: Maybe<string> }>;
   listItem?: Maybe<{ fields?: Maybe<object> }>;
   thumbnails?: Maybe<Array<{ small?: Maybe<GraphThumbnail>; medium?: Maybe<GraphThumbnail> }>>;
 }

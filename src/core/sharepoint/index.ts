@@ -16,3 +16,4 @@ export * from './view-model';
 export * from './states';
 export * from './site-resolve';
 export * from './policy';
+export * from './search';

@@ -25,8 +25,14 @@ export interface TableRow {
   childCount?: number;
   /** Drive item id, for entering folders and previews. */
   driveItemId?: string;
-  /** `parentReference.path` of a drive item, e.g. `/drives/b!…/root:/Reports`. */
+  /**
+   * `parentReference.path` of a drive item, e.g. `/drives/b!…/root:/Reports`. Graph leaves it out of
+   * search results: then `parentId` (the parent folder's id) is all there is.
+   */
   parentPath?: string;
+  parentId?: string;
+  /** The library-relative folder, when learnt from the parent folder itself (search results). */
+  folderPath?: string;
   packageType?: string;
   thumbnailUrl?: string;
 }
@@ -81,6 +87,7 @@ export function rowFromDriveItem(raw: unknown): TableRow | undefined {
   if (typeof item.size === 'number' && Number.isFinite(item.size) && item.size >= 0) row.size = item.size;
   if (typeof item.folder?.childCount === 'number') row.childCount = item.folder.childCount;
   assign(row, 'parentPath', str(item.parentReference?.path));
+  assign(row, 'parentId', str(item.parentReference?.id));
   assign(row, 'packageType', str(item.package?.type));
   assign(row, 'thumbnailUrl', httpsOnly(item.thumbnails?.[0]?.small?.url ?? item.thumbnails?.[0]?.medium?.url));
   return row;

@@ -1,7 +1,8 @@
 import type { ColumnRef } from './columns';
 import type { SortSpec } from './config';
 import type { GraphRequest } from './odata';
-import { driveChildrenRequest, driveSearchRequest, listItemsRequest, type DriveOrderField, type DriveRef } from './requests';
+import { driveChildrenRequest, driveSearchRequest, fieldName, listItemsRequest, type DriveOrderField, type DriveRef } from './requests';
+import { listSearchRequest } from './search';
 
 /** What the table reads from: list items, or a library's drive (which is what gives folder navigation). */
 export type TableSource =
@@ -15,6 +16,8 @@ export interface Crumb {
   id?: string;
   /** Relative to the library root; unknown for folders reached from search results outside a known path. */
   path?: string;
+  /** How many items SharePoint says the folder holds (`folder.childCount`), when it said. */
+  count?: number;
 }
 
 // Graph sorts list items by a field only for single-valued scalar columns. Person and lookup fields hold
@@ -40,13 +43,20 @@ export function columnType(columns: readonly ColumnRef[], name: string): ColumnR
   return columns.find((c) => c.name === name)?.type ?? BUILT_IN_TYPES[name];
 }
 
+/** Whether the column is indexed in SharePoint (`ID` always is). */
+export const isIndexed = (indexed: readonly string[], column: string): boolean => {
+  const name = fieldName(column).toLowerCase();
+  return name === 'id' || indexed.some((c) => c.toLowerCase() === name);
+};
+
 /**
  * Whether Graph can sort the whole collection by this column. Lists: `$orderby=fields/X` for scalar
- * columns (unknown types are tried too; a refusal falls back to page sorting). Libraries: drive
- * children sort only by name, modified time and size.
+ * columns (unknown types are tried too); above the list view threshold (`large`) only indexed ones.
+ * Libraries: drive children sort only by name, modified time and size.
  */
-export function canSortOnServer(source: TableSource, columns: readonly ColumnRef[], column: string): boolean {
+export function canSortOnServer(source: TableSource, columns: readonly ColumnRef[], column: string, large = false, indexed: readonly string[] = []): boolean {
   if (source.kind === 'library') return DRIVE_ORDER[column] !== undefined;
+  if (large && !isIndexed(indexed, column)) return false;
   const type = columnType(columns, column);
   return type === undefined || LIST_SERVER_SORTABLE.has(type);
 }
@@ -62,23 +72,45 @@ export interface QueryInputs {
   pageSize: number;
   sort: SortSpec | null;
   search: string;
-  /** False once Graph refused `$orderby`/`$filter` for this table: everything is done on the page. */
+  /** False once Graph refused `$orderby`/`$filter` for this library: everything is done on the page. */
   serverQuery: boolean;
+  /**
+   * The list is above SharePoint's 5,000-item list view threshold (Graph refused a query on a column
+   * that is not indexed): sort only by indexed columns, find text with Microsoft Search.
+   */
+  large: boolean;
+  /** Internal names of the list's indexed columns (from its column definitions). */
+  indexed: readonly string[];
   folder: Crumb | undefined;
 }
 
+type ScopeInputs = Pick<QueryInputs, 'source' | 'columns' | 'serverQuery' | 'large' | 'indexed'>;
+
 /** Where search happens: `all` (server, whole list/library) or `page` (the loaded page only). */
-export function searchScope(q: Pick<QueryInputs, 'source' | 'columns' | 'serverQuery'>): 'all' | 'page' {
+export function searchScope(q: ScopeInputs): 'all' | 'page' {
+  if (q.source.kind === 'list' && q.large) return 'all';
   if (!q.serverQuery) return 'page';
   return q.source.kind === 'library' || searchColumn(q.columns) !== undefined ? 'all' : 'page';
 }
 
+/** Whether a search runs through Microsoft Search (a list above the threshold). */
+export const usesMicrosoftSearch = (q: ScopeInputs & Pick<QueryInputs, 'search'>): boolean => q.source.kind === 'list' && q.large && q.search !== '';
+
+/**
+ * Whether the header of this column offers sorting at all: above the threshold a list sorts only by
+ * indexed columns (SharePoint refuses the rest), so the others are not offered.
+ */
+export function canSortBy(q: ScopeInputs, column: string): boolean {
+  if (q.source.kind === 'list' && q.large) return isIndexed(q.indexed, column);
+  return true;
+}
+
 /** Where sorting happens for the current sort: `all` (Graph orders every page) or `page`. */
-export function sortScope(q: Pick<QueryInputs, 'source' | 'columns' | 'serverQuery' | 'sort' | 'search'>): 'all' | 'page' {
+export function sortScope(q: ScopeInputs & Pick<QueryInputs, 'sort' | 'search'>): 'all' | 'page' {
   if (q.sort === null) return 'all';
-  // Drive search results can't be ordered by Graph.
-  if (!q.serverQuery || (q.source.kind === 'library' && q.search !== '')) return 'page';
-  return canSortOnServer(q.source, q.columns, q.sort.column) ? 'all' : 'page';
+  // Drive search results and Microsoft Search results come in their own order.
+  if (!q.serverQuery || (q.source.kind === 'library' && q.search !== '') || usesMicrosoftSearch(q)) return 'page';
+  return canSortOnServer(q.source, q.columns, q.sort.column, q.large, q.indexed) ? 'all' : 'page';
 }
 
 /** The first-page request for the current sort, search and folder. */
@@ -86,6 +118,7 @@ export function firstPageRequest(q: QueryInputs): GraphRequest {
   const serverSort = q.sort !== null && sortScope(q) === 'all' ? q.sort : undefined;
   const serverSearch = q.search !== '' && searchScope(q) === 'all' ? q.search : undefined;
   if (q.source.kind === 'list') {
+    if (serverSearch !== undefined && q.large) return listSearchRequest({ listId: q.source.listId, text: serverSearch, from: 0, size: q.pageSize });
     const column = searchColumn(q.columns);
     return listItemsRequest({
       siteId: q.source.siteId,

@@ -4,10 +4,11 @@ import { pickableColumns, reconcileColumns, type ColumnRef } from './columns';
 import type { ListMacroConfig, SortSpec } from './config';
 import { fileIconKey, type FileIconKey } from './files';
 import { GRAPH_BASE, nextLinkRequest, normaliseSearch, type GraphRequest } from './odata';
-import { batchBody, listColumnsRequest, listRequest, type BatchPart } from './requests';
+import { batchBody, listColumnsRequest, listRequest, listItemsRequest, type BatchPart } from './requests';
 import type { SharePointReason } from './result';
 import { rowsFromCollection, type TableRow } from './rows';
-import { firstPageRequest, searchScope, sortScope, type Crumb, type TableSource } from './table-query';
+import { isSearchRequest, nextSearchRequest, startFolderRequest, type FolderInfo } from './search';
+import { canSortBy, firstPageRequest, isIndexed, searchColumn, searchScope, sortScope, type Crumb, type TableSource } from './table-query';
 
 export type { Crumb, TableSource } from './table-query';
 
@@ -20,6 +21,8 @@ export interface PageSlot {
   request: GraphRequest;
   rows?: readonly TableRow[];
   next?: GraphRequest | null;
+  /** How many matches SharePoint counted for the whole search, when it said (Microsoft Search does). */
+  total?: number;
 }
 
 /** Why the last answer was not (fully) used; the `reason` of the refusal in the one vocabulary. */
@@ -38,10 +41,17 @@ export interface TableState {
   readonly sort: SortSpec | null;
   readonly search: string;
   readonly serverQuery: boolean;
-  /** Libraries: [start, …, current folder]. Lists: empty. */
+  /** Above SharePoint's 5,000-item list view threshold (see `QueryInputs.large`). */
+  readonly large: boolean;
+  /** Internal names of indexed columns. */
+  readonly indexed: readonly string[];
+  /** Libraries: [start, …, current folder]. Lists: empty. The start's name comes from Graph (`start`). */
   readonly crumbs: readonly Crumb[];
-  /** Search results are kept only under this path (the configured folder); '' means the whole library. */
-  readonly topPath: string;
+  /**
+   * Search results are kept only under this path (the configured folder); '' means the whole library;
+   * undefined until Graph has described the configured folder (then no search result is shown).
+   */
+  readonly topPath: string | undefined;
   readonly pages: readonly PageSlot[];
   readonly pageIndex: number;
   readonly pending: { seq: number; request: GraphRequest } | null;
@@ -61,6 +71,10 @@ export type TableEvent =
   | { type: 'crumb'; index: number }
   | { type: 'up' }
   | { type: 'columns'; definitions: readonly ColumnDefinition[] }
+  /** Graph described where the library view starts (its name, path and item count). */
+  | { type: 'start'; folder: FolderInfo; libraryName?: string }
+  /** Graph refused a query on a column that is not indexed: the list is above the threshold. */
+  | { type: 'large' }
   | { type: 'loaded'; seq: number; body: unknown }
   | { type: 'failed'; seq: number }
   | { type: 'retry' }
@@ -83,11 +97,14 @@ export function initTable(config: ListMacroConfig, opts: TableOptions = {}): Tab
           drive: config.driveId !== undefined ? { driveId: config.driveId } : { siteId: config.siteId, listId: config.listId },
         }
       : { kind: 'list', siteId: config.siteId, listId: config.listId };
-  const topPath = config.kind === 'library' ? config.folder?.path ?? '' : '';
+  // Ids only are stored: names, the start folder's path and counts come from Graph (`start`).
+  const folder = config.kind === 'library' ? config.folder : undefined;
+  const topPath = folder === undefined ? '' : 'path' in folder ? folder.path : undefined;
   const crumbs: Crumb[] = [];
   if (config.kind === 'library') {
-    const top: Crumb = { name: topPath === '' ? config.listName : (topPath.split('/').pop() as string), path: topPath };
-    if (config.folder?.id !== undefined) top.id = config.folder.id;
+    const top: Crumb = { name: topPath === undefined || topPath === '' ? '' : (topPath.split('/').pop() as string) };
+    if (topPath !== undefined) top.path = topPath;
+    if (folder !== undefined && 'id' in folder) top.id = folder.id;
     crumbs.push(top);
   }
   const base: TableState = {
@@ -98,6 +115,8 @@ export function initTable(config: ListMacroConfig, opts: TableOptions = {}): Tab
     sort: config.sort ?? null,
     search: '',
     serverQuery: true,
+    large: false,
+    indexed: [],
     crumbs,
     topPath,
     pages: [],
@@ -133,6 +152,8 @@ function goTo(s: TableState, index: number): TableState {
 export function reduceTable(s: TableState, e: TableEvent): TableState {
   switch (e.type) {
     case 'sort': {
+      // Sorting by another column replaces the sort; a column SharePoint can't sort by is not offered.
+      if (!canSortBy(s, e.column)) return s;
       const sort: SortSpec =
         s.sort?.column === e.column ? { column: e.column, direction: s.sort.direction === 'asc' ? 'desc' : 'asc' } : { column: e.column, direction: 'asc' };
       const next = { ...s, sort };
@@ -164,8 +185,13 @@ export function reduceTable(s: TableState, e: TableEvent): TableState {
       return s.crumbs.length > 1 ? reduceTable(s, { type: 'crumb', index: s.crumbs.length - 2 }) : s;
     case 'columns': {
       const { columns, missing } = reconcileColumns(s.columns, pickableColumns(e.definitions, s.source.kind));
-      return { ...s, columns, missingColumns: missing };
+      const indexed = e.definitions.filter((d) => d.indexed === true && typeof d.name === 'string').map((d) => d.name as string);
+      return { ...s, columns, missingColumns: missing, indexed };
     }
+    case 'start':
+      return start(s, e.folder, e.libraryName);
+    case 'large':
+      return s.source.kind === 'list' && !s.large ? { ...s, large: true, sort: s.sort !== null && !isIndexed(s.indexed, s.sort.column) ? null : s.sort } : s;
     case 'loaded':
       return s.pending?.seq === e.seq ? loaded(s, e.body) : s;
     case 'failed':
@@ -175,12 +201,36 @@ export function reduceTable(s: TableState, e: TableEvent): TableState {
       const seq = s.seq + 1;
       return { ...s, pending: { seq, request: s.failed.request }, failed: null, seq };
     }
-    case 'serverQueryRejected':
-      if (s.pending?.seq !== e.seq || !s.serverQuery) return s;
+    case 'serverQueryRejected': {
+      if (s.pending?.seq !== e.seq) return s;
+      // A list: above the threshold. Sort by indexed columns only; search through Microsoft Search.
+      if (s.source.kind === 'list' && !s.large) return restart(reduceTable(s, { type: 'large' }));
+      if (!s.serverQuery) return s;
       return restart({ ...s, serverQuery: false });
+    }
   }
 }
 
+// The start folder as Graph describes it: the first crumb's name (the library's for its root), its path
+// (for keeping search results inside it) and its item count.
+function start(s: TableState, folder: FolderInfo, libraryName: string | undefined): TableState {
+  if (s.source.kind !== 'library') return s;
+  const top = s.crumbs[0];
+  if (top === undefined || (top.id !== undefined && top.id !== folder.id && folder.path !== '')) return s;
+  const name = folder.path === '' ? libraryName ?? top.name : folder.name ?? top.name;
+  const crumb: Crumb = { ...top, name };
+  if (folder.path !== undefined) crumb.path = folder.path;
+  if (folder.childCount !== undefined) crumb.count = folder.childCount;
+  const topPath = folder.path ?? s.topPath;
+  // Crumbs below the start keep paths relative to it.
+  return { ...s, crumbs: [crumb, ...s.crumbs.slice(1)], topPath };
+}
+
+/**
+ * A page answer. Microsoft Search pages arrive as `{ value: listItems, total, more }` (the gateway reads
+ * the hits' items by id); library search pages may carry `parentPaths` (parent folder id → path) for
+ * results Graph gave without `parentReference.path`.
+ */
 function loaded(s: TableState, body: unknown): TableState {
   const source = s.source.kind === 'list' ? 'list' : 'drive';
   const read = rowsFromCollection(body, source);
@@ -189,12 +239,26 @@ function loaded(s: TableState, body: unknown): TableState {
   if (!read.ok) return { ...s, pending: null, failed: { request: slot.request }, problem: 'invalid_response' };
   let next: GraphRequest | null = null;
   let problem: TableProblem | null = null;
-  if (read.value.nextLink !== undefined) {
+  let total: number | undefined;
+  const b = body as { total?: unknown; more?: unknown; parentPaths?: unknown };
+  if (isSearchRequest(slot.request)) {
+    if (b.more === true) next = nextSearchRequest(slot.request, s.pageSize);
+    if (typeof b.total === 'number') total = b.total;
+  } else if (read.value.nextLink !== undefined) {
     const req = nextLinkRequest(read.value.nextLink, slot.request, s.graphBase);
     if (req.ok) next = req.value;
     else problem = 'invalid_next_link';
   }
-  const pages = s.pages.map((p, i) => (i === s.pageIndex ? { request: p.request, rows: read.value.rows, next } : p));
+  let rows = read.value.rows;
+  if (typeof b.parentPaths === 'object' && b.parentPaths !== null) {
+    const paths = b.parentPaths as Record<string, unknown>;
+    rows = rows.map((r) => {
+      const p = r.parentId !== undefined && Object.prototype.hasOwnProperty.call(paths, r.parentId) ? paths[r.parentId] : undefined;
+      return typeof p === 'string' && r.folderPath === undefined ? { ...r, folderPath: p } : r;
+    });
+  }
+  const filled: PageSlot = { request: slot.request, rows, next, ...(total !== undefined ? { total } : {}) };
+  const pages = s.pages.map((p, i) => (i === s.pageIndex ? filled : p));
   return { ...s, pages: evict(pages, s.pageIndex, s.maxCachedPages), pending: null, failed: null, problem };
 }
 
@@ -214,7 +278,7 @@ function openFolder(s: TableState, key: string): TableState {
   let crumbs: Crumb[];
   if (s.search === '') {
     const path = here?.path === undefined ? undefined : here.path === '' ? row.name : `${here.path}/${row.name}`;
-    crumbs = [...s.crumbs, { name: row.name, id: row.driveItemId, ...(path !== undefined ? { path } : {}) }];
+    crumbs = [...s.crumbs, { name: row.name, id: row.driveItemId, ...(path !== undefined ? { path } : {}), ...(row.childCount !== undefined ? { count: row.childCount } : {}) }];
   } else {
     crumbs = crumbsFromSearch(s, row);
   }
@@ -224,9 +288,9 @@ function openFolder(s: TableState, key: string): TableState {
 // Breadcrumbs for a folder found by search: the start crumb, then each folder between it and the result.
 function crumbsFromSearch(s: TableState, row: TableRow): Crumb[] {
   const top = s.crumbs[0] as Crumb;
-  const parent = drivePath(row.parentPath);
-  const target: Crumb = { name: row.name as string, id: row.driveItemId };
-  if (parent === undefined) return [top, target];
+  const parent = folderOf(row);
+  const target: Crumb = { name: row.name as string, id: row.driveItemId, ...(row.childCount !== undefined ? { count: row.childCount } : {}) };
+  if (parent === undefined || s.topPath === undefined) return [top, target];
   const full = parent === '' ? target.name : `${parent}/${target.name}`;
   target.path = full;
   const rel = s.topPath === '' ? full : full.slice(s.topPath.length + 1);
@@ -254,9 +318,13 @@ export function drivePath(parentPath: string | undefined): string | undefined {
   }
 }
 
+/** A drive item's folder relative to the library root: from its path when Graph gave one, else from its parent's. */
+const folderOf = (row: TableRow): string | undefined => row.folderPath ?? drivePath(row.parentPath);
+
 const underTop = (s: TableState, row: TableRow): boolean => {
   if (s.topPath === '') return true;
-  const parent = drivePath(row.parentPath);
+  if (s.topPath === undefined) return false;
+  const parent = folderOf(row);
   if (parent === undefined) return false;
   const top = s.topPath.toLowerCase();
   const p = parent.toLowerCase();
@@ -277,8 +345,16 @@ export interface TableView {
   missingColumns: readonly ColumnRef[];
   rows: TableRowView[];
   sort: (SortSpec & { scope: 'all' | 'page' }) | null;
-  search: { text: string; scope: 'all' | 'page' };
-  page: { number: number; canPrevious: boolean; canNext: boolean };
+  /** Columns whose header offers sorting (above the threshold: the indexed ones only). */
+  sortable: readonly string[];
+  /** Above the list view threshold: SharePoint sorts and filters by indexed columns only. */
+  large: boolean;
+  search: { text: string; scope: 'all' | 'page'; microsoftSearch: boolean };
+  /**
+   * `first`–`last` of `total` when SharePoint gave a count (a folder's item count, Microsoft Search's
+   * total), else the page number; `single` when there is only this page (no Previous/Next to show).
+   */
+  page: { number: number; first: number; last: number; total?: number; canPrevious: boolean; canNext: boolean; single: boolean };
   crumbs: readonly Crumb[];
   canGoUp: boolean;
   loading: boolean;
@@ -306,13 +382,33 @@ export function tableView(s: TableState, ctx: FormatContext): TableView {
     views = views.filter((v) => v.cells.some((c) => c.text.toLocaleLowerCase(ctx.locale).includes(needle)));
   }
   if (s.sort !== null && sScope === 'page') views = sortRows(views, s.sort, s.columns, ctx);
+  // Folders before files, as SharePoint lists them (within the page: Graph orders children by name only).
+  if (s.source.kind === 'library') views = [...views.filter((v) => v.row.kind === 'folder'), ...views.filter((v) => v.row.kind !== 'folder')];
+  const first = s.pageIndex * s.pageSize + 1;
+  const crumb = currentFolder(s);
+  const total = s.search !== '' ? slot?.total : s.source.kind === 'library' ? crumb?.count : undefined;
+  const canNext = slot?.next != null && s.pending === null;
+  const page: TableView['page'] = {
+    number: s.pageIndex + 1,
+    first: views.length === 0 ? 0 : first,
+    last: views.length === 0 ? 0 : first + views.length - 1,
+    canPrevious: s.pageIndex > 0 && s.pending === null,
+    canNext,
+    single: s.pageIndex === 0 && slot?.next === null,
+  };
+  // A count is shown only when it agrees with what is on screen: rows shown, none dropped from this page,
+  // and on the last page exactly as many as counted (SharePoint's count may include what this viewer can't see).
+  const consistent = views.length > 0 && views.length === (slot?.rows?.length ?? -1) && (slot?.next === null ? total === page.last : total !== undefined && total > page.last);
+  if (total !== undefined && consistent) page.total = total;
   return {
     columns: s.columns,
     missingColumns: s.missingColumns,
     rows: views,
     sort: s.sort === null ? null : { ...s.sort, scope: sScope },
-    search: { text: s.search, scope: qScope },
-    page: { number: s.pageIndex + 1, canPrevious: s.pageIndex > 0 && s.pending === null, canNext: slot?.next != null && s.pending === null },
+    sortable: s.columns.filter((c) => canSortBy(s, c.name)).map((c) => c.name),
+    large: s.source.kind === 'list' && s.large,
+    search: { text: s.search, scope: qScope, microsoftSearch: s.source.kind === 'list' && s.large && s.search !== '' },
+    page,
     crumbs: s.crumbs,
     canGoUp: s.crumbs.length > 1,
     loading: s.pending !== null,
@@ -337,7 +433,7 @@ function sortRows(views: TableRowView[], sort: SortSpec, columns: readonly Colum
 }
 
 /** Batch ids used by {@link firstPaintBatch}. */
-export const FIRST_PAINT_IDS = { list: 'list', columns: 'columns', page: 'page' } as const;
+export const FIRST_PAINT_IDS = { list: 'list', columns: 'columns', page: 'page', probe: 'probe', start: 'start' } as const;
 
 /**
  * The first paint in one round trip: the list's metadata, its columns and the pending first page.
@@ -346,12 +442,25 @@ export const FIRST_PAINT_IDS = { list: 'list', columns: 'columns', page: 'page' 
  */
 export function firstPaintBatch(s: TableState): { body: { requests: BatchPart[] }; seq: number } | undefined {
   if (s.pending === null) return undefined;
-  return {
-    body: batchBody({
-      [FIRST_PAINT_IDS.list]: listRequest(s.source.siteId, s.source.listId),
-      [FIRST_PAINT_IDS.columns]: listColumnsRequest(s.source.siteId, s.source.listId),
-      [FIRST_PAINT_IDS.page]: s.pending.request,
-    }),
-    seq: s.pending.seq,
+  const parts: Record<string, GraphRequest> = {
+    [FIRST_PAINT_IDS.list]: listRequest(s.source.siteId, s.source.listId),
+    [FIRST_PAINT_IDS.columns]: listColumnsRequest(s.source.siteId, s.source.listId),
+    [FIRST_PAINT_IDS.page]: s.pending.request,
   };
+  const probe = thresholdProbe(s);
+  if (probe !== undefined) parts[FIRST_PAINT_IDS.probe] = probe;
+  if (s.source.kind === 'library') parts[FIRST_PAINT_IDS.start] = startFolderRequest(s.source.drive, s.crumbs[0]?.id);
+  return { body: batchBody(parts), seq: s.pending.seq };
+}
+
+/**
+ * Whether a text search by `startswith` would be refused (the list is above the 5,000-item threshold and
+ * its search column is not indexed), asked in the first paint's batch so the first search needs no
+ * failed round trip: one item, filtered like a search. A refusal (`query_refused`) → dispatch `large`.
+ */
+export function thresholdProbe(s: TableState): GraphRequest | undefined {
+  if (s.source.kind !== 'list') return undefined;
+  const column = searchColumn(s.columns);
+  if (column === undefined) return undefined;
+  return listItemsRequest({ siteId: s.source.siteId, listId: s.source.listId, columns: s.columns.filter((c) => c.name === column), pageSize: 1, startsWith: { column, text: 'a' } });
 }

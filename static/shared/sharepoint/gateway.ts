@@ -8,10 +8,15 @@ import {
   failureFromResponse,
   FIRST_PAINT_IDS,
   firstPaintBatch,
+  folderRequest,
   GRAPH_REASONS,
+  isSearchRequest,
+  listItemRequest,
   nextLinkRequest,
   parseBatchResponse,
   queryString,
+  readFolder,
+  readListSearch,
   reduceTable,
   resolveSite,
   type BatchResult,
@@ -38,6 +43,13 @@ export interface ListInfo {
 
 const LIBRARY_TEMPLATE = /library$/i;
 const MAX_LIST_PAGES = 5;
+const BATCH_MAX = 20;
+
+const chunks = <T>(xs: readonly T[], n: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+};
 const refused = (e: AppErrorBody | undefined): boolean => e?.reason === GRAPH_REASONS.queryRefused;
 
 /**
@@ -100,12 +112,75 @@ export function createSharePointGateway(deps: GatewayDeps) {
   }
 
 
+  /**
+   * Whole-list search above the threshold, in two round trips: Microsoft Search finds the ids (trimmed to
+   * this viewer), then one `$batch` (in parallel when a page has more than 20 hits) reads those rows.
+   * Answers `{ value: listItems, total, more }` for the view model; a hit whose item is gone (or no longer
+   * readable) since it was indexed is left out.
+   */
+  async function listSearchPage(s: TableState, request: GraphRequest, opts: SendOptions): Promise<Result<unknown>> {
+    const res = await send(request, opts);
+    if (!res.ok) return res;
+    const page = readListSearch(res.value, s.source.listId);
+    if (!page.ok) return page;
+    const { ids, total, more } = page.value;
+    const answers = await Promise.all(
+      chunks(ids, BATCH_MAX).map((part) => batch(Object.fromEntries(part.map((id) => [id, listItemRequest(s.source.siteId, s.source.listId, id, s.columns)])), opts)),
+    );
+    const value: unknown[] = [];
+    for (const a of answers) {
+      if (!a.ok) return a;
+      for (const id of ids) {
+        const part = a.value[id];
+        if (part !== undefined && part.status >= 200 && part.status < 300) value.push(part.body);
+      }
+    }
+    return { ok: true, value: { value, ...(total !== undefined ? { total } : {}), more } };
+  }
+
+  /**
+   * Library search inside a configured folder. Graph's search results carry `parentReference.id` but no
+   * `parentReference.path`, so each distinct parent folder is read by id (one `$batch`) for its path; the
+   * view model keeps only results under the configured folder.
+   */
+  async function librarySearchPage(s: TableState, request: GraphRequest, opts: SendOptions): Promise<Result<unknown>> {
+    const res = await send(request, opts);
+    if (!res.ok || s.source.kind !== 'library' || s.topPath === '') return res;
+    const drive = s.source.drive;
+    const body = isRecord(res.value) ? res.value : {};
+    const items: unknown[] = Array.isArray(body['value']) ? body['value'] : [];
+    const parents = new Set<string>();
+    for (const it of items) {
+      const ref = isRecord(it) && isRecord(it['parentReference']) ? it['parentReference'] : undefined;
+      const id = ref ? str(ref['id']) : undefined;
+      if (id !== undefined && str(ref?.['path']) === undefined) parents.add(id);
+    }
+    const parentPaths: Record<string, string> = {};
+    const answers = await Promise.all(chunks([...parents], BATCH_MAX).map((part) => batch(Object.fromEntries(part.map((id, i) => [String(i), folderRequest(drive, id)])), opts).then((r) => ({ part, r }))));
+    for (const { part, r } of answers) {
+      if (!r.ok) return r;
+      part.forEach((id, i) => {
+        const a = r.value[String(i)];
+        const f = a?.status === 200 ? readFolder(a.body) : undefined;
+        if (f?.path !== undefined) parentPaths[id] = f.path;
+      });
+    }
+    return { ok: true, value: { ...body, parentPaths } };
+  }
+
+  /** One page of the table: a plain Graph call, or one of the two-step searches above. */
+  function sendPage(s: TableState, request: GraphRequest, opts: SendOptions = {}): Promise<Result<unknown>> {
+    if (isSearchRequest(request) && s.source.kind === 'list') return listSearchPage(s, request, opts);
+    if (s.source.kind === 'library' && s.search !== '' && request.path.includes('/search(q=')) return librarySearchPage(s, request, opts);
+    return send(request, opts);
+  }
+
   /** Sends the table's pending request and folds the answer in; a refused server query falls back to the page. */
   async function loadPending(s: TableState, opts: SendOptions = {}): Promise<{ state: TableState; error?: AppErrorBody }> {
     let state = s;
-    for (let guard = 0; state.pending !== null && guard < 2; guard++) {
+    for (let guard = 0; state.pending !== null && guard < 3; guard++) {
       const pending = state.pending;
-      const res = await send(pending.request, opts);
+      const res = await sendPage(state, pending.request, opts);
       if (res.ok) return { state: reduceTable(state, { type: 'loaded', seq: pending.seq, body: res.value }) };
       if (refused(res.error)) {
         state = reduceTable(state, { type: 'serverQueryRejected', seq: pending.seq });
@@ -136,9 +211,23 @@ export function createSharePointGateway(deps: GatewayDeps) {
     if (cols?.status === 200 && isRecord(cols.body) && Array.isArray(cols.body['value'])) {
       state = reduceTable(state, { type: 'columns', definitions: cols.body['value'] as ColumnDefinition[] });
     }
+    // The library's start folder: its name and path come from Graph (the page stores its id only).
+    const startPart = parts[FIRST_PAINT_IDS.start];
+    if (startPart !== undefined) {
+      const startError = partError(startPart, { ...opts, seenMomentsAgo: false });
+      const folder = startError === undefined ? readFolder(startPart.body) : undefined;
+      if (startError !== undefined) return { state: reduceTable(state, { type: 'failed', seq: b.seq }), error: startError, ...(list ? { list } : {}) };
+      if (folder !== undefined) state = reduceTable(state, { type: 'start', folder, ...(list ? { libraryName: list.displayName } : {}) });
+    }
+    // The threshold probe: refused means a text search must go through Microsoft Search.
+    const probe = parts[FIRST_PAINT_IDS.probe];
+    const probeRefused = probe !== undefined && refused(partError(probe, { ...opts, usedServerQuery: true }));
     const page = parts[FIRST_PAINT_IDS.page];
     const pageError = partError(page, { ...opts, usedServerQuery: s.pending !== null && usesServerQuery(s.pending.request) });
-    if (pageError === undefined) return { state: reduceTable(state, { type: 'loaded', seq: b.seq, body: page?.body }), ...(list ? { list } : {}) };
+    if (pageError === undefined) {
+      const done = reduceTable(state, { type: 'loaded', seq: b.seq, body: page?.body });
+      return { state: probeRefused ? reduceTable(done, { type: 'large' }) : done, ...(list ? { list } : {}) };
+    }
     if (refused(pageError)) {
       const next = await loadPending(reduceTable(state, { type: 'serverQueryRejected', seq: b.seq }), opts);
       return { ...next, ...(list ? { list } : {}) };
@@ -187,7 +276,28 @@ export function createSharePointGateway(deps: GatewayDeps) {
     return { ok: true, value: isRecord(res.value) ? str(res.value['id']) : undefined };
   }
 
-  return { send, batch, loadPending, firstPaint, resolveSite: site, lists, columns, driveId };
+  /** A site by id (the editor reopening a stored macro: the page keeps the id only). */
+  async function siteById(siteId: string): Promise<Result<SiteInfo>> {
+    const res = await send({ method: 'GET', path: `/sites/${encodeSegment(siteId)}${queryString([['$select', 'id,displayName,webUrl']])}` });
+    if (!res.ok) return res;
+    const v = isRecord(res.value) ? res.value : {};
+    const id = str(v['id']);
+    const webUrl = str(v['webUrl']);
+    if (id === undefined || webUrl === undefined) return { ok: false, error: { code: 'MS_UNAVAILABLE', message: 'SharePoint sent an answer the app could not read.', reason: 'invalid_response' } };
+    return { ok: true, value: { id, displayName: str(v['displayName']) ?? webUrl, webUrl } };
+  }
+
+  /** A folder by its path in a library (the editor turning a pasted folder address into the id it stores). */
+  async function folderByPath(drive: string, path: string): Promise<Result<{ id: string; name: string } | undefined>> {
+    const res = await send({ method: 'GET', path: `/drives/${encodeSegment(drive)}/root:/${path.split('/').map(encodeURIComponent).join('/')}:${queryString([['$select', 'id,name,folder']])}` });
+    if (!res.ok) return res;
+    const v = isRecord(res.value) ? res.value : {};
+    const id = str(v['id']);
+    const name = str(v['name']);
+    return { ok: true, value: id !== undefined && name !== undefined && isRecord(v['folder']) ? { id, name } : undefined };
+  }
+
+  return { send, sendPage, batch, loadPending, firstPaint, resolveSite: site, siteById, folderByPath, lists, columns, driveId };
 }
 
 export type SharePointGateway = ReturnType<typeof createSharePointGateway>;

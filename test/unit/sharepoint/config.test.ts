@@ -5,11 +5,20 @@ import { DRIVE_ID, ITEM_ID, LIST_ID, SITE_ID, documentConfig, libraryConfig, lis
 const policy = { allowedHosts: [] };
 const list = (raw: unknown) => parseListMacroConfig(raw, policy);
 const errorOf = (r: ReturnType<typeof list> | ReturnType<typeof parseDocumentMacroConfig>) => (r.ok ? undefined : r.error);
+/** A version 2 configuration, as saved before the macros stored ids only. */
+const v2 = (over: Record<string, unknown> = {}) => ({
+  ...listConfig(),
+  version: 2,
+  siteName: 'Project X',
+  siteWebUrl: 'https://contoso.sharepoint.com/sites/x',
+  listName: 'Tasks',
+  ...over,
+});
 
 describe('parseListMacroConfig', () => {
   it('accepts a current list and library configuration unchanged', () => {
     expect(list(listConfig())).toEqual({ ok: true, value: listConfig() });
-    const lib = libraryConfig({ folder: { id: ITEM_ID, path: 'Reports/2024' }, sort: { column: 'Modified', direction: 'desc' } });
+    const lib = libraryConfig({ folder: { id: ITEM_ID }, sort: { column: 'Modified', direction: 'desc' } });
     expect(list(lib)).toEqual({ ok: true, value: lib });
   });
 
@@ -35,14 +44,9 @@ describe('parseListMacroConfig', () => {
     ['siteId of wrong shape', { siteId: 'root' }, 'siteId'],
     ['listId that is a title', { listId: 'Tasks' }, 'listId'],
     ['listId with a path', { listId: `${LIST_ID}/../../me` }, 'listId'],
-    ['http webUrl', { siteWebUrl: 'http://contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
-    ['javascript webUrl', { siteWebUrl: 'javascript:alert(1)' }, 'siteWebUrl'],
-    ['webUrl on another host', { siteWebUrl: 'https://evil.com/sites/x' }, 'siteWebUrl'],
-    ['webUrl on another tenant', { siteWebUrl: 'https://fabrikam.sharepoint.com/sites/x' }, 'different host'],
-    ['webUrl with credentials', { siteWebUrl: 'https://a:b@contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
-    ['empty list name', { listName: '' }, 'listName'],
-    ['list name with control characters', { listName: 'Tasks\u202E' }, 'listName'],
-    ['overlong site name', { siteName: 'x'.repeat(256) }, 'siteName'],
+    ['a site name (ids only)', { siteName: 'Project X' }, 'siteName must not be stored'],
+    ['a site address (ids only)', { siteWebUrl: 'https://contoso.sharepoint.com/sites/x' }, 'siteWebUrl must not be stored'],
+    ['a list name (ids only)', { listName: 'Salary review' }, 'listName must not be stored'],
     ['unknown kind', { kind: 'calendar' }, 'kind'],
     ['page size not offered', { pageSize: 5000 }, 'pageSize'],
     ['page size as string', { pageSize: '25' }, 'pageSize'],
@@ -65,17 +69,45 @@ describe('parseListMacroConfig', () => {
   });
 
   it.each([
+    ['http webUrl', { siteWebUrl: 'http://contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
+    ['javascript webUrl', { siteWebUrl: 'javascript:alert(1)' }, 'siteWebUrl'],
+    ['webUrl on another host', { siteWebUrl: 'https://evil.com/sites/x' }, 'siteWebUrl'],
+    ['webUrl on another tenant', { siteWebUrl: 'https://fabrikam.sharepoint.com/sites/x' }, 'different host'],
+    ['webUrl with credentials', { siteWebUrl: 'https://a:b@contoso.sharepoint.com/sites/x' }, 'siteWebUrl'],
+    ['empty list name', { listName: '' }, 'listName'],
+    ['list name with control characters', { listName: 'Tasks\u202E' }, 'listName'],
+    ['overlong site name', { siteName: 'x'.repeat(256) }, 'siteName'],
+  ])('a version 2 configuration with %s is refused, not half-read', (_label, patch, mention) => {
+    const e = errorOf(list(v2(patch)));
+    expect(e?.reason).toBe('invalid_config');
+    expect(e?.message).toContain(mention);
+  });
+
+  it('a version 2 configuration keeps working: read as ids only, its names and addresses dropped', () => {
+    const r = list(v2({ kind: 'library', driveId: DRIVE_ID, columns: libraryConfig().columns, folder: { id: ITEM_ID, path: 'Specs' } }));
+    expect(r).toEqual({ ok: true, value: libraryConfig({ folder: { id: ITEM_ID } }) });
+    expect(JSON.stringify(r)).not.toMatch(/Specs|Tasks|Project X|https:/);
+    // A folder stored by path only is still shown (read, never written back).
+    expect(list(v2({ kind: 'library', columns: libraryConfig().columns, folder: { path: 'Specs' } }))).toMatchObject({ ok: true, value: { folder: { path: 'Specs' } } });
+  });
+
+  it('version 3 stores the folder by id only: a path or a missing id is refused', () => {
+    expect(errorOf(list(libraryConfig({ folder: { id: ITEM_ID, path: 'Specs' } as never })))?.message).toContain('folder.path must not be stored');
+    expect(errorOf(list(libraryConfig({ folder: { path: 'Specs' } })))?.message).toContain('folder.id is missing');
+  });
+
+  it.each([
     ['dot segments', '../other'],
     ['absolute path', '/sites/x'],
     ['empty segment', 'a//b'],
     ['control character', 'a\u0000b'],
     ['backslash', 'a\\b'],
   ])('refuses a folder path with %s', (_label, path) => {
-    expect(errorOf(list(libraryConfig({ folder: { path } })))?.message).toContain('folder.path');
+    expect(errorOf(list(v2({ kind: 'library', columns: libraryConfig().columns, folder: { path } })))?.message).toContain('folder.path');
   });
 
   it('refuses a folder id or drive id that could escape the URL path', () => {
-    expect(errorOf(list(libraryConfig({ folder: { id: '../root', path: '' } })))?.message).toContain('folder.id');
+    expect(errorOf(list(libraryConfig({ folder: { id: '../root' } })))?.message).toContain('folder.id');
     expect(errorOf(list(libraryConfig({ driveId: 'b!abc/../../me' })))?.message).toContain('driveId');
   });
 
@@ -85,7 +117,7 @@ describe('parseListMacroConfig', () => {
   });
 
   it('refuses a configuration from a newer app version, and unknown versions', () => {
-    expect(errorOf(list({ ...listConfig(), version: 3 }))?.reason).toBe('unsupported_version');
+    expect(errorOf(list({ ...listConfig(), version: 4 }))?.reason).toBe('unsupported_version');
     expect(errorOf(list({ ...listConfig(), version: 'two' }))?.reason).toBe('invalid_config');
     expect(errorOf(list({ ...listConfig(), version: 0 }))?.reason).toBe('invalid_config');
   });
@@ -99,7 +131,6 @@ describe('parseListMacroConfig', () => {
     const cfg = {
       ...listConfig(),
       siteId: 'intranet.contoso.com,3f2504e0-4f89-11d3-9a0c-0305e82c3301,9a0c4f89-3f25-11d3-4f89-0305e82c3302',
-      siteWebUrl: 'https://intranet.contoso.com/sites/x',
     };
     expect(parseListMacroConfig(cfg, { allowedHosts: [] }).ok).toBe(false);
     expect(parseListMacroConfig(cfg, { allowedHosts: ['intranet.contoso.com'] }).ok).toBe(true);
@@ -122,12 +153,9 @@ describe('parseListMacroConfig', () => {
       expect(r).toEqual({
         ok: true,
         value: {
-          version: 2,
+          version: 3,
           siteId: SITE_ID,
-          siteName: '',
-          siteWebUrl: 'https://contoso.sharepoint.com/sites/x',
           listId: LIST_ID,
-          listName: 'Tasks',
           kind: 'list',
           columns: [
             { name: 'Title', displayName: 'Title', type: 'unknown' },
@@ -156,37 +184,53 @@ describe('parseListMacroConfig', () => {
       expect(list({ ...v1, pageSize: Number.NaN }).ok).toBe(false);
     });
 
-    it('do not accept plain-name columns in a version 2 configuration', () => {
+    it('do not accept plain-name columns in a version 2 or 3 configuration', () => {
       expect(errorOf(list({ ...listConfig(), columns: ['Title'] }))?.message).toContain('columns[0]');
+      expect(errorOf(list(v2({ columns: ['Title'] })))?.message).toContain('columns[0]');
     });
   });
 });
 
 describe('parseDocumentMacroConfig', () => {
-  it('accepts a valid configuration, with or without an explicit version', () => {
+  const v1 = { ...documentConfig(), version: 1, name: 'Salary review 2026.xlsx', webUrl: 'https://contoso.sharepoint.com/sites/x/Shared%20Documents/Salary%20review%202026.xlsx' };
+
+  it('accepts a valid configuration; a version 1 one (with or without its version) is read as ids only', () => {
     expect(parseDocumentMacroConfig(documentConfig(), policy)).toEqual({ ok: true, value: documentConfig() });
-    const { version: _v, ...noVersion } = documentConfig();
+    const { version: _v, ...noVersion } = v1;
     expect(parseDocumentMacroConfig(noVersion, policy)).toEqual({ ok: true, value: documentConfig() });
+    expect(parseDocumentMacroConfig(v1, policy)).toEqual({ ok: true, value: documentConfig() });
+  });
+
+  it('version 2 refuses a stored file name or address (the name can be the secret)', () => {
+    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), name: 'Salary review 2026.xlsx' }, policy))?.message).toContain('name must not be stored');
+    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), webUrl: v1.webUrl }, policy))?.message).toContain('webUrl must not be stored');
   });
 
   it.each([
     ['driveId', { driveId: 'me' }],
     ['itemId', { itemId: '../../me/drive' }],
     ['itemId', { itemId: 'abc?x=1' }],
-    ['name', { name: '' }],
-    ['name', { name: 'a/b.docx' }],
-    ['webUrl', { webUrl: 'javascript:alert(1)' }],
-    ['webUrl', { webUrl: 'https://contoso.sharepoint.com.evil.com/x.docx' }],
-    ['different host', { webUrl: 'https://fabrikam.sharepoint.com/x.docx' }],
-    ['siteId', { siteId: 42 }],
   ])('refuses a bad %s', (mention, patch) => {
     const e = errorOf(parseDocumentMacroConfig({ ...documentConfig(), ...patch }, policy));
     expect(e?.reason).toBe('invalid_config');
     expect(e?.message).toContain(mention);
   });
 
+  it.each([
+    ['name', { name: '' }],
+    ['name', { name: 'a/b.docx' }],
+    ['webUrl', { webUrl: 'javascript:alert(1)' }],
+    ['webUrl', { webUrl: 'https://contoso.sharepoint.com.evil.com/x.docx' }],
+    ['different host', { webUrl: 'https://fabrikam.sharepoint.com/x.docx' }],
+    ['siteId', { siteId: 42 }],
+  ])('refuses a version 1 configuration with a bad %s', (mention, patch) => {
+    const e = errorOf(parseDocumentMacroConfig({ ...v1, ...patch }, policy));
+    expect(e?.reason).toBe('invalid_config');
+    expect(e?.message).toContain(mention);
+  });
+
   it('refuses newer versions and non-objects', () => {
-    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), version: 2 }, policy))?.reason).toBe('unsupported_version');
+    expect(errorOf(parseDocumentMacroConfig({ ...documentConfig(), version: 3 }, policy))?.reason).toBe('unsupported_version');
     expect(errorOf(parseDocumentMacroConfig(undefined, policy))?.reason).toBe('invalid_config');
   });
 });

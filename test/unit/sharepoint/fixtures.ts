@@ -7,12 +7,9 @@ export const DRIVE_ID = 'b!4IOMP4lP00GaDAMF6CwzAQKXaJ4tM5lBjzKPl_abcdEFGH-ijklmn
 export const ITEM_ID = '01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K';
 
 export const listConfig = (over: Partial<ListMacroConfig> = {}): ListMacroConfig => ({
-  version: 2,
+  version: 3,
   siteId: SITE_ID,
-  siteName: 'Project X',
-  siteWebUrl: 'https://contoso.sharepoint.com/sites/x',
   listId: LIST_ID,
-  listName: 'Tasks',
   kind: 'list',
   columns: [
     { name: 'Title', displayName: 'Title', type: 'title' },
@@ -27,7 +24,6 @@ export const listConfig = (over: Partial<ListMacroConfig> = {}): ListMacroConfig
 
 export const libraryConfig = (over: Partial<ListMacroConfig> = {}): ListMacroConfig =>
   listConfig({
-    listName: 'Documents',
     kind: 'library',
     driveId: DRIVE_ID,
     columns: [
@@ -40,12 +36,10 @@ export const libraryConfig = (over: Partial<ListMacroConfig> = {}): ListMacroCon
   });
 
 export const documentConfig = (over: Partial<DocumentMacroConfig> = {}): DocumentMacroConfig => ({
-  version: 1,
+  version: 2,
   siteId: SITE_ID,
   driveId: DRIVE_ID,
   itemId: ITEM_ID,
-  name: 'Q3 report.docx',
-  webUrl: 'https://contoso.sharepoint.com/sites/x/Shared%20Documents/Q3%20report.docx',
   ...over,
 });
 

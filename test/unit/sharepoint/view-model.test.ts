@@ -34,13 +34,14 @@ describe('paging', () => {
   it('goes forward by nextLink and back without refetching', () => {
     let s = answer(initTable(listConfig()), page([1, 2], nextLink('p2')));
     expect(titles(s)).toEqual(['Task 1', 'Task 2']);
-    expect(tableView(s, ctx).page).toEqual({ number: 1, canPrevious: false, canNext: true });
+    // Graph gives list items no count: the page number, and Previous/Next since there is a next page.
+    expect(tableView(s, ctx).page).toEqual({ number: 1, first: 1, last: 2, canPrevious: false, canNext: true, single: false });
 
     s = reduceTable(s, { type: 'next' });
     expect(s.pending?.request.path).toBe(`/sites/${SITE_ID}/lists/${LIST_ID}/items?$skiptoken=p2&$top=25`);
     s = answer(s, page([3]));
     expect(titles(s)).toEqual(['Task 3']);
-    expect(tableView(s, ctx).page).toEqual({ number: 2, canPrevious: true, canNext: false });
+    expect(tableView(s, ctx).page).toEqual({ number: 2, first: 26, last: 26, canPrevious: true, canNext: false, single: false });
 
     s = reduceTable(s, { type: 'previous' });
     expect(s.pending).toBeNull();
@@ -130,16 +131,24 @@ describe('sorting', () => {
     expect(params(s).get('$orderby')).toBe('fields/Modified desc');
   });
 
-  it('when Graph refuses the query, sorting and search fall back to the page', () => {
-    let s = reduceTable(answer(initTable(listConfig()), page([1])), { type: 'sort', column: 'Due' });
+  it('when Graph refuses a query (over the threshold), the list sorts by indexed columns only and searches with Microsoft Search', () => {
+    const withIndex = (st: TableState) => reduceTable(st, { type: 'columns', definitions: GENERIC_LIST_COLUMNS.map((d) => (d.name === 'Status' ? { ...d, indexed: true } : d)) });
+    let s = reduceTable(answer(withIndex(initTable(listConfig())), page([1])), { type: 'sort', column: 'Due' });
     s = reduceTable(s, { type: 'serverQueryRejected', seq: s.pending!.seq });
+    // The sort SharePoint refused is dropped, not faked on one page; the whole list is asked again.
+    expect(s.sort).toBeNull();
     expect(params(s).get('$orderby')).toBeNull();
-    expect(s.pending?.request.headers).toBeUndefined();
-    s = answer(s, page([1, 2], undefined, (id) => ({ Due: id === 1 ? '2024-05-01T00:00:00Z' : '2024-01-01T00:00:00Z' })));
-    expect(tableView(s, ctx)).toMatchObject({ sort: { scope: 'page' }, search: { scope: 'page' } });
-    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['2', '1']);
-    // Further sorts stay local.
-    expect(reduceTable(s, { type: 'sort', column: 'Title' }).pending).toBeNull();
+    s = answer(s, page([1, 2]));
+    const view = tableView(s, ctx);
+    expect(view).toMatchObject({ large: true, sort: null, search: { scope: 'all' } });
+    expect(view.sortable).toEqual(['Status']);
+    // Not indexed: not offered. Indexed: sorted by SharePoint over the whole list.
+    expect(reduceTable(s, { type: 'sort', column: 'Title' })).toBe(s);
+    s = reduceTable(s, { type: 'sort', column: 'Status' });
+    expect(params(s).get('$orderby')).toBe('fields/Status asc');
+    // Sorting by another column replaces the first.
+    s = reduceTable(answer(s, page([2, 1])), { type: 'sort', column: 'Status' });
+    expect(tableView(s, ctx).sort).toEqual({ column: 'Status', direction: 'desc', scope: 'all' });
   });
 });
 
@@ -150,10 +159,37 @@ describe('search', () => {
     expect(s.search).toBe("O'Brien");
     expect(params(s).get('$filter')).toBe("startswith(fields/Title,'O''Brien')");
     expect(s.pages).toHaveLength(1);
-    expect(tableView(s, ctx).search).toEqual({ text: "O'Brien", scope: 'all' });
+    expect(tableView(s, ctx).search).toEqual({ text: "O'Brien", scope: 'all', microsoftSearch: false });
     expect(reduceTable(s, { type: 'search', text: "O'Brien" })).toBe(s);
     s = reduceTable(answer(s, page([5])), { type: 'search', text: '' });
     expect(params(s).get('$filter')).toBeNull();
+  });
+
+  it('above the threshold, text is found with Microsoft Search in the list, paged by from/size, counted', () => {
+    let s = reduceTable(answer(initTable(listConfig({ pageSize: 10 })), page([1])), { type: 'large' });
+    s = reduceTable(s, { type: 'search', text: 'Record 05000 OR ListId:x' });
+    expect(s.pending!.request).toEqual({
+      method: 'POST',
+      path: '/search/query',
+      body: {
+        requests: [
+          {
+            entityTypes: ['listItem'],
+            // Typed words are quoted terms: "OR" and "ListId:" can't widen the query.
+            query: { queryString: `"Record*" "05000*" "OR*" "ListId:x*" ListId:${LIST_ID}` },
+            from: 0,
+            size: 10,
+            fields: ['listItemId', 'listId'],
+          },
+        ],
+      },
+    });
+    s = answer(s, { ...page([5000, 7]), total: 12, more: true });
+    const view = tableView(s, ctx);
+    expect(view.search).toEqual({ text: 'Record 05000 OR ListId:x', scope: 'all', microsoftSearch: true });
+    expect(view.page).toMatchObject({ first: 1, last: 2, total: 12, canNext: true, single: false });
+    s = reduceTable(s, { type: 'next' });
+    expect((s.pending!.request.body as { requests: Array<{ from: number }> }).requests[0]!.from).toBe(10);
   });
 
   it('without a text column, search filters the loaded page', () => {
@@ -178,14 +214,22 @@ describe('libraries and folders', () => {
   const folder = (id: string, name: string, parent = `/drives/${DRIVE_ID}/root:`) => driveItem(id, name, { folder: { childCount: 2 }, parentReference: { path: parent } });
   const file = (id: string, name: string, parent = `/drives/${DRIVE_ID}/root:`) => driveItem(id, name, { size: 2048, file: { mimeType: 'application/pdf' }, parentReference: { path: parent } });
 
-  it('starts at the library root with one breadcrumb', () => {
+  /** The library as Graph names it at view time (the page stores ids only). */
+  const named = (st: TableState) => reduceTable(st, { type: 'start', folder: { id: 'root', path: '', childCount: 2 }, libraryName: 'Documents' });
+
+  it('starts at the library root with one breadcrumb, named by Graph, counted when Graph counts', () => {
     const s = initTable(libraryConfig());
     expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/root/children`);
-    expect(tableView(s, ctx)).toMatchObject({ crumbs: [{ name: 'Documents', path: '' }], canGoUp: false });
+    expect(tableView(s, ctx).crumbs).toEqual([{ name: '', path: '' }]);
+    const n = answer(named(s), { value: [file('A1', 'scan.pdf'), folder('F1', 'Reports')] });
+    expect(tableView(n, ctx)).toMatchObject({ crumbs: [{ name: 'Documents', path: '', count: 2 }], canGoUp: false });
+    // Folders before files; one page: no Previous/Next, and "1–2 of 2".
+    expect(tableView(n, ctx).rows.map((r) => r.key)).toEqual(['F1', 'A1']);
+    expect(tableView(n, ctx).page).toMatchObject({ first: 1, last: 2, total: 2, single: true });
   });
 
   it('enters folders, goes up, and jumps by breadcrumb', () => {
-    let s = answer(initTable(libraryConfig()), { value: [folder('F1', 'Reports'), file('A1', 'scan.pdf')] });
+    let s = answer(named(initTable(libraryConfig())), { value: [folder('F1', 'Reports'), file('A1', 'scan.pdf')] });
     const view = tableView(s, ctx);
     expect(view.rows.map((r) => [r.icon, r.cells[0]!.text, r.cells[3]!.text])).toEqual([
       ['folder', 'Reports', '2 items'],
@@ -197,6 +241,7 @@ describe('libraries and folders', () => {
     expect(s.crumbs.map((c) => c.name)).toEqual(['Documents', 'Reports']);
     s = answer(s, { value: [folder('F2', '2024', `/drives/${DRIVE_ID}/root:/Reports`)] });
     s = answer(reduceTable(s, { type: 'openFolder', key: 'F2' }), { value: [] });
+    expect(tableView(s, ctx).page.total).toBeUndefined();
     expect(s.crumbs.map((c) => [c.name, c.path])).toEqual([
       ['Documents', ''],
       ['Reports', 'Reports'],
@@ -216,11 +261,17 @@ describe('libraries and folders', () => {
     expect(reduceTable(s, { type: 'openFolder', key: 'nope' })).toBe(s);
   });
 
-  it('a configured folder is the top: addressed by id, named after its last segment, no way above it', () => {
-    const s = initTable(libraryConfig({ folder: { id: ITEM_ID, path: 'Teams/Finance' } }));
+  it('a configured folder is the top: addressed by id, named by Graph, no way above it', () => {
+    let s = initTable(libraryConfig({ folder: { id: ITEM_ID } }));
     expect(pendingPath(s)).toBe(`/drives/${DRIVE_ID}/items/${ITEM_ID}/children`);
-    expect(s.crumbs).toEqual([{ name: 'Finance', id: ITEM_ID, path: 'Teams/Finance' }]);
+    expect(s.crumbs).toEqual([{ name: '', id: ITEM_ID }]);
+    expect(s.topPath).toBeUndefined();
+    s = reduceTable(s, { type: 'start', folder: { id: ITEM_ID, name: 'Finance', path: 'Teams/Finance', childCount: 4 }, libraryName: 'Documents' });
+    expect(s.crumbs).toEqual([{ name: 'Finance', id: ITEM_ID, path: 'Teams/Finance', count: 4 }]);
+    expect(s.topPath).toBe('Teams/Finance');
     expect(reduceTable(s, { type: 'up' })).toBe(s);
+    // The first paint asks Graph for that folder by id (its name, path and count).
+    expect(firstPaintBatch(s)!.body.requests.find((r) => r.id === 'start')?.url.split('?')[0]).toBe(`/drives/${DRIVE_ID}/items/${ITEM_ID}`);
   });
 
   it('sorts by name, modified and size on the server, other columns on the page', () => {
@@ -235,6 +286,7 @@ describe('libraries and folders', () => {
 
   it('search covers the library but shows only results under the configured folder', () => {
     let s = answer(initTable(libraryConfig({ folder: { path: 'Teams' } })), { value: [] });
+    // (A version 2 configuration stored by path: the path is known from the start.)
     s = reduceTable(s, { type: 'search', text: "plan's" });
     expect(s.pending!.request.path.split('?')[0]).toBe(`/drives/${DRIVE_ID}/root/search(q='plan''s')`);
     s = answer(s, {
@@ -249,17 +301,35 @@ describe('libraries and folders', () => {
     expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['A1']);
   });
 
+  it('search results without parentReference.path (as Graph sends them) are kept by their parent folder’s path, read by id', () => {
+    let s = initTable(libraryConfig({ folder: { id: ITEM_ID } }));
+    s = reduceTable(s, { type: 'start', folder: { id: ITEM_ID, name: 'Specs', path: 'Specs' } });
+    s = reduceTable(answer(s, { value: [] }), { type: 'search', text: 'design' });
+    const hit = (id: string, parent: string) => driveItem(id, `${id}.docx`, { file: { mimeType: 'x' }, parentReference: { driveId: DRIVE_ID, id: parent } });
+    s = answer(s, {
+      value: [hit('A1', ITEM_ID), hit('A2', 'P-SUB'), hit('A3', 'P-OTHER'), hit('A4', 'P-UNKNOWN'), hit('A5', 'P-SPECSX')],
+      parentPaths: { [ITEM_ID]: 'Specs', 'P-SUB': 'Specs/Old', 'P-OTHER': 'HR', 'P-SPECSX': 'Specs2' },
+    });
+    expect(tableView(s, ctx).rows.map((r) => r.key)).toEqual(['A1', 'A2']);
+  });
+
+  it('before Graph described the configured folder, no search result is shown (none can be proved inside it)', () => {
+    let s = answer(initTable(libraryConfig({ folder: { id: ITEM_ID } })), { value: [] });
+    s = answer(reduceTable(s, { type: 'search', text: 'x' }), { value: [file('A1', 'x.pdf', `/drives/${DRIVE_ID}/root:/Specs`)] });
+    expect(tableView(s, ctx).rows).toEqual([]);
+  });
+
   it('opening a folder from search results rebuilds the breadcrumbs from its path', () => {
-    let s = answer(reduceTable(answer(initTable(libraryConfig()), { value: [] }), { type: 'search', text: 'q3' }), {
+    let s = answer(reduceTable(answer(named(initTable(libraryConfig())), { value: [] }), { type: 'search', text: 'q3' }), {
       value: [folder('F9', 'Q3', `/drives/${DRIVE_ID}/root:/Reports/2024`)],
     });
     s = reduceTable(s, { type: 'openFolder', key: 'F9' });
     expect(s.search).toBe('');
     expect(s.crumbs).toEqual([
-      { name: 'Documents', path: '' },
+      { name: 'Documents', path: '', count: 2 },
       { name: 'Reports', path: 'Reports' },
       { name: '2024', path: 'Reports/2024' },
-      { name: 'Q3', id: 'F9', path: 'Reports/2024/Q3' },
+      { name: 'Q3', id: 'F9', path: 'Reports/2024/Q3', count: 2 },
     ]);
     s = reduceTable(answer(s, { value: [] }), { type: 'crumb', index: 1 });
     expect(s.pending!.request.path.split('?')[0]).toBe(`/drives/${DRIVE_ID}/root:/Reports:/children`);
@@ -280,7 +350,12 @@ describe('first paint', () => {
       ['list', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}`],
       ['columns', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}/columns`],
       ['page', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}/items`],
+      // One item filtered like a search: refused above the threshold, so search goes to Microsoft Search at once.
+      ['probe', 'GET', `/sites/${SITE_ID}/lists/${LIST_ID}/items`],
     ]);
+    const probe = batch.body.requests[3]!;
+    expect(new URL(BASE + probe.url).searchParams.get('$filter')).toBe("startswith(fields/Title,'a')");
+    expect(new URL(BASE + probe.url).searchParams.get('$top')).toBe('1');
   });
 
   it('column definitions refresh display names and report removed columns', () => {
