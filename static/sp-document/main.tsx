@@ -46,7 +46,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     const session = account.session;
     // An object, not a `let`: the cleanup below flips it, which narrowing inside this closure can't see.
     const run = { live: true };
-    const target: FailureTarget = { kind: 'document', name: config.name };
+    // Ids only are stored: the document is named once Graph has shown it to this viewer.
+    const target: FailureTarget = { kind: 'document' };
     const graph = createGraphSender({
       session,
       onRetry: (e) => {
@@ -89,7 +90,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
 
   switch (load.kind) {
     case 'loading':
-      return <p class="muted" role="status">Loading {config.name} from SharePoint…</p>;
+      return <p class="muted" role="status">Loading the document from SharePoint…</p>;
     case 'retrying':
       return <p class="notice" role="status">Retrying… {load.state.message}</p>;
     case 'failed':
@@ -125,7 +126,7 @@ function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacr
   const conn = useConnection(ctx.accountId);
   const refusal = useMacroRefusal(config.siteId, conn);
   const account = useMemo(() => (conn.session ? { session: conn.session, connect: conn.connect, retry: conn.retry } : undefined), [conn.session, conn.connect, conn.retry]);
-  const target: FailureTarget = { kind: 'document', name: config.name };
+  const target: FailureTarget = { kind: 'document' };
   if (refusal) {
     return (
       <section class="doc-state" aria-label="SharePoint document">
