@@ -47,6 +47,18 @@ const descendants = (folder: DriveItem, out: DriveItem[] = []): DriveItem[] => {
   return out;
 };
 
+/**
+ * Search results name their parent by id only: Graph leaves `parentReference.path` out of them (issue 7's
+ * audit; driveitem-search's documented answers carry no path either:
+ * https://learn.microsoft.com/graph/api/driveitem-search). Clients must check ancestry by ids.
+ */
+const searchResultOf = (item: Record<string, unknown>): Record<string, unknown> => {
+  const ref = item['parentReference'];
+  if (typeof ref !== 'object' || ref === null) return item;
+  const { path: _path, ...rest } = ref as Record<string, unknown>;
+  return { ...item, parentReference: rest };
+};
+
 export const driveRoutes: Route[] = [
   {
     method: 'GET', path: 'sites/{site}/drives', scopes: FILES_SCOPES,
@@ -88,11 +100,13 @@ export const driveRoutes: Route[] = [
   {
     method: 'GET', path: 'drives/{drive}/items/{item}/search/{q}', scopes: FILES_SCOPES,
     handle: (ctx) => {
+      // v1.0 searches a drive from its root only (driveitem-search: `GET /drives/{drive-id}/root/search(q=…)`).
+      if ((ctx.params['item'] ?? '').toLowerCase() !== 'root') throw invalidRequest('Search is supported on the drive root only.');
       const words = (ctx.params['q'] ?? '').toLowerCase().split(/\s+/).filter(Boolean);
       const hits = descendants(itemOf(ctx)).filter((d) => canSee(ctx.caller, d)
         && words.every((w) => d.name.toLowerCase().includes(w)));
       return ok(pageByOffset(ctx.env, ctx.req, hits, parseTop(ctx.req.query, 1000, 200),
-        (d) => ({ ...render(ctx, d), searchResult: {} })));
+        (d) => searchResultOf({ ...render(ctx, d), searchResult: {} })));
     },
   },
   {
