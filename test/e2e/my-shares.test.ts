@@ -22,8 +22,8 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
   const contexts: BrowserContext[] = [];
 
   const invoke = async (user: string, fn: string, payload: unknown = {}, module = 'm365-issue-panel'): Promise<Json> => (await host.asUser(user).invoke(module, fn, payload)).value;
-  const mailbox = async (user: string): Promise<Json[]> => ((await (await fetch(`${host.origin}/__emulator/mail?user=${user}`)).json()) as Json).messages;
-  const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json()) as Json).now);
+  const mailbox = async (user: string): Promise<Json[]> => ((await (await fetch(`${host.origin}/__emulator/mail?user=${user}`)).json())).messages;
+  const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json())).now);
 
   async function connect(user: string, email: string): Promise<void> {
     const start = await invoke(user, 'account/connect', { feature: 'share.mail' });
