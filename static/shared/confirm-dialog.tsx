@@ -17,7 +17,7 @@ interface Props {
  * A confirmation in Atlassian's modal style. It stays in the document flow where it was opened
  * (a blanket covers the rest), not in the top layer: Custom UI iframes are sized to their content,
  * and a fixed, centred dialog could land outside a short panel or far from the button in a long page.
- * Focus moves into it and back to the opener; Esc and the blanket cancel; Tab stays inside.
+ * Focus moves to its first button (Cancel) and back to the opener; Esc and the blanket cancel; Tab stays inside.
  */
 export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary', busy = false, onConfirm, onCancel }: Props) {
   const ref = useRef<HTMLDivElement>(null);
@@ -26,7 +26,8 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.focus();
+    // As Atlassian's modal dialog: focus on the first interactive element (Cancel, the safe choice).
+    (ref.current?.querySelector<HTMLElement>('button:not([disabled])') ?? ref.current)?.focus();
     return () => {
       if (opener?.isConnected) opener.focus();
     };
