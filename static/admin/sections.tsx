@@ -155,16 +155,24 @@ export function SharingDefaults({ view, onView }: SectionProps) {
   const saved = view.sharing;
   const [allowed, setAllowed] = useState<ShareScope[]>(saved.allowedScopes);
   const [def, setDef] = useState<ShareScope>(saved.defaultScope);
+  const [maxDays, setMaxDays] = useState(saved.publicMaxDays === undefined ? '' : String(saved.publicMaxDays));
+  const [freeBusy, setFreeBusy] = useState(saved.calendarFreeBusyOnly === true);
   const [invalid, setInvalid] = useState<string | undefined>();
   const save = useSave(onView);
   const savedKey = JSON.stringify(saved);
   useEffect(() => {
     setAllowed(saved.allowedScopes);
     setDef(saved.defaultScope);
+    setMaxDays(saved.publicMaxDays === undefined ? '' : String(saved.publicMaxDays));
+    setFreeBusy(saved.calendarFreeBusyOnly === true);
   }, [savedKey]);
 
   const later = view.features.filter((f) => f.key.startsWith('share.')).every((f) => !f.built);
-  const changed = JSON.stringify({ defaultScope: def, allowedScopes: allowed }) !== JSON.stringify({ defaultScope: saved.defaultScope, allowedScopes: saved.allowedScopes });
+  const days = maxDays.trim() === '' ? 0 : Number(maxDays);
+  const changed =
+    JSON.stringify({ defaultScope: def, allowedScopes: allowed }) !== JSON.stringify({ defaultScope: saved.defaultScope, allowedScopes: saved.allowedScopes }) ||
+    days !== (saved.publicMaxDays ?? 0) ||
+    freeBusy !== (saved.calendarFreeBusyOnly === true);
 
   function toggle(s: ShareScope, checked: boolean) {
     const next = SCOPES.map((x) => x.key).filter((k) => (k === s ? checked : allowed.includes(k)));
@@ -175,8 +183,9 @@ export function SharingDefaults({ view, onView }: SectionProps) {
   const submit = (e: Event) => {
     e.preventDefault();
     if (allowed.length === 0) { setInvalid('Allow at least one of them.'); return; }
+    if (!Number.isInteger(days) || days < 0 || days > 3650) { setInvalid('The longest a Public share lasts is a whole number of days, 1–3650 (empty: no limit).'); return; }
     setInvalid(undefined);
-    void save.run(() => call('admin/settings/save', { sharing: { defaultScope: def, allowedScopes: allowed } }));
+    void save.run(() => call('admin/settings/save', { sharing: { defaultScope: def, allowedScopes: allowed, publicMaxDays: days, calendarFreeBusyOnly: freeBusy } }));
   };
 
   return (
@@ -203,6 +212,15 @@ export function SharingDefaults({ view, onView }: SectionProps) {
             {SCOPES.filter((s) => allowed.includes(s.key)).map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
           </select>
         </div>
+        <div class="field">
+          <label for="sharing-public-days">Public shares end after at most (days)</label>
+          <input id="sharing-public-days" type="number" inputMode="numeric" min={1} max={3650} value={maxDays} placeholder="No limit" disabled={!allowed.includes('public')} aria-describedby="sharing-public-days-help" onInput={(e) => { setMaxDays(e.currentTarget.value); save.reset(); }} />
+          <span id="sharing-public-days-help" class="help">A Public share gets this end date unless its sharer picks an earlier one. Empty: Public shares last until removed.</span>
+        </div>
+        <label class="choice">
+          <input type="checkbox" checked={freeBusy} onChange={(e) => { setFreeBusy(e.currentTarget.checked); save.reset(); }} />
+          <span>Shared calendars show free/busy only<span class="help">Blocks without titles, for everyone. Project admins can also choose this for their project, and narrow the rest on their project’s Sharing tab.</span></span>
+        </label>
         <div class="actions"><button type="submit" class="primary" disabled={!changed || save.busy}>Save</button></div>
         <StatusLine state={save.state} />
       </form>

@@ -161,4 +161,23 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
     const stored = (await host.state()).storage.entities as Array<{ entityName: string; value: Json }>;
     expect(stored.filter((e) => e.entityName === 'mail-share').map((e) => e.value.sharerAccountId)).toEqual(['557058:b0b00000-0000-4000-8000-000000000002']);
   });
+
+  it('the site admin limits Public shares to 30 days on the settings page: a conversation shared Public then ends within 30 days', async () => {
+    const p = await open('alice', `/jira/settings/apps/configure/${appUuid(host.manifest)}/${LOCAL_ENVIRONMENT.id}`);
+    const section = p.frameLocator('iframe[title="Microsoft 365 settings"]').getByRole('region', { name: 'Sharing defaults' });
+    await section.getByLabel('Public shares end after at most (days)').fill('30');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await invoke('alice', 'admin/settings', {}, 'm365-jira-admin')).value.sharing.publicMaxDays, { timeout: 10_000 }).toBe(30);
+    const before = await clockNow();
+    // Single mails may not be Public in DEMO (the project's rule above); conversations may.
+    const vendor = (await mailbox('alice')).find((x) => x.key === 'a6');
+    const created = await invoke('alice', 'sharing/create', { issueId: DEMO_2, kind: 'conversation', messageId: vendor.immutableId, scope: 'public' });
+    expect(created.ok).toBe(true);
+    const id = created.value.shareId as string;
+    const item = (await invoke('alice', 'myShares/list', {}, 'my-shares')).value.items.find((i: Json) => i.shareId === id);
+    expect(Date.parse(item.expiresAt) - before).toBeGreaterThan(29 * DAY * 1000);
+    expect(Date.parse(item.expiresAt) - before).toBeLessThanOrEqual(30 * DAY * 1000 + 60_000);
+    const m = await myShares('alice');
+    await frame(m).getByRole('row').filter({ hasText: 'DEMO-2' }).getByText('Public shares end within 30 days.').waitFor();
+  });
 });
