@@ -1,8 +1,9 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { HostPolicy } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { resolveDocument, type ResolvedDocument } from '../../src/core/sharepoint/document-resolve';
+import { documentItemRequest } from '../../src/core/sharepoint/requests';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
 import { checkSiteHost } from '../../src/core/sharepoint/policy';
 import type { ErrorCode } from '../../src/core/result';
@@ -34,6 +35,8 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
   const currentHost = current.ok ? checkSiteHost(current.value.siteId, policy) : undefined;
   const [address, setAddress] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'idle' });
+  // The page stores the document's ids only: its name is asked of Graph with the editor's own token.
+  const [currentName, setCurrentName] = useState<string | undefined>();
   const connected = account.state.kind === 'connected' && account.session !== undefined;
 
   async function find(event: Event) {
@@ -70,12 +73,24 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
     if (step.kind !== 'found') return;
     setStep({ ...step, kind: 'saving' });
     try {
-      // Only what parseDocumentMacroConfig accepts: ids, the name for messages, the link.
+      // Only what parseDocumentMacroConfig accepts: ids.
       await submit({ config: { ...step.resolved.config } });
     } catch (e) {
       setStep({ kind: 'refused', code: 'INTERNAL', message: `The macro could not be saved: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
+
+  const currentConfig = current.ok && currentHost?.ok === true ? current.value : undefined;
+  const session = account.state.kind === 'connected' ? account.session : undefined;
+  useEffect(() => {
+    if (currentConfig === undefined || session === undefined) return;
+    const run = { live: true };
+    void createGraphSender({ session }).send(documentItemRequest(currentConfig)).then((r) => {
+      const name = r.ok && typeof r.value === 'object' && r.value !== null ? (r.value as { name?: unknown }).name : undefined;
+      if (run.live && typeof name === 'string') setCurrentName(name);
+    });
+    return () => { run.live = false; };
+  }, [currentConfig, session]);
 
   const busy = step.kind === 'finding' || step.kind === 'saving';
   if (account.refusal) return <StateMessage state={viewerState(account.refusal, { kind: 'document' })} />;
@@ -84,12 +99,12 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
       <AccountControl state={account.state} onConnect={account.connect} onSignOut={account.signOut} />
       {current.ok && step.kind === 'idle' && currentHost?.ok === true && (
         <p class="muted">
-          Currently showing <strong>{current.value.name}</strong>. Paste another address to change it.
+          Currently showing {currentName !== undefined ? <strong>{currentName}</strong> : 'a document you may not be able to open'}. Paste another address to change it.
         </p>
       )}
       {current.ok && currentHost?.ok === false && (
         <p class="notice" role="status">
-          This macro showed <strong>{current.value.name}</strong>, which can’t be used any more. {currentHost.error.message}
+          This macro showed a document that can’t be used any more. {currentHost.error.message}
         </p>
       )}
       <form class="doc-form-wrap" onSubmit={(e) => void find(e)}>

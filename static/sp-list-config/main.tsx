@@ -17,6 +17,8 @@ import {
   type SortDirection,
   viewerState,
   checkSiteHost,
+  folderRequest,
+  readFolder,
   type FailureTarget,
   type HostPolicy,
 } from '../../src/core/sharepoint';
@@ -49,14 +51,15 @@ interface ListChoice {
   options: ColumnRef[];
   chosen: Set<string>;
   driveId?: string;
-  folder?: FolderRef;
+  /** The folder the view starts in: its id is stored, its name only shown here (it comes from Graph). */
+  folder?: { ref: FolderRef; name?: string };
 }
 
 /** The editor's words for a failed step, naming what it was about. */
 const answerError = (a: { ok: false; error: AppErrorBody }, target: FailureTarget): AppErrorBody => viewerState(a.error, target);
 
 function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; initial: ListMacroConfig | undefined; policy: HostPolicy }) {
-  const [url, setUrl] = useState(initial?.siteWebUrl ?? '');
+  const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<string | undefined>();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [picked, setPicked] = useState<Picked | undefined>();
@@ -89,8 +92,23 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     for (const c of [...defaults, ...(stored ?? [])]) if (!options.some((o) => o.name === c.name)) options.push(c);
     const next: ListChoice = { list, options, chosen: new Set((stored ?? defaults).map((c) => c.name)) };
     if (drive.value !== undefined) next.driveId = drive.value;
-    if (keep?.listId === list.id && keep.folder) next.folder = keep.folder;
-    else if (p.candidate?.folderPath && list.kind === 'library' && findHintedList([list], p.candidate)) next.folder = { path: p.candidate.folderPath };
+    const kept = keep?.listId === list.id ? keep.folder : undefined;
+    if (kept !== undefined && drive.value !== undefined && 'id' in kept) {
+      // The stored folder is an id: its name comes from Graph, for the editor's eyes only.
+      const f = await gateway.send(folderRequest({ driveId: drive.value }, kept.id));
+      const info = f.ok ? readFolder(f.value) : undefined;
+      next.folder = { ref: kept, ...(info?.name !== undefined ? { name: info.name } : {}) };
+    } else if (kept !== undefined) {
+      next.folder = { ref: kept };
+    } else if (p.candidate?.folderPath && list.kind === 'library' && drive.value !== undefined && findHintedList([list], p.candidate)) {
+      // A pasted folder address: stored by the folder's id, never by its path.
+      const f = await gateway.folderByPath(drive.value, p.candidate.folderPath);
+      if (!f.ok) {
+        setStep({ kind: 'error', ...answerError(f, { kind: 'folder', name: p.candidate.folderPath.split('/').pop() ?? '' }) });
+        return;
+      }
+      if (f.value !== undefined) next.folder = { ref: { id: f.value.id }, name: f.value.name };
+    }
     setChoice(next);
     if (!next.chosen.has(sortColumn)) setSortColumn('');
     setStep({ kind: 'idle' });
@@ -109,7 +127,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
     if (pre) return chooseList(p, pre, keep);
     setChoice(undefined);
     if (keep) {
-      setStep({ kind: 'error', code: 'NOT_FOUND', message: `The list “${keep.listName}” is no longer in this site, or you can’t see it. Choose another one.` });
+      setStep({ kind: 'error', code: 'NOT_FOUND', message: 'The list this macro showed is no longer in this site, or you can’t see it. Choose another one.' });
       return;
     }
     setStep({ kind: 'idle' });
@@ -117,7 +135,19 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
 
   useEffect(() => {
     // Once, on opening: the stored list is where editing starts.
-    if (initial) void openSite({ id: initial.siteId, displayName: initial.siteName, webUrl: initial.siteWebUrl }, undefined, initial);
+    // The page stores the site's id only: its name and address come from Graph, with the editor's token.
+    if (initial) {
+      void (async () => {
+        setStep({ kind: 'busy', what: 'Opening the list this macro shows…' });
+        const site = await gateway.siteById(initial.siteId);
+        if (!site.ok) {
+          setStep({ kind: 'error', ...answerError(site, { kind: 'site' }) });
+          return;
+        }
+        setUrl(site.value.webUrl);
+        await openSite(site.value, undefined, initial);
+      })();
+    }
   }, []);
 
   async function find(e: Event) {
@@ -153,18 +183,16 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
   const config = useMemo(() => {
     if (!picked || !choice) return undefined;
     const columns = choice.options.filter((c) => choice.chosen.has(c.name));
+    // Ids only: no site, list or folder name and no address goes into the page.
     const raw: ListMacroConfig = {
-      version: 2,
+      version: 3,
       siteId: picked.site.id,
-      siteName: picked.site.displayName,
-      siteWebUrl: picked.site.webUrl,
       listId: choice.list.id,
-      listName: choice.list.displayName,
       kind: choice.list.kind,
       columns,
       pageSize,
       ...(choice.driveId ? { driveId: choice.driveId } : {}),
-      ...(choice.folder ? { folder: choice.folder } : {}),
+      ...(choice.folder ? { folder: choice.folder.ref } : {}),
       ...(sortColumn && columns.some((c) => c.name === sortColumn) ? { sort: { column: sortColumn, direction: sortDirection } } : {}),
     };
     return parseListMacroConfig(raw, policy);
@@ -219,7 +247,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
 
       {choice ? (
         <>
-          {choice.folder ? <p class="muted">Starts in the folder “{choice.folder.path}”.</p> : null}
+          {choice.folder ? <p class="muted">Starts in the folder “{choice.folder.name ?? ('path' in choice.folder.ref ? choice.folder.ref.path : '')}”.</p> : null}
           <fieldset>
             <legend>Columns to show</legend>
             <div class="columns">
