@@ -7,6 +7,8 @@ interface Props {
   onSignOut: () => unknown;
   /** Shown below the control to logged-in Atlassian users, whatever their connection (e.g. "Your data"). */
   footer?: ComponentChildren;
+  /** What connecting unlocks here, said once beside the button (a macro: "Sign in to Microsoft 365 to see the list …"). */
+  ask?: string;
 }
 
 /** The "Microsoft 365 account" control: the same everywhere the app appears. */
@@ -16,7 +18,7 @@ export function AccountControl({ footer, ...props }: Props) {
   return footer && loggedIn ? <>{<Status {...props} />}{footer}</> : <Status {...props} />;
 }
 
-function Status({ state, onConnect, onSignOut }: Omit<Props, 'footer'>) {
+function Status({ state, onConnect, onSignOut, ask }: Omit<Props, 'footer'>) {
   switch (state.kind) {
     case 'loading':
       return <p class="muted" role="status">Checking your Microsoft 365 connection…</p>;
@@ -25,15 +27,16 @@ function Status({ state, onConnect, onSignOut }: Omit<Props, 'footer'>) {
     case 'disconnected':
       return (
         <div class="account">
-          {state.message ? <p class="notice" role="alert">{state.message}</p> : <p class="muted">Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.</p>}
+          {state.message ? <p class="notice" role="alert">{state.message}</p> : <p class={ask ? undefined : 'muted'}>{ask ?? 'Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.'}</p>}
           <button type="button" class="primary" onClick={() => void onConnect()}>Connect Microsoft 365</button>
         </div>
       );
     case 'connecting':
       return (
         <div class="account" role="status">
-          <p>Finish signing in to Microsoft 365 in the new tab. This panel updates by itself.</p>
+          <p>Finish signing in to Microsoft 365 in the new tab. This updates by itself.</p>
           <button type="button" onClick={() => void onConnect()}>Open the sign-in again</button>
+          {state.cancel && <button type="button" class="subtle" onClick={state.cancel}>Cancel</button>}
         </div>
       );
     case 'connected':

@@ -8,3 +8,4 @@ export { getContext } from '@forge/bridge/out/view/getContext';
 export { submit } from '@forge/bridge/out/view/submit';
 export { close } from '@forge/bridge/out/view/close';
 export { router } from '@forge/bridge/out/router/router';
+export { events } from '@forge/bridge/out/events/events';

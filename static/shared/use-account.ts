@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { AppErrorBody } from '../../src/contract';
 import { call } from './invoke';
-import { useConnectFlow } from './connect-flow';
+import { pageAccount, useConnectFlow } from './connect-flow';
 import { createSession } from './session';
 import { createGraphSender, type GraphSender } from './graph-send';
 
@@ -9,7 +9,8 @@ export type AccountState =
   | { kind: 'loading' }
   | { kind: 'anonymous' }
   | { kind: 'disconnected'; message?: string }
-  | { kind: 'connecting' }
+  /** A sign-in tab is open; `cancel` ends that sign-in. */
+  | { kind: 'connecting'; cancel?: () => void }
   | { kind: 'connected'; name: string; mail: string }
   | { kind: 'error'; message: string };
 
@@ -27,12 +28,13 @@ export function useMicrosoftAccount(accountId: string | undefined) {
   const session = useMemo(() => (accountId ? createSession(accountId, ({ refresh }) => call('account/token', { refresh })) : undefined), [accountId]);
   const graph = useMemo<GraphSender | undefined>(() => (session ? createGraphSender({ session }) : undefined), [session]);
   // `load` is defined below; the flow only calls it after the first render.
-  const flow = useConnectFlow(state.kind, () => load(), setState);
+  const forget = useCallback(() => session?.clear(), [session]);
+  const flow = useConnectFlow(state.kind, () => load(), setState, { accountId, forget });
   const load = useCallback(async (): Promise<boolean> => {
     if (!graph) return false;
     const me = await graph.send<Me>({ method: 'GET', path: '/me?$select=displayName,mail,userPrincipalName' });
     if (me.ok) {
-      flow.settled();
+      flow.settled('connected');
       setState({ kind: 'connected', name: me.value.displayName ?? '', mail: me.value.mail || me.value.userPrincipalName || '' });
       return true;
     }
@@ -55,9 +57,11 @@ export function useMicrosoftAccount(accountId: string | undefined) {
   const signOut = useCallback(async () => {
     const res = await call('account/signOut');
     session?.clear();
-    if (res.ok) setState({ kind: 'disconnected' });
-    else setState({ kind: 'error', message: res.error.message });
-  }, [session]);
+    if (res.ok) {
+      setState({ kind: 'disconnected' });
+      if (accountId) pageAccount.announce('signedOut', accountId);
+    } else setState({ kind: 'error', message: res.error.message });
+  }, [session, accountId]);
 
   // `session` is exposed for its `graphBaseUrl` (e.g. to check where an embed URL may point).
   return { state, refusal, graph, session, connect: flow.connect, signOut, reload: load };

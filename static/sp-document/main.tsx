@@ -140,8 +140,7 @@ function DocumentMacro({ ctx, config }: { ctx: ViewContext; config: DocumentMacr
   const state: AccountState = conn.state.kind === 'ready' ? { kind: 'loading' } : conn.state;
   return (
     <section class="doc-state" aria-label="SharePoint document">
-      {state.kind === 'disconnected' && !state.message && <p>{viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message}</p>}
-      <AccountControl state={state} onConnect={conn.connect} onSignOut={() => undefined} />
+      <AccountControl state={state} ask={viewerState({ code: 'MS_SIGN_IN_REQUIRED', message: '' }, target).message} onConnect={conn.connect} onSignOut={() => undefined} />
     </section>
   );
 }

@@ -21,13 +21,14 @@ export function useConnection(accountId: string | undefined): { state: Connectio
     return cached ? { kind: 'ready', token: cached } : { kind: 'loading' };
   });
   // `load` is defined below; the flow only calls it after the first render.
-  const flow = useConnectFlow(state.kind, () => load(), setState);
+  const forget = useCallback(() => session?.clear(), [session]);
+  const flow = useConnectFlow(state.kind, () => load(), setState, { accountId, forget });
 
   const load = useCallback(async () => {
     if (!session) return;
     const t = await session.token(false);
     if (t.ok) {
-      flow.settled();
+      flow.settled('connected');
       setState({ kind: 'ready', token: t.value });
     } else if (t.error.code === 'MS_SIGN_IN_REQUIRED') {
       if (!flow.isConnecting()) setState({ kind: 'disconnected', ...(t.error.reason && t.error.reason !== 'not_connected' ? { message: t.error.message } : {}) });
