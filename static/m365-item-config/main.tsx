@@ -57,9 +57,10 @@ function Settings({ ctx }: { ctx: ViewContext }) {
     return undefined;
   }, [pageId, currentShare]);
 
+  // Again once the editor has connected (or signed out): what they may share depends on their connection.
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (account.state.kind !== 'loading' && account.state.kind !== 'connecting') void load();
+  }, [load, account.state.kind]);
 
   /** Incremental consent (Mail.Read, Calendars.Read, Chat.Read), then the tab's old token is dropped. */
   const allow = useCallback(

@@ -43,21 +43,22 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
   }, [load]);
 
   if (state.kind === 'loading') return null;
-  if (state.kind === 'error') return <p class="error" role="alert">{state.message}</p>;
+  if (state.kind === 'error') return <p class="error" role="alert" data-state="error">{state.message}</p>;
   if (state.kind === 'absent') {
     // Viewers see nothing: a share they may not see is not there for them. Editors learn why the box is empty.
-    if (!editing) return null;
+    // (An empty, hidden marker only says "done", for the page's own scripts and tests.)
+    if (!editing) return <div hidden data-state="none" />;
     return (
-      <p class="m365-item-empty muted">
+      <p class="m365-item-empty muted" data-state="none">
         {shareId ? 'Microsoft 365 item: nothing to show you here. It was removed, or it is not shared with you.' : 'Microsoft 365 item: not set up yet. Edit the macro to choose what to share.'}
       </p>
     );
   }
   const { view } = state;
   const item = view.item;
-  if (!item || !pageId) return null;
+  if (!item || !pageId) return <div hidden data-state="none" />;
   return (
-    <section class="m365-item sharing-embedded" aria-label="Microsoft 365 item">
+    <section class="m365-item sharing-embedded" aria-label="Microsoft 365 item" data-state="shown">
       {notice && <p class="notice" role="status">{notice}</p>}
       <ul class="shared-items">
         <li>
