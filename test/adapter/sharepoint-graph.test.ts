@@ -129,7 +129,7 @@ afterAll(async () => {
 });
 
 describe('first paint', () => {
-  it('with a session token: one Graph round trip ($batch of list, columns, first page) and no resolver call', async () => {
+  it('with a session token: one Graph round trip ($batch of list, columns, first page, threshold probe) and no resolver call', async () => {
     const alice = await viewer('alice', { warm: true });
     const before = run.emu.stats();
     const r = await paint(alice, tasks());
@@ -137,7 +137,9 @@ describe('first paint', () => {
     expect(alice.calls).toMatchObject({ resolver: 0, graph: 1 });
     expect(alice.calls.graphUrls).toEqual([`${run.origin}/graph/v1.0/$batch`]);
     expect(run.emu.stats().graphRequests - before.graphRequests).toBe(1);
-    expect(run.emu.stats().graphBatchParts - before.graphBatchParts).toBe(3);
+    expect(run.emu.stats().graphBatchParts - before.graphBatchParts).toBe(4);
+    // Tasks is a small list: its Title can be searched by prefix.
+    expect(r.state.large).toBe(false);
     expect(r.list).toMatchObject({ displayName: 'Tasks', webUrl: 'https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks', kind: 'list' });
     expect(tableView(r.state, fmt).rows).toHaveLength(49);
   });
@@ -234,16 +236,42 @@ describe('paging', () => {
     expect(rowKeys(r.state)).toHaveLength(100);
   });
 
-  it('a sort the list view threshold refuses (500) falls back to sorting the loaded page', async () => {
+  it('a sort the list view threshold refuses drops to SharePoint’s order; only indexed columns are offered for sorting, and sort the whole list', async () => {
     const bob = await viewer('bob');
-    const c = config({ listId: BIG_LIST, columns: [col('Title', 'Title', 'title'), col('Region', 'Region', 'text')], pageSize: 25, sort: { column: 'Region', direction: 'asc' } });
+    const c = config({ listId: BIG_LIST, columns: [col('Title', 'Title', 'title'), col('Region', 'Region', 'text'), col('Category', 'Category', 'choice')], pageSize: 25, sort: { column: 'Region', direction: 'asc' } });
     const r = await paint(bob, c);
     expect(r.error).toBeUndefined();
     const view = tableView(r.state, fmt);
     expect(view.rows).toHaveLength(25);
-    expect(view.sort).toMatchObject({ column: 'Region', scope: 'page' });
-    const regions = view.rows.map((x) => x.cells[1]?.text ?? '');
-    expect(regions).toEqual([...regions].sort((x, y) => x.localeCompare(y)));
+    // Not "sorted within this page only": the refused sort is dropped and the table says why.
+    expect(view).toMatchObject({ large: true, sort: null });
+    expect(view.sortable).toEqual(['Category']);
+    const sorted = await bob.gateway.loadPending(reduceTable(reduceTable(r.state, { type: 'sort', column: 'Category' }), { type: 'sort', column: 'Category' }));
+    expect(sorted.error).toBeUndefined();
+    const cats = tableView(sorted.state, fmt).rows.map((x) => x.cells[2]?.text);
+    // Descending over all 10,000 items: the first page is all the last category.
+    expect(new Set(cats)).toEqual(new Set(['Travel']));
+  });
+
+  it('finds “Record 05000” on the 10,000-item list with Microsoft Search in two Graph round trips, for Alice and not for Bob', async () => {
+    const c = config({ listId: BIG_LIST, columns: [col('Title', 'Title', 'title'), col('Category', 'Category', 'choice')], pageSize: 25 });
+    const find = async (who: 'alice' | 'bob') => {
+      const v = await viewer(who, { warm: true });
+      const painted = await paint(v, c);
+      // The first paint's probe found the list above the threshold: no failed round trip when searching.
+      expect(painted.state.large).toBe(true);
+      const before = v.calls.graph;
+      const r = await v.gateway.loadPending(reduceTable(painted.state, { type: 'search', text: 'Record 05000' }));
+      expect(r.error).toBeUndefined();
+      return { view: tableView(r.state, fmt), trips: v.calls.graph - before };
+    };
+    const alice = await find('alice');
+    expect(alice.view.rows.map((x) => x.cells[0]?.text)).toEqual(['Record 05000']);
+    expect(alice.view.page).toMatchObject({ first: 1, last: 1, total: 1, single: true });
+    expect(alice.trips).toBe(2);
+    const bob = await find('bob');
+    expect(bob.view.rows).toEqual([]);
+    expect(bob.trips).toBe(1);
   });
 });
 
@@ -271,7 +299,8 @@ describe('throttling and tokens', () => {
     expect(r.error).toBeUndefined();
     expect(tableView(r.state, fmt).rows).toHaveLength(49);
     expect(run.emu.stats().graphRequests - before.graphRequests).toBe(2);
-    expect(run.emu.stats().graphBatchParts - before.graphBatchParts).toBe(6);
+    // Four parts (list, columns, first page, threshold probe), all throttled once and sent again.
+    expect(run.emu.stats().graphBatchParts - before.graphBatchParts).toBe(8);
   });
 
   it('503 three times then gives up with a message the viewer can act on', async () => {
