@@ -85,7 +85,7 @@ async function main() {
     const mgtProblem = mgt instanceof Error ? `MGT could not be bundled: ${mgt.message}` : undefined;
 
     const scenarios = defineScenarios(host, targets, sizes, mgt instanceof Error ? undefined : mgt, peer);
-    const probeOpts: ProbeOptions = { documentCardTexts: targets.document.cardTexts, mgtFileTexts: [targets.document.config.name] };
+    const probeOpts: ProbeOptions = { documentCardTexts: targets.document.cardTexts, mgtFileTexts: [targets.document.name] };
     const rows: Row[] = [];
     for (const latencyMs of LATENCIES) {
       await faults(host, { latencyMs });
@@ -156,8 +156,8 @@ function defineScenarios(host: TestHost, t: Targets, sizes: Record<string, numbe
     peerPage('Documents library', 'file-list', { driveId: t.documents.driveId, itemId: 'root', pageSize }),
     list('Archive library (2,000 files)', t.archive.config),
     peerPage('Archive library (2,000 files)', 'file-list', { driveId: t.archive.driveId, itemId: 'root', pageSize }),
-    { name: `Document (${t.document.config.name})`, who: 'app', jsGzBytes: sizes['sp-document'], prepare: place('sharepoint-document', t.document.config), url: pageUrl, frameTitle: 'SharePoint Document', peer: false },
-    peerPage(`Document (${t.document.config.name})`, 'file', { driveId: t.document.config.driveId, itemId: t.document.config.itemId }),
+    { name: `Document (${t.document.name})`, who: 'app', jsGzBytes: sizes['sp-document'], prepare: place('sharepoint-document', t.document.config), url: pageUrl, frameTitle: 'SharePoint Document', peer: false },
+    peerPage(`Document (${t.document.name})`, 'file', { driveId: t.document.config.driveId, itemId: t.document.config.itemId }),
   ];
 }
 

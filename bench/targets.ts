@@ -26,7 +26,8 @@ export interface Targets {
   bigList: ListMacroConfig;
   documents: LibraryTarget;
   archive: LibraryTarget;
-  document: { config: DocumentMacroConfig; cardTexts: string[] };
+  /** `name`: the file's name as Graph shows it (the macro's config holds ids only). */
+  document: { config: DocumentMacroConfig; name: string; cardTexts: string[] };
 }
 
 type GraphGet = <T>(path: string) => Promise<T>;
@@ -73,6 +74,6 @@ export async function resolveTargets(get: GraphGet): Promise<Targets> {
     bigList: await listConfig(PHOENIX.lists.bigList, 'list'),
     documents,
     archive: await library(PHOENIX.lists.archive),
-    document: { config: doc.value, cardTexts: [item.name ?? '', formatFileSize(item.size ?? 0, 'en-US')] },
+    document: { config: doc.value, name: item.name ?? '', cardTexts: [item.name ?? '', formatFileSize(item.size ?? 0, 'en-US')] },
   };
 }
