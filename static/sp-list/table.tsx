@@ -218,6 +218,10 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           {view.sort?.scope === 'page' && !view.search.microsoftSearch ? <p class="muted">Sorted within this page only.</p> : null}
           <div class="sp-table-frame">
           <table>
+            <colgroup>
+              {view.columns.map((c) => <col key={c.name} />)}
+              <col class="links" />
+            </colgroup>
             <thead>
               <tr>
                 {view.columns.map((c) =>
