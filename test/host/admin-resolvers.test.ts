@@ -68,7 +68,7 @@ describe('admin resolvers', () => {
     expect(view.registration).toMatchObject({ source: 'variables', clientId: LOCAL_ENTRA_APP.clientId, variablesAvailable: true });
     expect(view.redirectUris[0].uri).toBe(`${host.origin}/x1/ms-oauth-callback`);
     expect(view.features.find((f: { key: string }) => f.key === 'sharepoint')).toMatchObject({ enabled: true, built: true, scopes: ['Sites.Read.All', 'Files.Read.All'] });
-    expect(view.features.find((f: { key: string }) => f.key === 'share.chat')).toMatchObject({ enabled: false, built: false });
+    expect(view.features.find((f: { key: string }) => f.key === 'share.chat')).toMatchObject({ enabled: true, built: true, scopes: ['Chat.Read'] });
     expect(JSON.stringify(view)).not.toContain(LOCAL_ENTRA_APP.clientSecret);
   });
 
@@ -102,7 +102,7 @@ describe('admin resolvers', () => {
 
   it('refuses malformed settings whole and keeps what was stored', async () => {
     const before = await state();
-    for (const bad of [{ features: { sharepoint: 'off' } }, { features: { 'share.chat': true } }, { sharePointTenants: ['evil.com'] }, { diagnostics: 'everything' }, { role: 'admin' }, 'x'.repeat(10_000)]) {
+    for (const bad of [{ features: { sharepoint: 'off' } }, { features: { 'share.chat': 'on' } }, { sharePointTenants: ['evil.com'] }, { diagnostics: 'everything' }, { role: 'admin' }, 'x'.repeat(10_000)]) {
       const r = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', bad);
       expect(r.value, JSON.stringify(bad).slice(0, 60)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }

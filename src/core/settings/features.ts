@@ -49,9 +49,9 @@ export const FEATURES: Readonly<Record<FeatureKey, FeatureInfo>> = {
     consent: 'first-use',
     defaultOn: true,
   },
-  'share.calendar': { label: 'Share calendars', description: 'Share an Outlook calendar for a date window.', built: false, scopes: ['Calendars.Read'], defaultOn: false },
-  'share.event': { label: 'Share single events', description: 'Share one Outlook event or meeting.', built: false, scopes: ['Calendars.Read'], defaultOn: false },
-  'share.chat': { label: 'Share Teams chats', description: 'Share a Microsoft Teams chat.', built: false, scopes: ['Chat.Read'], defaultOn: false },
+  'share.calendar': { label: 'Share calendars', description: 'Share an Outlook calendar for a date window (agenda and week grid; private events show as busy).', built: true, scopes: ['Calendars.Read'], consent: 'first-use', defaultOn: true },
+  'share.event': { label: 'Share single events', description: 'Share one Outlook event or meeting.', built: true, scopes: ['Calendars.Read'], consent: 'first-use', defaultOn: true },
+  'share.chat': { label: 'Share Teams chats', description: 'Share a Microsoft Teams chat, read on the sharer’s behalf when someone opens the issue.', built: true, scopes: ['Chat.Read'], consent: 'first-use', defaultOn: true },
   linkStore: {
     label: 'Mail ↔ issue links',
     description: 'Remember which mails and conversations belong to which Jira issues (ids only).',

@@ -19,7 +19,7 @@ describe('stored settings', () => {
     const { settings, damaged } = readSettings(undefined);
     expect(damaged).toEqual([]);
     expect(settings.features.sharepoint).toBe(true);
-    expect(settings.features['share.chat']).toBe(false);
+    expect(settings.features['share.chat']).toBe(true);
     expect(settings.sharing.allowedScopes).not.toContain('public');
     expect(settings.sharePointTenants).toEqual([]);
   });
@@ -32,8 +32,8 @@ describe('stored settings', () => {
     expect(settings.registration).toBeUndefined();
   });
 
-  it('never reads an unbuilt feature as on, even if storage says so', () => {
-    expect(readSettings({ features: { 'share.chat': true } }).settings.features['share.chat']).toBe(false);
+  it('keeps a built feature the admin switched off as off', () => {
+    expect(readSettings({ features: { 'share.chat': false } }).settings.features['share.chat']).toBe(false);
   });
 });
 
@@ -42,7 +42,7 @@ describe('a settings change', () => {
     expect(parseSettingsPatch({ features: { sharepoint: false }, isAdmin: true })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(parseSettingsPatch(JSON.parse('{"features":{"__proto__":true}}'))).toMatchObject({ ok: false });
     expect(parseSettingsPatch({ features: { constructor: false } })).toMatchObject({ ok: false });
-    expect(parseSettingsPatch({ features: { 'share.chat': true } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('not available') } });
+    expect(parseSettingsPatch({ features: { 'share.chat': 'on' } })).toMatchObject({ ok: false });
     expect(parseSettingsPatch({ sharing: { defaultScope: 'public', allowedScopes: ['private'] } })).toMatchObject({ ok: false });
     expect(parseSettingsPatch({ diagnostics: 'verbose' })).toMatchObject({ ok: false });
     expect(parseSettingsPatch('features')).toMatchObject({ ok: false });

@@ -60,7 +60,9 @@ describe('account/connect’s feature', () => {
     expect(connectFeature({ accountId: 'someone-else' })).toBeUndefined();
     expect(connectFeature({ feature: 'share.mail' })).toBe('share.mail');
     expect(connectFeature({ feature: 'sharepoint' })).toBeNull();
-    expect(connectFeature({ feature: 'share.chat' })).toBeNull();
+    expect(connectFeature({ feature: 'share.chat' })).toBe('share.chat');
+    expect(connectFeature({ feature: 'share.calendar' })).toBe('share.calendar');
+    expect(connectFeature({ feature: 'calendarFeeds' })).toBeNull();
     expect(connectFeature({ feature: '__proto__' })).toBeNull();
     expect(connectFeature({ feature: ['share.mail'] })).toBeNull();
   });
