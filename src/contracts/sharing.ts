@@ -2,8 +2,16 @@ import type { Result } from '../core/result';
 import type { ConversationLink, CreatedShare, PanelView, ShareKind, ShareScope } from '../core/sharing';
 
 export type { ConversationLink, CreatedShare, PanelView, ShareKind };
+/** Where a share is shown: a Jira issue (from Jira) or a Confluence page (from Confluence), never both. */
+export type At = { issueId: string; pageId?: never } | { pageId: string; issueId?: never };
+export type { PageItemView } from '../core/sharing/service';
+import type { PageItemView } from '../core/sharing/service';
 export type { ShareItemView, MailView, ItemProblem, ItemAction } from '../core/sharing/view-model';
 export type { MailAddress, MailAttachment } from '../core/sharing/mail';
+export type { CalendarView, CalendarBlock } from '../core/sharing/calendar';
+export type { EventView, EventAttendee } from '../core/sharing/event';
+export type { ChatView, ChatEntry, ChatPart } from '../core/sharing/chat';
+import type { ChatView } from '../core/sharing/chat';
 
 /**
  * Sharing Outlook mails and conversations into Jira issues, and the mail ↔ issue link store.
@@ -14,13 +22,29 @@ export type SharingDefs = {
   /** Everything the issue panel's sharing section shows, read at view time: one call. */
   'sharing/panel': (p: { issueId: string }) => Promise<Result<PanelView>>;
   /** Shares a mail of the caller's own mailbox (or its whole conversation) into the issue. */
-  'sharing/create': (p: { issueId: string; kind: ShareKind; messageId: string; scope: ShareScope }) => Promise<Result<CreatedShare>>;
+  'sharing/create': (p: At & { kind: ShareKind; messageId: string; scope: ShareScope; expiresAt?: string }) => Promise<Result<CreatedShare>>;
+  /** Shares one of the caller's own calendars (for a date window), events or Teams chats into the issue. */
+  'sharing/createItem': (
+    p:
+      At & ({ kind: 'calendar'; calendarId: string; window: string; freeBusyOnly: boolean; scope: ShareScope }
+      | { kind: 'event'; eventId: string; scope: ShareScope }
+      | { kind: 'chat'; chatId: string; scope: ShareScope }),
+  ) => Promise<Result<CreatedShare>>;
+  /** A shared chat's older messages (created before `before`, the `olderBefore` the panel received), newest first. */
+  'sharing/chatPage': (p: At & { shareId: string; before: string }) => Promise<Result<ChatView>>;
+  /** Hosted images of a shared chat's messages, fetched on the server as the sharer: `data:` URLs, null when too large. */
+  'sharing/chatImages': (p: At & { shareId: string; images: Array<{ messageId: string; hostedId: string }> }) => Promise<Result<Array<string | null>>>;
   /** The sharer only. */
-  'sharing/scope': (p: { issueId: string; shareId: string; scope: ShareScope }) => Promise<Result<{ scope: ShareScope }>>;
+  'sharing/scope': (p: At & { shareId: string; scope: ShareScope }) => Promise<Result<{ scope: ShareScope }>>;
   /** The sharer, or an admin of the issue's project. */
-  'sharing/remove': (p: { issueId: string; shareId: string }) => Promise<Result<{ removed: true }>>;
+  'sharing/remove': (p: At & { shareId: string }) => Promise<Result<{ removed: true }>>;
+  /**
+   * A "Microsoft 365 item" macro: the share its configuration names, if it is on this page and the
+   * caller (or anonymous visitor) may see it; without `shareId`, what the editor may share here.
+   */
+  'sharing/pageItem': (p: { pageId: string; shareId?: string }) => Promise<Result<PageItemView>>;
   /** How many of the caller's shares stop showing while they are signed out (asked before signing out). */
-  'sharing/mine': () => Promise<Result<{ count: number; issues: number }>>;
+  'sharing/mine': () => Promise<Result<{ count: number; issues: number; pages: number }>>;
   /** The issue's conversations that are in the caller's own mailbox. */
   'links/forIssue': (p: { issueId: string }) => Promise<Result<ConversationLink[]>>;
   /** The issues a conversation of the caller's own mailbox is linked to, as far as they may view them. */

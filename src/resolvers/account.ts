@@ -7,7 +7,8 @@ import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
 import { beforeSignOut } from '../adapters/forge/automations';
-import { hasShares } from '../adapters/forge/share-store';
+import { hasShares, shareStore } from '../adapters/forge/share-store';
+import { FEATURE_OF_KIND } from '../core/sharing/service';
 
 /** Modules that exist for one feature: a switched-off feature gets no tokens there. */
 const MODULE_FEATURE: Record<string, FeatureKey> = {
@@ -39,10 +40,13 @@ export function connectFeature(payload: unknown): FeatureKey | undefined | null 
  * Someone who shared mail and signs in again gets their items back with the same button as everyone:
  * the sign-in asks the permission those items are read with, which they already gave once.
  */
-async function sharedItemsNeed(s: Services, accountId: string): Promise<FeatureKey | undefined> {
+async function sharedItemsNeed(s: Services, accountId: string): Promise<readonly string[]> {
   const { features } = await s.settings.current();
-  if (!features['share.mail'] && !features['share.conversation']) return undefined;
-  return (await hasShares(accountId)) ? 'share.mail' : undefined;
+  const kinds = ['share.mail', 'share.conversation', 'share.calendar', 'share.event', 'share.chat'] as const;
+  if (!kinds.some((k) => features[k]) || !(await hasShares(accountId))) return [];
+  // Calendars, events and chats are read with their own permissions: ask each one the person's shares use.
+  const shared = new Set((await shareStore.bySharer(accountId)).map((r) => FEATURE_OF_KIND[r.kind]));
+  return [...new Set(kinds.filter((k) => shared.has(k) && features[k]).flatMap((k) => firstUseScopes(k)))];
 }
 
 export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
@@ -62,14 +66,10 @@ export const accountHandlers: Handlers<AccountDefs> = {
       const asked = connectFeature(payload);
       if (asked === null) return failWith('BAD_REQUEST', 'feature_not_consentable');
       if (asked) await s.settings.requireFeature(asked);
-      const feature = asked ?? (await sharedItemsNeed(s, accountId));
-      return (await s.accounts()).beginSignIn(accountId, feature ? { extraScopes: firstUseScopes(feature) } : {});
+      const extra = asked ? firstUseScopes(asked) : await sharedItemsNeed(s, accountId);
+      return (await s.accounts()).beginSignIn(accountId, extra.length > 0 ? { extraScopes: extra } : {});
     });
   },
-  'account/token': ({ payload, context }) => {
-    const s = services();
-    // A forged invoke may send no payload at all, whatever the contract's type says.
-    return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, (payload as { refresh?: unknown } | undefined)?.refresh === true));
   'account/signIn/status': ({ payload, context }) => {
     const s = services();
     return asAccount(s, 'account/signIn/status', context, async (accountId) => (await s.accounts()).signInStatus(accountId, (payload as { signInId?: unknown } | undefined)?.signInId));
@@ -78,6 +78,10 @@ export const accountHandlers: Handlers<AccountDefs> = {
     const s = services();
     return asAccount(s, 'account/signIn/cancel', context, async (accountId) => (await s.accounts()).cancelSignIn(accountId, (payload as { signInId?: unknown } | undefined)?.signInId));
   },
+  'account/token': ({ payload, context }) => {
+    const s = services();
+    // A forged invoke may send no payload at all, whatever the contract's type says.
+    return asAccount(s, 'account/token', context, (accountId) => token(s, accountId, context.moduleKey, (payload as { refresh?: unknown } | undefined)?.refresh === true));
   },
   'account/signOut': ({ context }) => {
     const s = services();

@@ -171,8 +171,9 @@ describe('sharing resolvers', () => {
     const after = (await host.state());
     expect(carol.value.items.map((i: Json) => i.sharer.name).sort()).toEqual(['Alice Adams', 'Bob Brown']);
     expect(after.stats.host.resolverInvocations - before.stats.host.resolverInvocations).toBe(1);
-    // The settings, the issue's shares (one entity query), and one connection secret for each sharer and for Carol herself.
-    expect(after.stats.kvs.requests - before.stats.kvs.requests).toBe(5);
+    // The settings, the issue's shares (one entity query), one connection secret for each sharer and for Carol herself,
+    // the project's sharing rules (one read, as the issue has shares) and who opened what (one batch write).
+    expect(after.stats.kvs.requests - before.stats.kvs.requests).toBe(7);
     const mailboxes = (st: Json, who: string) => st.stats.microsoft.mailboxes[who] ?? { requests: 0, batchParts: 0, throttled: 0 };
     for (const who of ['alice@contoso.com', 'bob@contoso.com']) {
       expect(mailboxes(after, who).requests - mailboxes(before, who).requests).toBe(1);
@@ -231,7 +232,7 @@ describe('sharing resolvers', () => {
   it('exports the sharer’s shares with her data, ids only', async () => {
     const mine = await as('alice').call('account/records');
     const kinds = mine.value.records.map((r: Json) => r.kind);
-    expect(kinds).toContain('Shared mails and conversations');
+    expect(kinds).toContain('Shared mails, conversations, calendars, events and Teams chats');
     expect(kinds).toContain('Mail ↔ issue links');
     expect(JSON.stringify(mine.value.records)).not.toMatch(/Phoenix|kickoff|Dana|vendor contract/i);
   });

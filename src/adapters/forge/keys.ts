@@ -73,12 +73,12 @@ export const RECORD_KINDS = {
     perAccount: false,
   },
   share: {
-    name: 'Shared mails and conversations',
+    name: 'Shared mails, conversations, calendars, events and Teams chats',
     prefix: 'share:',
     storage: 'entity',
-    what: 'Which Outlook mail or conversation someone shared into which Jira issue, and with whom. The mail itself is read from their mailbox each time it is viewed and never stored.',
-    fields: ['share id', 'mail or conversation', 'Atlassian account id of the person who shared it', 'Microsoft user and tenant ids', 'immutable message id, Message-ID and conversation id', 'scope (private, Atlassian users, public)', 'Jira issue and project ids', 'when shared'],
-    kept: 'Until the person who shared it (or a project admin) removes it, the person deletes their data, or their account closes.',
+    what: 'Which Outlook mail or conversation, calendar (for a date window), event or Teams chat someone shared into which Jira issue, and with whom. The item itself is read from their Microsoft 365 each time it is viewed and never stored: no subject, title, message or name.',
+    fields: ['share id', 'mail, conversation, calendar, event or chat', 'Atlassian account id of the person who shared it', 'Microsoft user and tenant ids', 'immutable message id, Message-ID and conversation id (mail)', 'calendar id, date window and whether only free/busy shows (calendars)', 'immutable event id (events)', 'Teams chat id (chats)', 'scope (private, Atlassian users, public)', 'Jira issue and project ids', 'when shared', 'when it ends (if its sharer set an end date)'],
+    kept: 'Until the person who shared it (or a project admin) removes it, it ends (deleted within the hour), the person deletes their data, or their account closes.',
     perAccount: true,
   },
   link: {
@@ -279,6 +279,7 @@ export const keys = {
   accountIndex: (accountId: string) => `${RECORD_KINDS.accountIndex.prefix}${accountId}`,
   msConnection: (accountId: string) => `${RECORD_KINDS.msConnection.prefix}${accountId}`,
   msPendingSignIn: (stateHash: string) => `${RECORD_KINDS.msPendingSignIn.prefix}${stateHash}`,
+  msSignInOutcome: (stateHash: string) => `${RECORD_KINDS.msSignInOutcome.prefix}${stateHash}`,
   share: (shareId: string) => `${RECORD_KINDS.share.prefix}${shareId}`,
   link: (linkId: string) => `${RECORD_KINDS.link.prefix}${linkId}`,
 } as const;
@@ -313,7 +314,6 @@ export const automationKeys = {
 
 /** The kind a stored key belongs to (longest prefix wins), or undefined for a key nobody described. */
 export function kindOfKey(key: string): keyof typeof RECORD_KINDS | undefined {
-  msSignInOutcome: (stateHash: string) => `${RECORD_KINDS.msSignInOutcome.prefix}${stateHash}`,
   let best: keyof typeof RECORD_KINDS | undefined;
   for (const [name, kind] of Object.entries(RECORD_KINDS) as Array<[keyof typeof RECORD_KINDS, RecordKind]>) {
     const exact = !kind.prefix.endsWith(':');

@@ -180,7 +180,7 @@ const hasAttachmentsOrCids = (raw: unknown, m: MailMessage): boolean => (isRecor
  * beyond 4 wait for an earlier one with `dependsOn`, in 4 lanes; a part whose lane-mate failed gets
  * 424, which only costs what that part was for. Batches of 20 are sent one after another.
  */
-async function inLanes(graph: GraphClient, parts: Record<string, BatchPart>): Promise<Result<Record<string, Result<unknown>>>> {
+export async function inLanes(graph: GraphClient, parts: Record<string, BatchPart>): Promise<Result<Record<string, Result<unknown>>>> {
   const keys = Object.keys(parts);
   const out: Record<string, Result<unknown>> = {};
   for (let i = 0; i < keys.length; i += MAX_BATCH_PARTS) {
@@ -214,7 +214,12 @@ const listOf = (r: Result<unknown> | undefined): unknown[] | undefined => {
   return Array.isArray(v) ? v : undefined;
 };
 
-export function mailboxes(deps: MailboxDeps): MailboxPort {
+/**
+ * Per invocation: each sharer's stored connection read once, and one Graph client per sharer that
+ * uses the cached access token from it (the accounts service refreshes when it is stale). Shared by
+ * the mailbox reads below and the calendar/chat reads (./items.ts), so a sharer costs one secret read.
+ */
+export function accountClients(deps: MailboxDeps) {
   const now = deps.now ?? Date.now;
   const connections = new Map<string, Promise<MicrosoftConnection | undefined>>();
   const clients = new Map<string, GraphClient>();
@@ -249,6 +254,15 @@ export function mailboxes(deps: MailboxDeps): MailboxPort {
   async function connection(accountId: string): Promise<ConnectionInfo | undefined> {
     const c = await connectionOf(accountId);
     return c ? { oid: c.user.oid, tid: c.user.tid, scopes: [...c.scopes] } : undefined;
+  }
+  return { clientFor, connection };
+}
+
+export function mailboxes(deps: MailboxDeps, shared: ReturnType<typeof accountClients> = accountClients(deps)): MailboxPort {
+  const { clientFor } = shared;
+
+  async function connection(accountId: string): Promise<ConnectionInfo | undefined> {
+    return shared.connection(accountId);
   }
 
   /**

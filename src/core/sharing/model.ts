@@ -6,15 +6,69 @@
 import { isRecord, own } from '../guards';
 import type { ShareScope } from '../settings/model';
 import { SHARE_SCOPES } from '../settings/model';
+import { readTarget, type IssueTarget, type ShareTarget } from './target';
 
 export type { ShareScope };
-export type ShareKind = 'mail' | 'conversation';
-export const SHARE_KINDS: readonly ShareKind[] = ['mail', 'conversation'];
+export type MailShareKind = 'mail' | 'conversation';
+/** Calendars (a date window), single events or meetings, Teams chats: read on the sharer's behalf like mail. */
+export type OtherShareKind = 'calendar' | 'event' | 'chat';
+export type ShareKind = MailShareKind | OtherShareKind;
+export const SHARE_KINDS: readonly ShareKind[] = ['mail', 'conversation', 'calendar', 'event', 'chat'];
+export const MAIL_KINDS: readonly MailShareKind[] = ['mail', 'conversation'];
+export const isMailKind = (k: ShareKind): k is MailShareKind => k === 'mail' || k === 'conversation';
 
-/** One shared mail or conversation on one Jira issue. */
-export interface ShareRecord {
+/** What every share holds, whatever its kind: who shared it from which Microsoft account, with whom (where: `ShareTarget`). */
+interface ShareBase {
   shareId: string;
-  kind: ShareKind;
+  /** The Atlassian account that shared it; the only one who may change its scope. */
+  sharerAccountId: string;
+  /** Microsoft user (`oid`) and tenant (`tid`) it was shared from: another account does not restore it. */
+  msUserId: string;
+  msTenantId: string;
+  scope: ShareScope;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** When the share ends (ISO 8601, UTC): it then shows as ended, and the expiry run deletes it (src/core/sharing/lifecycle.ts). */
+  expiresAt?: string;
+}
+
+/**
+ * A calendar for a date window: `this-week`, `next-<1..92>d`, or fixed dates `YYYY-MM-DD..YYYY-MM-DD`
+ * (see ./calendar.ts). `freeBusyOnly` shows blocks without titles to everyone.
+ */
+export interface CalendarShareRecord extends ShareBase {
+  kind: 'calendar';
+  calendarId: string;
+  window: string;
+  freeBusyOnly: boolean;
+}
+
+/** One event or meeting, by its immutable id (it survives moves between calendars). */
+export interface EventShareRecord extends ShareBase {
+  kind: 'event';
+  eventId: string;
+}
+
+/** One Teams chat the sharer is a member of. */
+export interface ChatShareRecord extends ShareBase {
+  kind: 'chat';
+  chatId: string;
+}
+
+/**
+ * Any stored share, told apart by `kind` (what) and `product` (where: a Jira issue or a Confluence
+ * page, ./target.ts). Mail records keep the shape they always had; those without `product` are Jira's.
+ */
+export type ShareRecord = (MailShareRecord | CalendarShareRecord | EventShareRecord | ChatShareRecord) & ShareTarget;
+/** A share on a Jira issue (the issue panel's). */
+export type IssueShareRecord = Extract<ShareRecord, { product: 'jira' }>;
+/** A share on a Confluence page (a "Microsoft 365 item" macro's). */
+export type PageShareRecord = Extract<ShareRecord, { product: 'confluence' }>;
+
+/** One shared mail or conversation (on a Jira issue or a Confluence page: its `ShareTarget`). */
+export interface MailShareRecord {
+  shareId: string;
+  kind: MailShareKind;
   /** The Atlassian account that shared it; the only one who may change its scope. */
   sharerAccountId: string;
   /** Microsoft user (`oid`) and tenant (`tid`) of the mailbox it lives in: another account does not restore it. */
@@ -26,10 +80,10 @@ export interface ShareRecord {
   internetMessageId: string;
   conversationId: string;
   scope: ShareScope;
-  issueId: string;
-  projectId: string;
   /** ISO 8601, UTC. */
   createdAt: string;
+  /** When the share ends (ISO 8601, UTC): it then shows as ended, and the expiry run deletes it (src/core/sharing/lifecycle.ts). */
+  expiresAt?: string;
 }
 
 /** The mail ↔ issue mapping (seed 001), one per share, looked up both ways. */
@@ -69,10 +123,22 @@ const str = (o: Record<string, unknown>, k: string, shape: RegExp): string | und
   return typeof v === 'string' && shape.test(v) ? v : undefined;
 };
 
-/** A stored share, or undefined when any field is missing or malformed (it is then skipped). */
+/**
+ * A stored share, or undefined when any field is missing or malformed (it is then skipped). Its end
+ * date, when it has one, is kept; a damaged end date reads as already ended (never as lasting longer).
+ */
 export function readShare(raw: unknown): ShareRecord | undefined {
+  const share = readShareFields(raw);
+  if (!share || !isRecord(raw)) return share;
+  const expires = own(raw, 'expiresAt');
+  if (expires === undefined) return share;
+  return { ...share, expiresAt: typeof expires === 'string' && ISO.test(expires) ? expires : '1970-01-01T00:00:00Z' };
+}
+
+function readShareFields(raw: unknown): ShareRecord | undefined {
   if (!isRecord(raw)) return undefined;
   const kind = own(raw, 'kind');
+  if (kind === 'calendar' || kind === 'event' || kind === 'chat') return readOtherShare(raw, kind);
   const scope = own(raw, 'scope');
   const r = {
     shareId: str(raw, 'shareId', SHARE_ID),
@@ -82,13 +148,45 @@ export function readShare(raw: unknown): ShareRecord | undefined {
     messageId: str(raw, 'messageId', GRAPH_ID),
     internetMessageId: str(raw, 'internetMessageId', INTERNET_MESSAGE_ID),
     conversationId: str(raw, 'conversationId', GRAPH_ID),
-    issueId: str(raw, 'issueId', ISSUE_ID),
-    projectId: str(raw, 'projectId', ISSUE_ID),
     createdAt: str(raw, 'createdAt', ISO),
   };
-  if (!isShareKind(kind) || !isShareScope(scope)) return undefined;
+  const target = readTarget(raw);
+  if ((kind !== 'mail' && kind !== 'conversation') || !isShareScope(scope) || !target) return undefined;
   for (const v of Object.values(r)) if (v === undefined) return undefined;
-  return { ...(r as { [K in keyof typeof r]: string }), kind, scope };
+  return { ...(r as { [K in keyof typeof r]: string }), kind, scope, ...target };
+}
+
+/** Teams chat ids: `19:…@thread.v2`, `19:…@unq.gbl.spaces`, `19:meeting_…@thread.v2`. */
+export const CHAT_ID = /^19:[A-Za-z0-9_.:@-]{6,300}$/;
+/** `this-week`, `next-<n>d` (1–92 days), or fixed dates `YYYY-MM-DD..YYYY-MM-DD` (checked in ./calendar.ts). */
+export const CALENDAR_WINDOW = /^(this-week|next-[1-9]\d?d|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/;
+
+function readOtherShare(raw: Record<string, unknown>, kind: OtherShareKind): ShareRecord | undefined {
+  const scope = own(raw, 'scope');
+  const base = {
+    shareId: str(raw, 'shareId', SHARE_ID),
+    sharerAccountId: str(raw, 'sharerAccountId', ACCOUNT_ID),
+    msUserId: str(raw, 'msUserId', GUID),
+    msTenantId: str(raw, 'msTenantId', GUID),
+    createdAt: str(raw, 'createdAt', ISO),
+  };
+  const target = readTarget(raw);
+  if (!isShareScope(scope) || !target) return undefined;
+  for (const v of Object.values(base)) if (v === undefined) return undefined;
+  const b = { ...(base as { [K in keyof typeof base]: string }), scope, ...target };
+  if (kind === 'calendar') {
+    const calendarId = str(raw, 'calendarId', GRAPH_ID);
+    const window = str(raw, 'window', CALENDAR_WINDOW);
+    const freeBusyOnly = own(raw, 'freeBusyOnly');
+    if (calendarId === undefined || window === undefined || typeof freeBusyOnly !== 'boolean') return undefined;
+    return { ...b, kind, calendarId, window, freeBusyOnly };
+  }
+  if (kind === 'event') {
+    const eventId = str(raw, 'eventId', GRAPH_ID);
+    return eventId === undefined ? undefined : { ...b, kind, eventId };
+  }
+  const chatId = str(raw, 'chatId', CHAT_ID);
+  return chatId === undefined ? undefined : { ...b, kind, chatId };
 }
 
 export function readLink(raw: unknown): LinkRecord | undefined {
@@ -110,7 +208,7 @@ export function readLink(raw: unknown): LinkRecord | undefined {
 }
 
 /** The link a share records (seed 001's row): the same ids, looked up the other way. */
-export const linkOf = (s: ShareRecord, issueKey: string): LinkRecord => ({
+export const linkOf = (s: MailShareRecord & IssueTarget, issueKey: string): LinkRecord => ({
   linkId: s.shareId,
   conversationId: s.conversationId,
   internetMessageId: s.internetMessageId,

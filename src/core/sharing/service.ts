@@ -13,10 +13,14 @@ import type { AppSettings } from '../settings/model';
 import type { FeatureKey } from '../settings/features';
 import type { CryptoPort } from '../crypto';
 import { decide, effectiveScope } from './policy';
-import { linkOf, MAX_SHARES_PER_ISSUE, type ShareKind, type ShareRecord, type ShareScope } from './model';
+import { policyFor, type KindPolicy, type ProjectSharingPolicy } from './kind-policy';
+import { endDate, endDateForScope, hasEnded } from './lifecycle';
+import { isMailKind, linkOf, MAX_SHARES_PER_ISSUE, type MailShareKind, type ShareKind, type ShareRecord, type ShareScope } from './model';
+import { FEATURE_OF_OTHER, isOtherShare, itemContent, loadItems, mayReadKind, type LoadedItem, type MailShare, type OtherShareRecord } from './items';
 import { THREAD_MAX_MESSAGES, type MailMessage, type MailWant } from './mail';
 import { mergeThread } from './thread';
-import type { ConnectionInfo, JiraPort, LinkStore, MailboxPort, ShareStore, Viewer } from './ports';
+import type { ConfluencePort, ConnectionInfo, ItemsPort, JiraPort, LinkStore, MailboxPort, ShareStore, Viewer } from './ports';
+import { MAX_SHARES_PER_PAGE, placeKey, samePlace, type IssueTarget, type PageTarget, type ShareTarget } from './target';
 import { itemView, mailView, unavailableProblem, type ConversationLink, type CreatedShare, type PanelView, type ShareItemView, type Unavailable } from './view-model';
 
 export interface SharingDeps {
@@ -24,12 +28,18 @@ export interface SharingDeps {
   links: LinkStore;
   jira: JiraPort;
   mail: MailboxPort;
+  /** Confluence as the viewer, for shares on pages (wired in the Confluence installation). */
+  confluence?: ConfluencePort;
+  /** Calendars, events and Teams chats, read as their sharers (absent: those kinds show as unavailable). */
+  items?: ItemsPort;
   settings: { current(): Promise<AppSettings> };
+  /** Project admins' narrowing of the sharing rules (./kind-policy.ts); absent: the site's rules only. */
+  projects?: { get(projectId: string): Promise<ProjectSharingPolicy | undefined> };
   crypto: Pick<CryptoPort, 'randomToken'>;
   now?: () => Date;
 }
 
-export const FEATURE_OF_KIND: Readonly<Record<ShareKind, FeatureKey>> = { mail: 'share.mail', conversation: 'share.conversation' };
+export const FEATURE_OF_KIND: Readonly<Record<ShareKind, FeatureKey>> = { mail: 'share.mail', conversation: 'share.conversation', ...FEATURE_OF_OTHER };
 
 /** Delegated permissions that let Graph read the mailbox (a token may name them as full URIs). */
 const READS_MAIL = new Set(['mail.read', 'mail.readwrite']);
@@ -41,19 +51,39 @@ export const mayReadMail = (scopes: readonly string[]): boolean => scopes.some((
  */
 const SPLIT_LOOKBACK_MS = 30 * 86_400_000;
 
-export interface CreateInput {
-  issueId: string;
-  kind: ShareKind;
+/** An issue or a page, as a payload names it (the resolver lets only one through, per installation). */
+export type At = { issueId: string } | { pageId: string };
+export const refOf = (at: At): PlaceRef => ('pageId' in at ? { product: 'confluence', pageId: at.pageId } : { product: 'jira', issueId: at.issueId });
+
+/** Where, as a payload names it: checked with the product (as the caller) before anything else. */
+export type PlaceRef = { product: 'jira'; issueId: string } | { product: 'confluence'; pageId: string };
+/** A place the caller may view, as its product answered. */
+export interface Place {
+  target: ShareTarget;
+  /** Jira's key for an issue (the link store records it). */
+  issueKey?: string;
+}
+type PlaceView = Omit<PanelView, 'issue'> & { place: Place };
+
+/** What a "Microsoft 365 item" macro shows: its one share (when the viewer may see it) and what the viewer may do. */
+export type PageItemView = Omit<PanelView, 'issue' | 'items'> & { page: { id: string; spaceId: string }; item?: ShareItemView };
+
+export type CreateInput = At & {
+  kind: MailShareKind;
   messageId: string;
   scope: ShareScope;
-}
+  /** When the share ends (ISO 8601, UTC); none: it lasts until removed (a Public one: the admin's maximum, if any). */
+  expiresAt?: string | null;
+};
+
+const SCOPE_ORDER: readonly ShareScope[] = ['private', 'atlassian', 'public'];
 
 /**
  * The ids the issue's JQL mirror holds. Private shares leave no trace there: issue properties are
  * readable by everyone who can view the issue.
  */
 export function mirrorIds(issueId: string, shares: readonly ShareRecord[], allowed: readonly ShareScope[]): { conversationIds: string[]; internetMessageIds: string[] } {
-  const open = shares.filter((s) => s.issueId === issueId && effectiveScope(s.scope, allowed) !== 'private');
+  const open = shares.filter((s): s is MailShare & IssueTarget => isMailKind(s.kind) && 'issueId' in s && s.issueId === issueId && effectiveScope(s.scope, allowed) !== 'private');
   return { conversationIds: [...new Set(open.map((s) => s.conversationId))], internetMessageIds: [...new Set(open.map((s) => s.internetMessageId))] };
 }
 
@@ -65,7 +95,7 @@ export function sharingService(d: SharingDeps) {
   const userOf = (v: Viewer): string | undefined => (v.kind === 'user' ? v.accountId : undefined);
 
   /** The items of one sharer, read in one go from their mailbox as them. */
-  async function loadSharer(accountId: string, shares: readonly ShareRecord[]): Promise<Map<string, Loaded>> {
+  async function loadSharer(accountId: string, shares: readonly MailShare[]): Promise<Map<string, Loaded>> {
     const out = new Map<string, Loaded>();
     const all = (u: Unavailable) => {
       for (const s of shares) out.set(s.shareId, { unavailable: u });
@@ -119,52 +149,118 @@ export function sharingService(d: SharingDeps) {
     return out;
   }
 
+  /**
+   * The place, if the viewer may view it, asked of its product as the viewer: Jira for an issue,
+   * Confluence for a page. The ids in `ref` come from a payload; only what the product answers counts.
+   */
+  async function viewPlace(viewer: Viewer, ref: PlaceRef): Promise<Result<Place>> {
+    if (ref.product === 'jira') {
+      const issue = await d.jira.viewIssue(viewer, ref.issueId);
+      return issue.ok ? ok({ target: { product: 'jira', issueId: issue.value.id, projectId: issue.value.projectId }, issueKey: issue.value.key }) : failWith('NOT_FOUND', 'issue_hidden');
+    }
+    const page = d.confluence ? await d.confluence.viewPage(viewer, ref.pageId) : failWith('NOT_FOUND', 'page_hidden');
+    return page.ok ? ok({ target: { product: 'confluence', pageId: page.value.id, spaceId: page.value.spaceId } }) : failWith('NOT_FOUND', 'page_hidden');
+  }
+  const storedAt = (ref: PlaceRef): Promise<ShareRecord[]> => (ref.product === 'jira' ? d.shares.byIssue(ref.issueId) : d.shares.byPage(ref.pageId));
+  const namesFor = (product: ShareTarget['product']) => (product === 'jira' ? d.jira.names : (d.confluence?.names ?? (() => Promise.resolve(new Map<string, string>()))));
+
   async function panel(viewer: Viewer, issueId: string): Promise<Result<PanelView>> {
-    const [issue, stored, settings] = await Promise.all([d.jira.viewIssue(viewer, issueId), d.shares.byIssue(issueId), d.settings.current()]);
-    if (!issue.ok) return failWith('NOT_FOUND', 'issue_hidden');
+    const r = await placeView(viewer, { product: 'jira', issueId });
+    if (!r.ok) return r;
+    const { place, ...rest } = r.value;
+    return ok({ issue: { id: issueId, key: place.issueKey ?? '' }, ...rest });
+  }
+
+  /**
+   * One "Microsoft 365 item" macro: the share its configuration names, on the page it is placed on,
+   * as this viewer may see it (no `item` when it is not there for them: removed, another page's, or
+   * a scope that leaves them out — all answered alike). Without `shareId`: what the editor may share.
+   */
+  async function pageItem(viewer: Viewer, pageId: string, shareId?: string): Promise<Result<PageItemView>> {
+    const r = await placeView(viewer, { product: 'confluence', pageId }, shareId ?? null);
+    if (!r.ok) return r;
+    const { place, items, ...rest } = r.value;
+    const t = place.target as PageTarget;
+    const item = items.find((i) => i.shareId === shareId);
+    return ok({ page: { id: t.pageId, spaceId: t.spaceId }, ...rest, ...(item ? { item } : {}) });
+  }
+
+  /** What the viewer sees of the shares at a place (`only`: just that share; null: none, the place's settings only). */
+  async function placeView(viewer: Viewer, ref: PlaceRef, only?: string | null): Promise<Result<PlaceView>> {
+    const [place, stored, settings] = await Promise.all([viewPlace(viewer, ref), only === null ? Promise.resolve([]) : only !== undefined ? d.shares.get(only).then((s) => (s ? [s] : [])) : storedAt(ref), d.settings.current()]);
+    if (!place.ok) return place;
     const viewerId = userOf(viewer);
-    const allowed = settings.sharing.allowedScopes;
-    const onIssue = stored.filter((s) => s.issueId === issue.value.id).slice(0, MAX_SHARES_PER_ISSUE);
+    const here = place.value.target;
+    // The rules in force here: the site's, narrowed by the project's admins (one read, only when there is something to show).
+    const project = here.product === 'jira' && d.projects && stored.length > 0 ? await d.projects.get(here.projectId) : undefined;
+    const rule = (k: ShareKind): KindPolicy => policyFor(settings, project, k);
+    const allowed = [...new Set((Object.keys(FEATURE_OF_KIND) as ShareKind[]).flatMap((k) => (rule(k).on ? rule(k).allowedScopes : [])))].sort((a, b) => SCOPE_ORDER.indexOf(a) - SCOPE_ORDER.indexOf(b));
+    const when = now();
+    const onIssue = stored.filter((s) => samePlace(s, here)).slice(0, here.product === 'jira' ? MAX_SHARES_PER_ISSUE : MAX_SHARES_PER_PAGE);
     const visible: Array<{ s: ShareRecord; eff: ShareScope; featureOn: boolean }> = [];
     for (const s of onIssue) {
-      const eff = effectiveScope(s.scope, allowed);
-      const featureOn = settings.features[FEATURE_OF_KIND[s.kind]];
+      const eff = effectiveScope(s.scope, rule(s.kind).allowedScopes);
+      const featureOn = rule(s.kind).on;
       const o = decide({ action: 'view', loggedIn: viewerId !== undefined, mayViewIssue: true, featureOn, isSharer: viewerId === s.sharerAccountId, isProjectAdmin: false, scope: eff, targetAllowed: true });
       if (o.allow || !o.hidden) visible.push({ s, eff, featureOn });
     }
     visible.sort((a, b) => (a.s.createdAt < b.s.createdAt ? 1 : a.s.createdAt > b.s.createdAt ? -1 : 0));
 
-    const bySharer = new Map<string, ShareRecord[]>();
-    for (const v of visible) if (v.featureOn) bySharer.set(v.s.sharerAccountId, [...(bySharer.get(v.s.sharerAccountId) ?? []), v.s]);
+    const bySharer = new Map<string, MailShare[]>();
+    const othersBySharer = new Map<string, OtherShareRecord[]>();
+    for (const { s, featureOn } of visible) {
+      // An ended share is not read from anyone's Microsoft 365: it shows as ended until the hourly run deletes it.
+      if (!featureOn || hasEnded(s, when)) continue;
+      if (isOtherShare(s)) othersBySharer.set(s.sharerAccountId, [...(othersBySharer.get(s.sharerAccountId) ?? []), s]);
+      else bySharer.set(s.sharerAccountId, [...(bySharer.get(s.sharerAccountId) ?? []), s]);
+    }
+    const loadOthers = async (): Promise<Map<string, LoadedItem>> => {
+      const items = d.items;
+      const maps = await Promise.all([...othersBySharer].map(async ([id, list]) => (items ? loadItems(items, await d.mail.connection(id), id, list, when) : new Map<string, LoadedItem>(list.map((x) => [x.shareId, { unavailable: { why: 'feature_off' } }])))));
+      return new Map(maps.flatMap((m) => [...m]));
+    };
     const needsAdmin = viewerId !== undefined && visible.some((v) => v.s.sharerAccountId !== viewerId);
-    const [names, loaded, isProjectAdmin, viewerConn] = await Promise.all([
-      visible.length ? d.jira.names(viewer, [...new Set(visible.map((v) => v.s.sharerAccountId))]) : Promise.resolve(new Map<string, string>()),
+    const [names, loaded, isProjectAdmin, viewerConn, others] = await Promise.all([
+      visible.length ? namesFor(here.product)(viewer, [...new Set(visible.map((v) => v.s.sharerAccountId))]) : Promise.resolve(new Map<string, string>()),
       Promise.all([...bySharer].map(([id, list]) => loadSharer(id, list))).then((maps) => new Map(maps.flatMap((m) => [...m]))),
-      needsAdmin ? d.jira.isProjectAdmin(viewer, issue.value.id) : Promise.resolve(false),
+      needsAdmin && here.product === 'jira' ? d.jira.isProjectAdmin(viewer, here.issueId) : Promise.resolve(false),
       viewerId !== undefined ? d.mail.connection(viewerId) : Promise.resolve(undefined),
+      loadOthers(),
     ]);
 
     const items: ShareItemView[] = visible.map(({ s, eff, featureOn }) => {
       const sharerName = names.get(s.sharerAccountId) ?? 'a former user';
       const item = itemView(s, { viewerAccountId: viewerId, sharerName, effectiveScope: eff, isProjectAdmin, featureOn });
+      if (hasEnded(s, when)) return { ...item, canChangeScope: false, expiresAt: s.expiresAt, problem: { code: 'NOT_FOUND' as const, reason: 'share_ended', message: item.mine ? 'This share has ended (you set an end date). Share it again to show it once more.' : 'This shared item has ended.', action: 'none' as const } };
+      if (s.expiresAt !== undefined) Object.assign(item, { expiresAt: s.expiresAt });
+      if (isOtherShare(s)) {
+        const o: LoadedItem = featureOn ? (others.get(s.shareId) ?? { unavailable: { why: 'signed_out' } }) : { unavailable: { why: 'feature_off' } };
+        if ('unavailable' in o) return { ...item, problem: unavailableProblem(o.unavailable, { sharerName, mine: item.mine, kind: s.kind }) };
+        // A calendar shows free/busy only when its sharer chose it, or the site's or the project's rules say so now.
+        const content = itemContent(s.kind === 'calendar' && rule('calendar').freeBusyOnly ? { ...s, freeBusyOnly: true } : s, o.read, { viewerIsSharer: item.mine, loggedIn: viewerId !== undefined, scope: eff, now: when });
+        return content ? { ...item, ...content } : { ...item, problem: unavailableProblem({ why: 'gone' }, { sharerName, mine: item.mine, kind: s.kind }) };
+      }
       const l: Loaded = featureOn ? (loaded.get(s.shareId) ?? { unavailable: { why: 'signed_out' } }) : { unavailable: { why: 'feature_off' } };
       if ('unavailable' in l) return { ...item, problem: unavailableProblem(l.unavailable, { sharerName, mine: item.mine, kind: s.kind }) };
       const first = l.messages[0];
       return { ...item, messages: l.messages.map(mailView), olderOmitted: l.omitted, ...(item.mine && first?.webLink ? { openInOutlook: first.webLink } : {}) };
     });
 
-    const kinds = (Object.keys(FEATURE_OF_KIND) as ShareKind[]).filter((k) => settings.features[FEATURE_OF_KIND[k]]);
-    const full = onIssue.length >= MAX_SHARES_PER_ISSUE;
+    const kinds = (Object.keys(FEATURE_OF_KIND) as ShareKind[]).filter((k) => rule(k).on);
+    // A single share asked for says nothing about how full the place is; the create call checks that.
+    const full = only === undefined && onIssue.length >= (here.product === 'jira' ? MAX_SHARES_PER_ISSUE : MAX_SHARES_PER_PAGE);
     return ok({
-      issue: { id: issue.value.id, key: issue.value.key },
+      place: place.value,
       viewer: {
         loggedIn: viewerId !== undefined,
         connected: viewerConn !== undefined,
         mailAllowed: viewerConn !== undefined && mayReadMail(viewerConn.scopes),
+        calendarsAllowed: viewerConn !== undefined && mayReadKind('calendar', viewerConn.scopes),
+        chatsAllowed: viewerConn !== undefined && mayReadKind('chat', viewerConn.scopes),
         canShare: viewerId !== undefined && kinds.length > 0 && !full,
         isProjectAdmin,
       },
-      sharing: { allowedScopes: [...allowed], defaultScope: settings.sharing.defaultScope, kinds },
+      sharing: { allowedScopes: allowed, defaultScope: allowed.includes(rule('mail').defaultScope) ? rule('mail').defaultScope : (allowed[0] ?? 'private'), kinds },
       items,
       full,
     });
@@ -176,24 +272,35 @@ export function sharingService(d: SharingDeps) {
     await d.jira.mirror(issueId, mirrorIds(issueId, shares, settings.sharing.allowedScopes));
   }
 
+  /** The rules in force for a kind at a place: the site's, narrowed by the issue's project (pages follow the site's). */
+  async function ruleAt(settings: AppSettings, here: ShareTarget, kind: ShareKind): Promise<KindPolicy> {
+    const project = here.product === 'jira' && d.projects ? await d.projects.get(here.projectId) : undefined;
+    return policyFor(settings, project, kind);
+  }
+
   async function create(accountId: string, input: CreateInput): Promise<Result<CreatedShare>> {
     const viewer: Viewer = { kind: 'user', accountId };
-    const [issue, existing, settings] = await Promise.all([d.jira.viewIssue(viewer, input.issueId), d.shares.byIssue(input.issueId), d.settings.current()]);
-    if (!issue.ok) return failWith('NOT_FOUND', 'issue_hidden');
+    const ref = refOf(input);
+    const [place, existing, settings] = await Promise.all([viewPlace(viewer, ref), storedAt(ref), d.settings.current()]);
+    if (!place.ok) return place;
+    const here = place.value.target;
+    const rule = await ruleAt(settings, here, input.kind);
     const o = decide({
-      action: 'create', loggedIn: true, mayViewIssue: true, featureOn: settings.features[FEATURE_OF_KIND[input.kind]], isSharer: true, isProjectAdmin: false,
-      scope: input.scope, targetAllowed: settings.sharing.allowedScopes.includes(input.scope),
+      action: 'create', loggedIn: true, mayViewIssue: true, featureOn: rule.on, isSharer: true, isProjectAdmin: false,
+      scope: input.scope, targetAllowed: rule.allowedScopes.includes(input.scope),
     });
     if (!o.allow) return failWith(o.code, o.reason);
+    const ends = endDate(input.expiresAt, input.scope, rule, now());
+    if (!ends.ok) return ends;
     const conn = await d.mail.connection(accountId);
     if (!conn) return failWith('MS_SIGN_IN_REQUIRED', 'not_connected');
     if (!mayReadMail(conn.scopes)) return failWith('MS_SIGN_IN_REQUIRED', 'mail_permission_missing');
     const found = await d.mail.locate(accountId, input.messageId);
     if (!found.ok) return found.error.code === 'NOT_FOUND' ? failWith('NOT_FOUND', 'mail_not_in_mailbox') : found;
-    const onIssue = existing.filter((s) => s.issueId === issue.value.id);
-    const same = onIssue.find((s) => s.sharerAccountId === accountId && s.kind === input.kind && (input.kind === 'mail' ? s.messageId === found.value.messageId : s.conversationId === found.value.conversationId));
+    const onIssue = existing.filter((s) => samePlace(s, here));
+    const same = onIssue.find((s) => s.sharerAccountId === accountId && s.kind === input.kind && isMailKind(s.kind) && (input.kind === 'mail' ? s.messageId === found.value.messageId : s.conversationId === found.value.conversationId));
     if (same) return ok({ shareId: same.shareId, existing: true });
-    if (onIssue.length >= MAX_SHARES_PER_ISSUE) return failWith('BAD_REQUEST', 'too_many_shares');
+    if (onIssue.length >= (here.product === 'jira' ? MAX_SHARES_PER_ISSUE : MAX_SHARES_PER_PAGE)) return failWith('BAD_REQUEST', here.product === 'jira' ? 'too_many_shares' : 'too_many_page_shares');
     const record: ShareRecord = {
       shareId: d.crypto.randomToken(16),
       kind: input.kind,
@@ -204,67 +311,76 @@ export function sharingService(d: SharingDeps) {
       internetMessageId: found.value.internetMessageId,
       conversationId: found.value.conversationId,
       scope: input.scope,
-      issueId: issue.value.id,
-      projectId: issue.value.projectId,
+      ...here,
       createdAt: now().toISOString(),
+      ...(ends.value !== undefined ? { expiresAt: ends.value } : {}),
     };
     await d.shares.put(record);
-    if (settings.features.linkStore) {
-      await d.links.put(linkOf(record, issue.value.key));
-      await syncMirror(issue.value.id, [...onIssue, record], settings);
+    // The link store is mail ↔ Jira issue (seed 001): pages keep no links and no JQL mirror.
+    if (settings.features.linkStore && record.product === 'jira') {
+      await d.links.put(linkOf(record, place.value.issueKey ?? ''));
+      await syncMirror(record.issueId, [...onIssue, record], settings);
     }
     return ok({ shareId: record.shareId, existing: false });
   }
 
-  /** The share on this issue, as far as the caller may know of it. */
-  async function target(accountId: string, issueId: string, shareId: string) {
+  /** The share at this issue or page, as far as the caller may know of it. */
+  async function target(accountId: string, at: At, shareId: string) {
     const viewer: Viewer = { kind: 'user', accountId };
-    const [issue, share, settings] = await Promise.all([d.jira.viewIssue(viewer, issueId), d.shares.get(shareId), d.settings.current()]);
-    if (!issue.ok) return failWith('NOT_FOUND', 'issue_hidden');
-    // Another issue's share id is answered exactly like one that does not exist.
-    if (share?.issueId !== issue.value.id) return failWith('NOT_FOUND', 'share_not_found');
-    return { ok: true as const, viewer, issue: issue.value, share, settings };
+    const [place, share, settings] = await Promise.all([viewPlace(viewer, refOf(at)), d.shares.get(shareId), d.settings.current()]);
+    if (!place.ok) return place;
+    // Another issue's or page's share id is answered exactly like one that does not exist.
+    if (!share || !samePlace(share, place.value.target)) return failWith('NOT_FOUND', 'pageId' in at ? 'page_share_not_found' : 'share_not_found');
+    return { ok: true as const, viewer, place: place.value.target, share, settings };
   }
 
-  async function setScope(accountId: string, input: { issueId: string; shareId: string; scope: ShareScope }): Promise<Result<{ scope: ShareScope }>> {
-    const t = await target(accountId, input.issueId, input.shareId);
+  async function setScope(accountId: string, input: At & { shareId: string; scope: ShareScope }): Promise<Result<{ scope: ShareScope }>> {
+    const t = await target(accountId, input, input.shareId);
     if (!t.ok) return t;
+    const rule = await ruleAt(t.settings, t.place, t.share.kind);
     const o = decide({
-      action: 'changeScope', loggedIn: true, mayViewIssue: true, featureOn: t.settings.features[FEATURE_OF_KIND[t.share.kind]], isSharer: t.share.sharerAccountId === accountId,
-      isProjectAdmin: false, scope: effectiveScope(t.share.scope, t.settings.sharing.allowedScopes), targetAllowed: t.settings.sharing.allowedScopes.includes(input.scope),
+      action: 'changeScope', loggedIn: true, mayViewIssue: true, featureOn: rule.on, isSharer: t.share.sharerAccountId === accountId,
+      isProjectAdmin: false, scope: effectiveScope(t.share.scope, rule.allowedScopes), targetAllowed: rule.allowedScopes.includes(input.scope),
     });
     if (!o.allow) return failWith(o.code, o.reason);
-    if (t.share.scope !== input.scope) {
-      await d.shares.put({ ...t.share, scope: input.scope });
-      if (t.settings.features.linkStore) {
-        const rest = (await d.shares.byIssue(t.issue.id)).filter((s) => s.shareId !== t.share.shareId);
-        await syncMirror(t.issue.id, [...rest, { ...t.share, scope: input.scope }], t.settings);
+    if (hasEnded(t.share, now())) return failWith('BAD_REQUEST', 'share_ended');
+    const expiresAt = endDateForScope(t.share.expiresAt, input.scope, rule, now());
+    if (t.share.scope !== input.scope || expiresAt !== t.share.expiresAt) {
+      await d.shares.put({ ...t.share, scope: input.scope, ...(expiresAt !== undefined ? { expiresAt } : {}) });
+      if (t.settings.features.linkStore && t.place.product === 'jira') {
+        const rest = (await d.shares.byIssue(t.place.issueId)).filter((s) => s.shareId !== t.share.shareId);
+        await syncMirror(t.place.issueId, [...rest, { ...t.share, scope: input.scope }], t.settings);
       }
     }
     return ok({ scope: input.scope });
   }
 
-  async function remove(accountId: string, input: { issueId: string; shareId: string }): Promise<Result<{ removed: true }>> {
-    const t = await target(accountId, input.issueId, input.shareId);
+  async function remove(accountId: string, input: At & { shareId: string }): Promise<Result<{ removed: true }>> {
+    const t = await target(accountId, input, input.shareId);
     if (!t.ok) return t;
     const isSharer = t.share.sharerAccountId === accountId;
-    const isProjectAdmin = isSharer ? false : await d.jira.isProjectAdmin(t.viewer, t.issue.id);
+    // On a page only the sharer removes (no Confluence role stands in for a Jira project admin here).
+    const isProjectAdmin = isSharer || t.place.product !== 'jira' ? false : await d.jira.isProjectAdmin(t.viewer, t.place.issueId);
     const o = decide({
       action: 'remove', loggedIn: true, mayViewIssue: true, featureOn: t.settings.features[FEATURE_OF_KIND[t.share.kind]], isSharer, isProjectAdmin,
       scope: effectiveScope(t.share.scope, t.settings.sharing.allowedScopes), targetAllowed: true,
     });
     if (!o.allow) return failWith(o.code, o.reason);
     await d.shares.delete(t.share.shareId);
-    await d.links.delete(t.share.shareId);
-    const rest = (await d.shares.byIssue(t.issue.id)).filter((s) => s.shareId !== t.share.shareId);
-    await syncMirror(t.issue.id, rest, t.settings);
+    if (t.place.product === 'jira') {
+      await d.links.delete(t.share.shareId);
+      const rest = (await d.shares.byIssue(t.place.issueId)).filter((s) => s.shareId !== t.share.shareId);
+      await syncMirror(t.place.issueId, rest, t.settings);
+    }
     return ok({ removed: true });
   }
 
   /** How many of the caller's shares stop showing when they sign out (asked before signing out). */
-  async function mine(accountId: string): Promise<Result<{ count: number; issues: number }>> {
+  async function mine(accountId: string): Promise<Result<{ count: number; issues: number; pages: number }>> {
     const list = await d.shares.bySharer(accountId);
-    return ok({ count: list.length, issues: new Set(list.map((s) => s.issueId)).size });
+    const places = new Set(list.map(placeKey));
+    const pages = [...places].filter((k) => k.startsWith('confluence:')).length;
+    return ok({ count: list.length, issues: places.size - pages, pages });
   }
 
   /** The caller's conversations linked to an issue they may view, as far as their own mailbox holds them. */
@@ -291,7 +407,7 @@ export function sharingService(d: SharingDeps) {
     return ok(byIssue.filter((l) => viewable.has(l.issueId)).map((l) => ({ id: l.issueId, key: l.issueKey, projectId: l.projectId })));
   }
 
-  return { panel, create, setScope, remove, mine, linksForIssue, issuesForConversation };
+  return { panel, pageItem, create, setScope, remove, mine, linksForIssue, issuesForConversation };
 }
 
 export type SharingService = ReturnType<typeof sharingService>;

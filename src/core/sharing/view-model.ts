@@ -6,6 +6,9 @@ import type { AppErrorBody, ErrorCode } from '../result';
 import { messageFor } from '../messages';
 import type { MailAddress, MailAttachment, MailMessage } from './mail';
 import type { ShareKind, ShareRecord, ShareScope } from './model';
+import type { CalendarView } from './calendar';
+import type { EventView } from './event';
+import type { ChatView } from './chat';
 
 export interface MailView {
   subject: string;
@@ -46,6 +49,14 @@ export interface ShareItemView {
   problem?: ItemProblem;
   /** Only for the sharer: opens the mail in their own Outlook on the web. */
   openInOutlook?: string;
+  /** When the share ends (or ended: then `problem` says so). */
+  expiresAt?: string;
+  /** A shared calendar's window, as this viewer may see it (kind `calendar`). */
+  calendar?: CalendarView;
+  /** A shared event, as this viewer may see it (kind `event`). */
+  event?: EventView;
+  /** A shared Teams chat's newest page (kind `chat`); older pages come from `sharing/chatPage`. */
+  chat?: ChatView;
 }
 
 /** Why a sharer's item cannot be shown, as the service found out. */
@@ -57,7 +68,11 @@ export type Unavailable =
   | { why: 'feature_off' }
   | { why: 'failed'; error: AppErrorBody };
 
-const FEATURE_WORDS: Record<ShareKind, string> = { mail: 'Sharing single mails', conversation: 'Sharing conversations' };
+const FEATURE_WORDS: Record<ShareKind, string> = { mail: 'Sharing single mails', conversation: 'Sharing conversations', calendar: 'Sharing calendars', event: 'Sharing events', chat: 'Sharing Teams chats' };
+/** Where each kind lives, and what the app must be allowed to read, in words. */
+const PLACE: Record<ShareKind, string> = { mail: 'mailbox', conversation: 'mailbox', calendar: 'calendar', event: 'calendar', chat: 'Teams chats' };
+const READS: Record<ShareKind, string> = { mail: 'read their mail', conversation: 'read their mail', calendar: 'read their calendar', event: 'read their calendar', chat: 'read their Teams chats' };
+const READS_YOURS: Record<ShareKind, string> = { mail: 'read your mail', conversation: 'read your mail', calendar: 'read your calendar', event: 'read your calendar', chat: 'read your Teams chats' };
 
 /**
  * The sentence for an unavailable item. Names come from Atlassian at view time; the sharer reads
@@ -76,10 +91,25 @@ export function unavailableProblem(u: Unavailable, ctx: { sharerName: string; mi
         ? p('MS_SIGN_IN_REQUIRED', 'sharer_other_account', 'You shared this from another Microsoft 365 account than the one you are signed in with now. Sign in with that account to show it again.', 'signIn')
         : p('MS_SIGN_IN_REQUIRED', 'sharer_other_account', `Shared by ${name} — unavailable: ${name} is signed in to Microsoft 365 with another account than the one this was shared from.`, 'none');
     case 'gone':
+      if (ctx.kind === 'chat') {
+        return mine
+          ? p('NOT_FOUND', 'chat_gone', 'This chat is no longer among your Teams chats (you left it, or it was deleted). Remove it here.', 'none')
+          : p('NOT_FOUND', 'chat_gone', `No longer available in ${name}’s Teams chats.`, 'none');
+      }
+      if (ctx.kind === 'calendar' || ctx.kind === 'event') {
+        return mine
+          ? p('NOT_FOUND', 'calendar_gone', `No longer in your calendar: it was deleted${ctx.kind === 'event' ? ' or cancelled and removed' : ''}. Remove it here, or share it again.`, 'none')
+          : p('NOT_FOUND', 'calendar_gone', `No longer available in ${name}’s calendar.`, 'none');
+      }
       return mine
         ? p('NOT_FOUND', 'mail_gone', 'No longer available in your mailbox: it was deleted, or moved to an archive. Remove it here, or share it again.', 'none')
         : p('NOT_FOUND', 'mail_gone', `No longer available in ${name}’s mailbox.`, 'none');
     case 'no_mail_consent':
+      if (ctx.kind !== 'mail' && ctx.kind !== 'conversation') {
+        return mine
+          ? p('MS_SIGN_IN_REQUIRED', 'sharer_no_consent', `The app may no longer ${READS_YOURS[ctx.kind]}. Allow it again to show this.`, 'allowMail')
+          : p('MS_SIGN_IN_REQUIRED', 'sharer_no_consent', `Shared by ${name} — unavailable until they allow the app to ${READS[ctx.kind]} again.`, 'none');
+      }
       return mine
         ? p('MS_SIGN_IN_REQUIRED', 'sharer_no_mail_consent', 'The app may no longer read your mail. Allow it again to show this.', 'allowMail')
         : p('MS_SIGN_IN_REQUIRED', 'sharer_no_mail_consent', `Shared by ${name} — unavailable until they allow the app to read their mail again.`, 'none');
@@ -89,7 +119,7 @@ export function unavailableProblem(u: Unavailable, ctx: { sharerName: string; mi
       const e = u.error;
       const extra = e.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: e.retryAfterSeconds };
       if (e.code === 'THROTTLED') return p('THROTTLED', e.reason ?? 'throttled', messageFor('THROTTLED'), 'retry', extra);
-      return p(e.code, e.reason ?? 'failed', mine ? 'Your mailbox could not be read right now. Try again in a moment.' : `${name}’s mailbox could not be read right now. Try again in a moment.`, 'retry', extra);
+      return p(e.code, e.reason ?? 'failed', mine ? `Your ${PLACE[ctx.kind]} could not be read right now. Try again in a moment.` : `${name}’s ${PLACE[ctx.kind]} could not be read right now. Try again in a moment.`, 'retry', extra);
     }
   }
 }
@@ -133,6 +163,9 @@ export interface PanelView {
     connected: boolean;
     /** That connection may read mail (`Mail.Read`, asked the first time sharing is used). */
     mailAllowed: boolean;
+    /** That connection may read calendars (`Calendars.Read`) / Teams chats (`Chat.Read`), asked when first used. */
+    calendarsAllowed: boolean;
+    chatsAllowed: boolean;
     /** May add a share here now (logged in, a sharing feature on, the issue not full). */
     canShare: boolean;
     isProjectAdmin: boolean;

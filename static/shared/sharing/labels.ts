@@ -9,4 +9,10 @@ export const SCOPE_HELP: Record<ShareScope, string> = {
 };
 
 /** Kinds the sharer may choose, in the order the picker offers them. */
-export const KIND_LABEL: Record<ShareKind, string> = { mail: 'This mail', conversation: 'The whole conversation, including future replies' };
+export const KIND_LABEL: Record<ShareKind, string> = {
+  mail: 'This mail',
+  conversation: 'The whole conversation, including future replies',
+  calendar: 'A calendar, for a date window',
+  event: 'One event or meeting',
+  chat: 'A Teams chat',
+};

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppErrorBody } from '../../../src/contract';
-import type { PanelView, ShareKind } from '../../../src/contracts/sharing';
+import type { At, PanelView, ShareKind } from '../../../src/contracts/sharing';
 import type { ShareScope } from '../../../src/core/settings/model';
 import { call } from '../invoke';
 import type { GraphSender } from '../graph-send';
@@ -8,7 +8,12 @@ import { listMail, type PickableMail } from './api';
 import { KIND_LABEL, SCOPE_HELP, SCOPE_LABEL } from './labels';
 
 interface Props {
-  view: PanelView;
+  /** What the viewer may share here; `issue` when it is the Jira panel's. */
+  view: Pick<PanelView, 'viewer' | 'sharing'> & { issue?: PanelView['issue'] };
+  /** Where the share goes (default: the panel's issue): a Confluence page for the Microsoft 365 item macro. */
+  at?: At;
+  /** After sharing, instead of the panel's message: the macro stores the new share's id. */
+  onCreated?: (shareId: string) => void;
   graph: GraphSender | undefined;
   onAllowMail: (feature: 'share.mail' | 'share.conversation') => Promise<boolean>;
   onDone: (message: string) => void;
@@ -22,12 +27,12 @@ type Listing = { kind: 'loading' } | { kind: 'needsMail' } | { kind: 'error'; er
  * token; they pick one, whether to share it alone or its whole conversation, and who may see it.
  * The server checks all of it again (the mail must be in their mailbox; the scope must be allowed).
  */
-export function SharePicker({ view, graph, onAllowMail, onDone, onCancel }: Props) {
+export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, onCancel }: Props) {
   const [listing, setListing] = useState<Listing>(view.viewer.mailAllowed ? { kind: 'loading' } : { kind: 'needsMail' });
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<string | undefined>();
-  const [kind, setKind] = useState<ShareKind>(view.sharing.kinds[0] ?? 'mail');
+  const [kind, setKind] = useState<ShareKind>(view.sharing.kinds.find((k) => k === 'mail' || k === 'conversation') ?? 'mail');
   const [scope, setScope] = useState<ShareScope>(view.sharing.defaultScope);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorBody | undefined>();
@@ -73,12 +78,18 @@ export function SharePicker({ view, graph, onAllowMail, onDone, onCancel }: Prop
     if (!picked) return;
     setBusy(true);
     setError(undefined);
-    const r = await call('sharing/create', { issueId: view.issue.id, kind, messageId: picked, scope });
+    const where = at ?? (view.issue ? { issueId: view.issue.id } : undefined);
+    if (!where) {
+      setBusy(false);
+      return;
+    }
+    const r = await call('sharing/create', { ...where, kind, messageId: picked, scope });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
       return;
     }
+    if (onCreated) onCreated(r.value.shareId);
     onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${SCOPE_HELP[scope]}.`);
   }
 
@@ -117,7 +128,7 @@ export function SharePicker({ view, graph, onAllowMail, onDone, onCancel }: Prop
         ))}
       <fieldset class="choice">
         <legend>Share</legend>
-        {view.sharing.kinds.map((k) => (
+        {view.sharing.kinds.filter((k) => k === 'mail' || k === 'conversation').map((k) => (
           <label key={k}>
             <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => { setKind(k); }} /> {KIND_LABEL[k]}
           </label>

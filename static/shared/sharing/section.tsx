@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { AppErrorBody } from '../../../src/contract';
-import type { MailAddress, MailView, PanelView, ShareItemView } from '../../../src/contracts/sharing';
+import type { At, MailAddress, MailView, PanelView, ShareItemView } from '../../../src/contracts/sharing';
 import type { ShareScope } from '../../../src/core/settings/model';
 import { call } from '../invoke';
 import { ConfirmDialog } from '../confirm-dialog';
@@ -8,6 +8,17 @@ import type { GraphSender } from '../graph-send';
 import { signInFor } from './api';
 import { MailBody } from './mail-frame';
 import { SharePicker } from './picker';
+import type { ItemKind } from './item-pickers';
+
+type KindsModule = typeof import('./item-kinds');
+/** The calendar, event and chat components (./item-kinds.ts), fetched the first time something needs them. */
+function useKinds(needed: boolean): KindsModule | undefined {
+  const [m, setM] = useState<KindsModule | undefined>();
+  useEffect(() => {
+    if (needed && !m) void import('./item-kinds').then((x) => { setM(() => x); });
+  }, [needed]);
+  return m;
+}
 import { SCOPE_HELP, SCOPE_LABEL } from './labels';
 import './sharing.css';
 
@@ -32,6 +43,7 @@ const size = (n: number): string => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed
 export function SharingSection({ issueId, account }: { issueId: string | undefined; account: SharingAccount }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [picking, setPicking] = useState(false);
+  const [pickingItem, setPickingItem] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
 
   const load = useCallback(async (): Promise<PanelView | undefined> => {
@@ -69,16 +81,44 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
     [load, account],
   );
 
+  /** Incremental consent for calendars or chats, as for mail: a new tab, then this panel updates by itself. */
+  const allowKind = useCallback(
+    async (feature: 'share.calendar' | 'share.event' | 'share.chat'): Promise<boolean> => {
+      setNotice('Finish signing in to Microsoft 365 in the new tab. This panel updates by itself.');
+      const r = await signInFor(feature, async () => {
+        const v = await load();
+        return feature === 'share.chat' ? v?.viewer.chatsAllowed === true : v?.viewer.calendarsAllowed === true;
+      });
+      setNotice(r.ok ? undefined : r.error.message);
+      if (r.ok) {
+        account.session?.clear();
+        await account.reload();
+      }
+      return r.ok;
+    },
+    [load, account],
+  );
+
+  const pickers = useKinds(pickingItem);
+  const ItemSharePicker = pickers?.ItemSharePicker;
+
   if (state.kind === 'loading' || state.kind === 'hidden') return null;
   if (state.kind === 'error') return <p class="error" role="alert">{state.message}</p>;
   const { view } = state;
+  const mailKinds = view.sharing.kinds.filter((k) => k === 'mail' || k === 'conversation');
+  const itemKinds = view.sharing.kinds.filter((k): k is ItemKind => k === 'calendar' || k === 'event' || k === 'chat');
   return (
     <section class="sharing" aria-label="Shared mails and conversations">
       <div class="sharing-head">
         <h3>Shared from Outlook</h3>
-        {view.viewer.canShare && !picking && (
-          <button type="button" onClick={() => { setPicking(true); }}>Share from Outlook</button>
-        )}
+        <span class="sharing-actions">
+          {view.viewer.canShare && mailKinds.length > 0 && !picking && (
+            <button type="button" onClick={() => { setPicking(true); setPickingItem(false); }}>Share from Outlook</button>
+          )}
+          {view.viewer.canShare && itemKinds.length > 0 && !pickingItem && (
+            <button type="button" onClick={() => { setPickingItem(true); setPicking(false); }}>Share calendar, event or chat</button>
+          )}
+        </span>
       </div>
       {notice && <p class="notice" role="status">{notice}</p>}
       {picking && (
@@ -94,13 +134,33 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
           onCancel={() => { setPicking(false); }}
         />
       )}
+      {pickingItem && ItemSharePicker && (
+        <ItemSharePicker
+          kinds={itemKinds}
+          allowedScopes={view.sharing.allowedScopes}
+          defaultScope={view.sharing.defaultScope}
+          graph={account.graph}
+          connected={view.viewer.connected}
+          allowed={{ calendar: view.viewer.calendarsAllowed, chat: view.viewer.chatsAllowed }}
+          myName=""
+          placeWords="this issue"
+          onAllow={allowKind}
+          onShare={(item, scope) => call('sharing/createItem', { issueId: view.issue.id, ...item, scope })}
+          onDone={(message) => {
+            setPickingItem(false);
+            setNotice(message);
+            void load();
+          }}
+          onCancel={() => { setPickingItem(false); }}
+        />
+      )}
       {view.items.length === 0 ? (
         <p class="muted">Nothing shared here yet.</p>
       ) : (
         <ul class="shared-items">
           {view.items.map((item, i) => (
             <li key={item.shareId}>
-              <SharedItem item={item} view={view} open={i === 0} onChanged={() => void load()} onAllowMail={() => void allowMail()} />
+              <SharedItem item={item} view={view} at={{ issueId: view.issue.id }} open={i === 0} onChanged={() => void load()} onAllowMail={() => void (item.kind === 'chat' ? allowKind('share.chat') : item.kind === 'calendar' || item.kind === 'event' ? allowKind(`share.${item.kind}`) : allowMail())} />
             </li>
           ))}
         </ul>
@@ -110,13 +170,18 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
   );
 }
 
-function SharedItem({ item, view, open, onChanged, onAllowMail }: { item: ShareItemView; view: PanelView; open: boolean; onChanged: () => void; onAllowMail: () => void }) {
+/**
+ * One shared item, with what the viewer may do to it. `at` is where it is shown (a Jira issue or a
+ * Confluence page): every action names it, and the resolvers check it again as the viewer.
+ */
+export function SharedItem({ item, view, at, open, onChanged, onAllowMail, placeWords = 'this issue' }: { item: ShareItemView; view: Pick<PanelView, 'sharing'>; at: At; open: boolean; onChanged: () => void; onAllowMail: () => void; placeWords?: string }) {
+  const kinds = useKinds(item.kind === 'calendar' || item.kind === 'event' || item.kind === 'chat');
   const [expanded, setExpanded] = useState(open);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<AppErrorBody | undefined>();
   const first = item.messages[0];
-  const title = first ? first.subject || '(no subject)' : item.kind === 'mail' ? 'Shared mail' : 'Shared conversation';
+  const title = itemTitle(item) ?? (first ? first.subject || '(no subject)' : item.kind === 'mail' ? 'Shared mail' : 'Shared conversation');
   const narrowed = item.effectiveScope !== item.scope;
 
   async function act(p: Promise<{ ok: true } | { ok: false; error: AppErrorBody }>) {
@@ -139,13 +204,13 @@ function SharedItem({ item, view, open, onChanged, onAllowMail }: { item: ShareI
         </span>
       </header>
       <p class="meta muted">
-        {item.kind === 'conversation' ? `Conversation${item.messages.length ? ` · ${String(item.messages.length + item.olderOmitted)} messages` : ''}` : 'Mail'} · shared by {item.mine ? 'you' : item.sharer.name} · {when(item.sharedAt)}
+        {KIND_META[item.kind] ?? (item.kind === 'conversation' ? `Conversation${item.messages.length ? ` · ${String(item.messages.length + item.olderOmitted)} messages` : ''}` : 'Mail')} · shared by {item.mine ? 'you' : item.sharer.name} · {when(item.sharedAt)}
       </p>
       {item.problem && (
         <p class={item.problem.code === 'THROTTLED' ? 'notice' : 'unavailable'} role="status">
           {item.problem.message}{' '}
           {item.problem.action === 'signIn' || item.problem.action === 'allowMail' ? (
-            <button type="button" onClick={onAllowMail}>{item.problem.action === 'signIn' ? 'Sign in to Microsoft 365' : 'Allow reading mail'}</button>
+            <button type="button" onClick={onAllowMail}>{item.problem.action === 'signIn' ? 'Sign in to Microsoft 365' : item.kind === 'chat' ? 'Allow reading chats' : item.kind === 'calendar' || item.kind === 'event' ? 'Allow reading calendars' : 'Allow reading mail'}</button>
           ) : item.problem.action === 'retry' ? (
             <button type="button" onClick={onChanged}>Try again</button>
           ) : null}
@@ -160,12 +225,21 @@ function SharedItem({ item, view, open, onChanged, onAllowMail }: { item: ShareI
           {item.kind === 'conversation' && <p class="muted small">Quoted earlier messages are left out of each reply. Replies that arrive later show here too.</p>}
         </div>
       )}
+      {expanded && item.calendar && kinds && <kinds.CalendarAgenda view={item.calendar} />}
+      {expanded && item.event && kinds && <kinds.EventCard view={item.event} title={title} />}
+      {expanded && item.chat && kinds && (
+        <kinds.ChatThread
+          view={item.chat}
+          loadOlder={(before) => call('sharing/chatPage', { ...at, shareId: item.shareId, before })}
+          loadImages={(images) => call('sharing/chatImages', { ...at, shareId: item.shareId, images })}
+        />
+      )}
       {(item.canChangeScope || item.canRemove || item.openInOutlook) && (
         <div class="item-actions">
           {item.canChangeScope && (
             <label>
               Who can see it{' '}
-              <select disabled={busy} value={item.scope} onChange={(e) => void act(call('sharing/scope', { issueId: view.issue.id, shareId: item.shareId, scope: (e.currentTarget).value as ShareScope }))}>
+              <select disabled={busy} value={item.scope} onChange={(e) => void act(call('sharing/scope', { ...at, shareId: item.shareId, scope: (e.currentTarget).value as ShareScope }))}>
                 {[...new Set([...view.sharing.allowedScopes, item.scope])].map((s) => (
                   <option key={s} value={s} disabled={!view.sharing.allowedScopes.includes(s)}>{SCOPE_LABEL[s]}</option>
                 ))}
@@ -178,8 +252,8 @@ function SharedItem({ item, view, open, onChanged, onAllowMail }: { item: ShareI
       )}
       {error && <p class="error" role="alert">{error.message}</p>}
       {confirming && (
-        <ConfirmDialog title="Remove this shared item?" confirmLabel="Remove" tone="danger" busy={busy} onConfirm={() => void act(call('sharing/remove', { issueId: view.issue.id, shareId: item.shareId }))} onCancel={() => { setConfirming(false); }}>
-          <p>{item.mine ? 'It stops showing on this issue. The mail stays in your mailbox.' : `It stops showing on this issue. The mail stays in ${item.sharer.name}’s mailbox.`}</p>
+        <ConfirmDialog title="Remove this shared item?" confirmLabel="Remove" tone="danger" busy={busy} onConfirm={() => void act(call('sharing/remove', { ...at, shareId: item.shareId }))} onCancel={() => { setConfirming(false); }}>
+          <p>{item.mine ? `It stops showing on ${placeWords}. ${STAYS[item.kind]} in your Microsoft 365.` : `It stops showing on ${placeWords}. ${STAYS[item.kind]} in ${item.sharer.name}’s Microsoft 365.`}</p>
         </ConfirmDialog>
       )}
     </article>
@@ -207,4 +281,20 @@ function Message({ mail, showSubject }: { mail: MailView; showSubject: boolean }
       )}
     </div>
   );
+}
+
+const KIND_META: Partial<Record<ShareItemView['kind'], string>> = { calendar: 'Calendar', event: 'Event', chat: 'Teams chat' };
+const STAYS: Record<ShareItemView['kind'], string> = { mail: 'The mail stays', conversation: 'The mail stays', calendar: 'The calendar stays', event: 'The event stays', chat: 'The chat stays' };
+const WINDOW_WORDS: Record<string, string> = { 'this-week': 'this week', 'next-7d': 'next 7 days', 'next-30d': 'next 30 days' };
+
+/** The title of a calendar, event or chat item (mail items are titled by their subject). */
+function itemTitle(item: ShareItemView): string | undefined {
+  if (item.kind === 'calendar') {
+    const w = item.calendar?.window;
+    const words = w === undefined ? '' : (WINDOW_WORDS[w] ?? (/^next-(\d+)d$/.exec(w) ? `next ${w.slice(5, -1)} days` : w.replace('..', ' to ')));
+    return `Calendar${item.calendar?.freeBusyOnly ? ' (free/busy)' : ''}${words ? `, ${words}` : ''}`;
+  }
+  if (item.kind === 'event') return item.event?.details?.subject || (item.event?.private ? 'Private event' : 'Shared event');
+  if (item.kind === 'chat') return 'Teams chat';
+  return undefined;
 }
