@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startTestHost, type TestHost } from '../support/host';
+
+// Calendars and Teams chats shared into DEMO-1 in Chromium, as people do it: Alice allows the app to read
+// her calendars and chats when she first shares one, and Bob sees them without any Microsoft account.
+
+const ISSUE = '/browse/DEMO-1';
+
+describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
+  let host: TestHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let alice: Page;
+
+  const panelOf = (p: Page): FrameLocator => p.frameLocator('iframe[title="Microsoft 365"]');
+  const item = (panel: FrameLocator, title: string) => panel.getByRole('article', { name: title, exact: true });
+
+  async function open(user: string): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${host.origin}${ISSUE}?as=${user}`);
+    return page;
+  }
+
+  /** Clicks `button`, picks Alice in the new tab and accepts what Microsoft asks. */
+  async function consent(page: Page, panel: FrameLocator, button: string) {
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), panel.getByRole('button', { name: button }).click()]);
+    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
+    // Microsoft asks only for what is not consented yet; with nothing to ask it goes straight back.
+    await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);
+    await tab.locator('h1:has-text("connected")').waitFor();
+  }
+
+  beforeAll(async () => {
+    host = await startTestHost();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('Alice allows reading calendars when she first shares one, and shares the next 30 days with Atlassian users', async () => {
+    alice = await open('alice');
+    const panel = panelOf(alice);
+    await panel.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
+    await consent(alice, panel, 'Connect Microsoft 365');
+    await panel.getByText('Signed in as').waitFor();
+    await panel.getByRole('button', { name: 'Share calendar, event or chat' }).click();
+    await consent(alice, panel, 'Allow reading calendars');
+    await panel.getByRole('radio', { name: /^Calendar \(default\)/ }).check();
+    await panel.getByRole('radio', { name: 'Next 30 days' }).check();
+    await panel.getByRole('radio', { name: /^Atlassian users/ }).check();
+    await panel.getByRole('button', { name: 'Share', exact: true }).click();
+    await item(panel, 'Calendar, next 30 days').waitFor();
+  }, 90_000);
+
+  it('Bob sees the calendar as an agenda, and Alice’s private appointment only as a busy block', async () => {
+    const bob = await open('bob');
+    const cal = item(panelOf(bob), 'Calendar, next 30 days');
+    await cal.getByText('Design review').first().waitFor();
+    expect(await cal.textContent()).not.toContain('Doctor');
+    expect(await cal.getByText('Private event').count()).toBeGreaterThan(0);
+    // Alice herself sees her own private event by its title.
+    await alice.reload();
+    await item(panelOf(alice), 'Calendar, next 30 days').getByText(/Doctor/).first().waitFor();
+  }, 60_000);
+
+  it('Alice shares a Teams chat after allowing reading chats; Bob reads it newest first and asks for older messages', async () => {
+    const panel = panelOf(alice);
+    await panel.getByRole('button', { name: 'Share calendar, event or chat' }).click();
+    await panel.getByRole('radio', { name: 'A Teams chat' }).check();
+    await consent(alice, panel, 'Allow reading chats');
+    await panel.getByRole('radio', { name: 'Release war room' }).check();
+    await panel.getByRole('button', { name: 'Share', exact: true }).click();
+    await item(panel, 'Teams chat').waitFor();
+
+    const bob = await open('bob');
+    const chat = item(panelOf(bob), 'Teams chat');
+    await chat.waitFor();
+    const messages = chat.locator('.chat-message');
+    await expect.poll(() => messages.count()).toBe(20);
+    await chat.getByRole('button', { name: 'Older messages' }).click();
+    await expect.poll(() => messages.count()).toBe(40);
+  }, 90_000);
+});
