@@ -120,6 +120,10 @@ describe('My shares, expiry, who opened it, hand-over, project rules', () => {
     // Carol's export holds her open (ids and times), Bob's too.
     const carols = await as('carol', PANEL).call('account/records');
     expect(JSON.stringify(carols.value)).toContain(kickoff);
+    // Deleting her data deletes what she opened; Bob's open stays with Alice's share.
+    expect(await as('carol', PANEL).call('account/records/delete')).toMatchObject({ ok: true });
+    expect((await entities()).filter((e) => e.entityName === 'share-open').map((e) => e.value.viewerAccountId)).toEqual([BOB]);
+    expect((await as('alice').call('myShares/opens', { shareId: kickoff })).value).toMatchObject({ total: 1, people: [{ name: 'Bob Brown', count: 1 }] });
   });
 
   it('lets a project admin narrow Public away for the project, never widen; others may not touch the rules', async () => {
