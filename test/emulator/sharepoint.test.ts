@@ -220,7 +220,8 @@ describe('drives and files', () => {
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toContain('image/svg+xml');
     // The token is for that item and size only.
-    for (const [key, value] of [['w', '800'], ['docid', url.searchParams.get('docid')?.replace('?version', 'x?version') ?? ''], ['tempauth', '1.forged']]) {
+    const forgeries: Array<[string, string]> = [['w', '800'], ['docid', url.searchParams.get('docid')?.replace('?version', 'x?version') ?? ''], ['tempauth', '1.forged']];
+    for (const [key, value] of forgeries) {
       const forged = new URL(url);
       forged.searchParams.set(key, value);
       expect((await fetch(forged)).status).toBe(403);
