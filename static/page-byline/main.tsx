@@ -4,6 +4,7 @@ import type { ViewContext } from '../shared/context';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
 import { MyData } from '../shared/my-data';
+import { MySharesDisclosure } from '../shared/my-shares/disclosure';
 import { useSignOutWarning } from '../shared/sharing/sign-out';
 
 /** The Confluence byline popup: the viewer's Microsoft 365 connection. */
@@ -13,7 +14,7 @@ function PageByline({ ctx }: { ctx: ViewContext }) {
   const warning = useSignOutWarning(account.signOut);
   return (
     <>
-      <AccountControl state={account.state} onConnect={account.connect} onSignOut={warning.onSignOut} footer={<MyData account={account} />} />
+      <AccountControl state={account.state} onConnect={account.connect} onSignOut={warning.onSignOut} footer={<><MyData account={account} /><MySharesDisclosure accountId={ctx.accountId} /></>} />
       {warning.dialog}
     </>
   );
