@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { ROOT, startTestHost, type TestHost } from '../support/host';
+
+type Json = any;
 
 // Calendars and Teams chats shared into DEMO-1 in Chromium, as people do it: Alice allows the app to read
 // her calendars and chats when she first shares one, and Bob sees them without any Microsoft account.
@@ -87,4 +91,28 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
     await chat.getByRole('button', { name: 'Older messages' }).click();
     await expect.poll(() => messages.count()).toBe(40);
   }, 90_000);
+
+  it('stores no content: no event title, place, attendee or body, no chat message text, anywhere in storage', async () => {
+    const state = await host.state();
+    const stored = JSON.stringify({ keys: state.storage.keys, values: state.storage.values, secretKeys: state.storage.secretKeys, entities: state.storage.entities });
+    // Shares of both kinds were stored: the proof is not vacuous.
+    expect(state.storage.entities.filter((e: Json) => e.value?.kind === 'calendar' || e.value?.kind === 'chat').length).toBeGreaterThanOrEqual(2);
+    const fixture = JSON.parse(readFileSync(join(ROOT, 'dev/fixtures/demo-tenant.json'), 'utf8')).microsoft;
+    const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\{\{[^}]*\}\}/g, ' ').replace(/&[a-z#0-9]+;/gi, ' ');
+    const needles = new Set<string>();
+    for (const c of fixture.calendars as Json[]) {
+      for (const e of (c.events ?? []) as Json[]) {
+        if (typeof e.subject === 'string') needles.add(e.subject);
+        if (typeof e.location === 'string') needles.add(e.location);
+        for (const run of text(typeof e.body === 'string' ? e.body : '').split(/\s{2,}|[.!?]\s/)) if (run.trim().length >= 12) needles.add(run.trim());
+      }
+    }
+    for (const c of fixture.chats as Json[]) {
+      if (typeof c.topic === 'string') needles.add(c.topic);
+      for (const m of c.messages as Json[]) for (const run of text(typeof m.body === 'string' ? m.body : '').split(/\s{2,}|[.!?]\s/)) if (run.trim().length >= 12) needles.add(run.trim());
+    }
+    const found = [...needles].filter((n) => stored.toLowerCase().includes(n.toLowerCase()));
+    expect(found).toEqual([]);
+    expect(needles.size).toBeGreaterThan(30);
+  });
 });
