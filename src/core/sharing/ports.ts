@@ -81,16 +81,16 @@ export type ItemWant =
   | { key: string; kind: 'chat'; chatId: string };
 
 export type ItemRead =
-  | { kind: 'calendar'; entries: import('./calendar').CalendarEntry[]; truncated: boolean }
+  | { kind: 'calendar'; entries: Array<import('./calendar').CalendarEntry>; truncated: boolean }
   | { kind: 'event'; event: import('./event').EventDetails }
-  | { kind: 'chat'; messages: import('./chat').ChatMessageRaw[]; hasMore: boolean };
+  | { kind: 'chat'; messages: Array<import('./chat').ChatMessageRaw>; hasMore: boolean };
 
 /** Calendars, events and Teams chats, each read by the server as the sharer (./items.ts in the Graph adapters). */
 export interface ItemsPort {
   /** Every wanted item of one sharer, in one `$batch` (a long calendar's further pages follow its nextLink). */
   read(accountId: string, wants: readonly ItemWant[]): Promise<Result<Map<string, Result<ItemRead>>>>;
   /** An older page of a chat: messages created before `before`, newest first. */
-  chatPage(accountId: string, chatId: string, before: string): Promise<Result<{ messages: import('./chat').ChatMessageRaw[]; hasMore: boolean }>>;
+  chatPage(accountId: string, chatId: string, before: string): Promise<Result<{ messages: Array<import('./chat').ChatMessageRaw>; hasMore: boolean }>>;
   /** Hosted images of the chat's messages as `data:` URLs (null: too large or not an image). */
   chatImages(accountId: string, chatId: string, refs: ReadonlyArray<{ messageId: string; hostedId: string }>): Promise<Result<Array<string | null>>>;
   /** Checks, when sharing, that the item is the sharer's own; events answer their immutable id. */

@@ -162,7 +162,8 @@ export function sharingService(d: SharingDeps) {
     return page.ok ? ok({ target: { product: 'confluence', pageId: page.value.id, spaceId: page.value.spaceId } }) : failWith('NOT_FOUND', 'page_hidden');
   }
   const storedAt = (ref: PlaceRef): Promise<ShareRecord[]> => (ref.product === 'jira' ? d.shares.byIssue(ref.issueId) : d.shares.byPage(ref.pageId));
-  const namesFor = (product: ShareTarget['product']) => (product === 'jira' ? d.jira.names : (d.confluence?.names ?? (() => Promise.resolve(new Map<string, string>()))));
+  const namesFor = (product: ShareTarget['product']) => (viewer: Viewer, ids: readonly string[]): Promise<Map<string, string>> =>
+    product === 'jira' ? d.jira.names(viewer, ids) : d.confluence ? d.confluence.names(viewer, ids) : Promise.resolve(new Map<string, string>());
 
   async function panel(viewer: Viewer, issueId: string): Promise<Result<PanelView>> {
     const r = await placeView(viewer, { product: 'jira', issueId });
