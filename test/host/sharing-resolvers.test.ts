@@ -195,7 +195,7 @@ describe('sharing resolvers', () => {
   });
 
   it('tells the sharer how many items stop when she signs out, and shows others why they stopped', async () => {
-    expect(await as('alice').call('sharing/mine')).toEqual({ ok: true, value: { count: 3, issues: 2 } });
+    expect(await as('alice').call('sharing/mine')).toEqual({ ok: true, value: { count: 3, issues: 2, pages: 0 } });
     expect(await as('alice').call('account/signOut')).toEqual({ ok: true, value: { signedOut: true } });
     const bob = await as('bob').call('sharing/panel', { issueId: DEMO_1 });
     expect(bob.value.items[0].messages).toEqual([]);
