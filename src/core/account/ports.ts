@@ -49,7 +49,8 @@ export interface ConnectionStore {
 /** How a user's sign-in ended: kept briefly under its state's hash for the module that started it. */
 export interface SignInOutcome {
   accountId: string;
-  outcome: 'connected' | { code: ErrorCode; reason: string };
+  /** `finishing`: Microsoft redirected back and the code is being redeemed. */
+  outcome: 'finishing' | 'connected' | { code: ErrorCode; reason: string };
 }
 
 export interface PendingSignInStore {

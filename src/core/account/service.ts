@@ -92,6 +92,8 @@ export function microsoftAccounts(deps: AccountDeps) {
     const started = await pending.take(crypto.sha256(state));
     if (!started) return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
     if (started.expiresAt < now()) return failWith('MS_SIGN_IN_FAILED', 'state_expired');
+    // Between taking the state and redeeming the code, the waiting module must not read "ended".
+    if (started.purpose !== 'admin-consent') await pending.putOutcome(crypto.sha256(state), { accountId: started.accountId, outcome: 'finishing' }, SIGN_IN_WINDOW_SECONDS);
     return ok(started);
   }
 
@@ -113,11 +115,9 @@ export function microsoftAccounts(deps: AccountDeps) {
     return finishSignIn(taken.value, query);
   }
 
+  /** Finishes a user's sign-in and records how it ended, so the module waiting on it can say so. */
   async function finishSignIn(started: PendingSignIn, query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
     if (started.purpose === 'admin-consent') return failWith('MS_SIGN_IN_FAILED', 'state_unknown');
-  /** Finishes a user's sign-in and records how it ended, so the module waiting on it can say so. */
-    if (query.error) return redirectError(query);
-    if (!query.code) return failWith('MS_SIGN_IN_FAILED', 'code_missing');
     const result = await redeem(started, query);
     if (query.state) {
       const outcome = result.ok ? ('connected' as const) : { code: result.error.code, reason: result.error.reason ?? '' };
@@ -134,7 +134,10 @@ export function microsoftAccounts(deps: AccountDeps) {
   async function signInStatus(accountId: string, signInId: unknown): Promise<Result<{ status: 'pending' | 'connected' | 'ended' }>> {
     if (typeof signInId !== 'string' || !STATE_SHAPE.test(signInId)) return failWith('BAD_REQUEST');
     const done = await pending.outcome(signInId);
-    if (done?.accountId === accountId) return done.outcome === 'connected' ? ok({ status: 'connected' }) : failWith(done.outcome.code, done.outcome.reason || undefined);
+    if (done?.accountId === accountId) {
+      if (done.outcome === 'finishing') return ok({ status: 'pending' });
+      return done.outcome === 'connected' ? ok({ status: 'connected' }) : failWith(done.outcome.code, done.outcome.reason || undefined);
+    }
     const open = await pending.peek(signInId);
     if (open?.accountId === accountId && open.purpose !== 'admin-consent' && open.expiresAt >= now()) return ok({ status: 'pending' });
     return ok({ status: 'ended' });
@@ -149,6 +152,8 @@ export function microsoftAccounts(deps: AccountDeps) {
   }
 
   async function redeem(started: PendingSignIn, query: CallbackQuery): Promise<Result<{ accountId: string; user: MicrosoftUser }>> {
+    if (query.error) return redirectError(query);
+    if (!query.code) return failWith('MS_SIGN_IN_FAILED', 'code_missing');
 
     let grant;
     try {

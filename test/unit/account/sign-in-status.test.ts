@@ -53,6 +53,17 @@ describe('where a sign-in stands', () => {
     expect(s.connections.all.size).toBe(0);
   });
 
+  it('is still open while the code is being redeemed (the state is used up, the answer not there yet)', async () => {
+    const s = setup();
+    const { authorizeUrl, signInId } = await begin(s);
+    const { code, state } = s.idp.issueCode(authorizeUrl);
+    const started = await s.accounts.takePending(state);
+    expect(started.ok).toBe(true);
+    expect(await s.accounts.signInStatus(ALICE, signInId)).toEqual({ ok: true, value: { status: 'pending' } });
+    if (started.ok) await s.accounts.finishSignIn(started.value, { code, state });
+    expect(await s.accounts.signInStatus(ALICE, signInId)).toEqual({ ok: true, value: { status: 'connected' } });
+  });
+
   it('has ended, without saying why, once the sign-in window passed unanswered', async () => {
     const s = setup();
     const { signInId } = await begin(s);
