@@ -12,7 +12,7 @@ export interface SenderDeps {
   session: TokenSession;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  /** Called before each throttling wait (a `THROTTLED` error with `retryAfterSeconds`), so the UI can say "Retrying…". */
+  /** Called before each throttling wait (a `THROTTLED` error; `retryAfterSeconds` only when Microsoft named the wait), so the UI can say "Retrying…". */
   onRetry?: (error: AppErrorBody) => void;
 }
 
@@ -26,7 +26,8 @@ export const usesServerQuery = (req: GraphRequest): boolean => /[?&]\$(orderby|f
 /**
  * The browser's one Graph sender (the account panel's `/me`, both SharePoint macros and their editors).
  * Requests go out with the viewer's own token, so Microsoft trims each answer to what this viewer may
- * see: one silent token refresh on 401, waits per `Retry-After` on 429/503/504. What a failure means and
+ * see: one silent token refresh on 401, waits on 429/503/504 — by exponential backoff with jitter, since
+ * Graph does not expose `Retry-After` to scripts (only `$batch` parts carry it readable, in the body). What a failure means and
  * what to do about it is decided by the core (`decideOnFailure`); this only carries it out. Failures
  * come back in the one error vocabulary.
  */

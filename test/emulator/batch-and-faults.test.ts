@@ -149,13 +149,29 @@ describe('CORS for Custom UI iframes', () => {
     for (const h of ['authorization', 'content-type', 'prefer', 'client-request-id', 'consistencylevel']) expect(allowed).toContain(h);
   });
 
-  it('exposes Retry-After and request-id to scripts', async () => {
+  it('allows only the headers Graph allows: a fixed list, never an echo of what the page asked', async () => {
+    const res = await fetch(`${run.origin}/graph/v1.0/sites/root/lists`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://abc.cdn.prod.atlassian-dev.net', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,prefer,x-anything,cookie' },
+    });
+    expect(res.status).toBe(204);
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    // The browser refuses the real request when a header it asked for is not listed.
+    expect(allowed).toContain('prefer');
+    expect(allowed).not.toContain('x-anything');
+    expect(allowed).not.toContain('cookie');
+    expect(allowed.sort()).toEqual(['accept', 'authorization', 'client-request-id', 'consistencylevel', 'content-type', 'prefer', 'retry-attempt', 'sdkversion']);
+  });
+
+  it('exposes what Graph exposes — request-id, Preference-Applied, ETag … — but not Retry-After', async () => {
     run.emu.faults.set({ failNext: [{ status: 503, retryAfterSeconds: 2 }] });
     const res = await graphFetch(run, bob.access_token, '/me', { headers: { Origin: 'https://x.example' } });
     expect(res.status).toBe(503);
+    // Sent (a server reads it), but a script in a page cannot: it is not in the expose list.
+    expect(res.headers.get('retry-after')).toBe('2');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase();
-    expect(exposed).toContain('retry-after');
-    expect(exposed).toContain('request-id');
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(exposed).not.toContain('retry-after');
+    expect(exposed.sort()).toEqual(['client-request-id', 'content-range', 'etag', 'location', 'preference-applied', 'request-id']);
   });
 });

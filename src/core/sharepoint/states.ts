@@ -34,6 +34,8 @@ export interface FailureContext {
   seenMomentsAgo?: boolean;
   /** Epoch ms, for HTTP-date `Retry-After` values. */
   now?: number;
+  /** 0 ≤ x < 1, for the backoff's jitter (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** What the sender does next: refresh the token once, wait and send again, or stop with an error. */
@@ -97,10 +99,14 @@ export function decideOnFailure(f: GraphFailure, ctx: FailureContext): FailureDe
   if (status === 400 || status === 422) return stop(error('BAD_REQUEST', GRAPH_REASONS.settingsMismatch));
   if (status === 429 || status === 503 || status === 504) {
     const attempt = ctx.attempt ?? 0;
-    const delayMs = retryDelay(f.retryAfter, attempt, ctx.now ?? Date.now());
-    const retryAfterSeconds = Math.ceil(delayMs / 1000);
-    if (attempt < MAX_THROTTLE_RETRIES) return { action: 'retry', delayMs, error: error('THROTTLED', undefined, { retryAfterSeconds }) };
-    return stop(error('THROTTLED', GRAPH_REASONS.throttleGaveUp, { retryAfterSeconds }));
+    const now = ctx.now ?? Date.now();
+    const told = toldDelay(f.retryAfter, now);
+    const delayMs = retryDelay(f.retryAfter, attempt, now, ctx.random);
+    // Only a wait Microsoft named is promised to the viewer: a browser never sees Graph's `Retry-After`
+    // (it is not in Graph's Access-Control-Expose-Headers), and a guessed backoff is not a promise.
+    const extra = told === undefined ? {} : { retryAfterSeconds: Math.ceil(delayMs / 1000) };
+    if (attempt < MAX_THROTTLE_RETRIES) return { action: 'retry', delayMs, error: error('THROTTLED', undefined, extra) };
+    return stop(error('THROTTLED', GRAPH_REASONS.throttleGaveUp, extra));
   }
   return stop(error('MS_UNAVAILABLE'));
 }
@@ -152,9 +158,11 @@ export function viewerState(e: AppErrorBody, target: FailureTarget): ViewerState
       if (e.reason === 'invalid_config' || e.reason === 'unsupported_version') return state(e.message, 'editMacro');
       return state(`The macro’s settings no longer match ${what(t)}. Ask the page’s author to edit the macro.`, 'editMacro');
     case 'THROTTLED': {
-      const retryAfterMs = (e.retryAfterSeconds ?? 1) * 1000;
-      if (e.reason === GRAPH_REASONS.throttleGaveUp) return state('SharePoint is busy right now. Try again in a minute.', 'retry', { retryAfterMs });
-      return state(`SharePoint is busy; trying again in ${Math.ceil(retryAfterMs / 1000)} s.`, 'retry', { retryAfterMs });
+      // A time is named only when Microsoft named it (`retryAfterSeconds`); a backoff guess is "shortly".
+      const known = e.retryAfterSeconds !== undefined && e.retryAfterSeconds > 0 ? { retryAfterMs: e.retryAfterSeconds * 1000 } : {};
+      if (e.reason === GRAPH_REASONS.throttleGaveUp) return state('SharePoint is busy right now. Try again in a minute.', 'retry', known);
+      if (known.retryAfterMs === undefined) return state('SharePoint is busy; trying again shortly.', 'retry');
+      return state(`SharePoint is busy; trying again in ${String(Math.ceil(known.retryAfterMs / 1000))} s.`, 'retry', known);
     }
     case 'MS_UNAVAILABLE':
       if (e.reason === GRAPH_REASONS.network) return state('SharePoint couldn’t be reached. Check your connection and try again.', 'retry');
@@ -197,21 +205,32 @@ const TONES: Readonly<Record<ErrorCode, StateTone>> = {
 /** The tone of a state (or of any error of the one vocabulary): the same in every macro and dialog. */
 export const stateTone = (e: Pick<AppErrorBody, 'code'>): StateTone => TONES[e.code];
 
-/**
- * Milliseconds to wait: `Retry-After` as seconds or an HTTP date, else exponential backoff by attempt,
- * clamped to 1 s … 2 min so a hostile or broken header can't stall or spin the page.
- */
-export function retryDelay(retryAfter: string | null | undefined, attempt: number, now: number): number {
-  let ms: number | undefined;
+/** The wait a `Retry-After` value names (seconds or an HTTP date), unclamped; undefined when absent or unreadable. */
+function toldDelay(retryAfter: string | null | undefined, now: number): number | undefined {
   const v = retryAfter?.trim();
-  if (v !== undefined && v !== '') {
-    if (/^\d+$/.test(v)) ms = Number(v) * 1000;
-    else {
-      const at = Date.parse(v);
-      if (!Number.isNaN(at)) ms = at - now;
-    }
-  }
-  ms ??= 2 ** Math.max(0, Math.min(attempt, 6)) * 1000;
+  if (v === undefined || v === '') return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : at - now;
+}
+
+/**
+ * Backoff when Microsoft names no wait (always so in a browser: Graph does not expose `Retry-After`
+ * to scripts): exponential by attempt (1 s, 2 s, 4 s … capped at 64 s) with "equal jitter" — half the
+ * step fixed, half random — so many macros on one page throttled together do not come back together.
+ */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const step = 2 ** Math.max(0, Math.min(Math.floor(attempt), 6)) * 1000;
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.round(step / 2 + (step / 2) * r);
+}
+
+/**
+ * Milliseconds to wait: `Retry-After` as seconds or an HTTP date, else exponential backoff with jitter
+ * by attempt, clamped to 1 s … 2 min so a hostile or broken header can't stall or spin the page.
+ */
+export function retryDelay(retryAfter: string | null | undefined, attempt: number, now: number, random?: () => number): number {
+  const ms = toldDelay(retryAfter, now) ?? backoffDelay(attempt, random);
   return Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, ms));
 }
 

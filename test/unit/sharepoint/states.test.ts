@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOnFailure, failureFromResponse, retryDelay, viewerState, type FailureContext, type FailureTarget } from '../../../src/core/sharepoint/states';
+import { backoffDelay, decideOnFailure, failureFromResponse, retryDelay, viewerState, type FailureContext, type FailureTarget } from '../../../src/core/sharepoint/states';
 import type { AppErrorBody } from '../../../src/core/result';
 
 const first: FailureContext = { refreshed: false };
@@ -48,7 +48,7 @@ describe('decideOnFailure: a failed Graph call in the one vocabulary', () => {
 
   it('429/503/504 are THROTTLED: wait per Retry-After, then give up with retries_exhausted', () => {
     expect(decideOnFailure(http(429, 'TooManyRequests', '7'), first)).toMatchObject({ action: 'retry', delayMs: 7000, error: { code: 'THROTTLED', retryAfterSeconds: 7 } });
-    expect(decideOnFailure(http(503), { refreshed: false, attempt: 1 })).toMatchObject({ action: 'retry', delayMs: 2000 });
+    expect(decideOnFailure(http(503), { refreshed: false, attempt: 1, random: () => 0.999999 })).toMatchObject({ action: 'retry', delayMs: 2000 });
     expect(decideOnFailure(http(504), first)).toMatchObject({ action: 'retry' });
     expect(failed(decideOnFailure(http(429, undefined, '7'), { refreshed: false, attempt: 3 }))).toMatchObject({ code: 'THROTTLED', reason: 'retries_exhausted' });
   });
@@ -116,8 +116,37 @@ describe('retryDelay', () => {
     expect(retryDelay('0', 0, now)).toBe(1000);
     expect(retryDelay('999999', 0, now)).toBe(120_000);
     expect(retryDelay(new Date(now - 60_000).toUTCString(), 0, now)).toBe(1000);
-    expect(retryDelay('soon', 2, now)).toBe(4000);
-    expect(retryDelay(undefined, 50, now)).toBe(64_000);
+    expect(retryDelay('soon', 2, now, () => 0.999999)).toBe(4000);
+    expect(retryDelay(undefined, 50, now, () => 0.999999)).toBe(64_000);
+  });
+
+  // A browser never reads Graph's Retry-After (not in Access-Control-Expose-Headers), so this is the browser's path.
+  it('without Retry-After backs off exponentially with jitter, bounded to 1 s … 64 s', () => {
+    const at = (attempt: number, r: number) => retryDelay(null, attempt, now, () => r);
+    expect([0, 1, 2, 3].map((a) => at(a, 0))).toEqual([1000, 1000, 2000, 4000]);
+    expect([0, 1, 2, 3].map((a) => at(a, 0.999999))).toEqual([1000, 2000, 4000, 8000]);
+    expect(at(2, 0.5)).toBe(3000);
+    // Two macros throttled together come back at different times.
+    expect(at(3, 0.1)).not.toBe(at(3, 0.9));
+    for (let a = 0; a < 60; a++) for (const r of [0, 0.3, 0.999999, 7, -3]) {
+      const ms = at(a, r);
+      expect(ms).toBeGreaterThanOrEqual(1000);
+      expect(ms).toBeLessThanOrEqual(64_000);
+    }
+    expect(backoffDelay(2, () => 0)).toBe(2000);
+  });
+
+  it('promises the viewer a time only when Microsoft named one', () => {
+    const guessed = decideOnFailure(http(429), { refreshed: false, attempt: 0, random: () => 0.5 });
+    expect(guessed).toMatchObject({ action: 'retry', delayMs: 1000 });
+    if (guessed.action !== 'retry') throw new Error('expected a retry');
+    expect(guessed.error.retryAfterSeconds).toBeUndefined();
+    const words = viewerState(guessed.error, { kind: 'list' });
+    expect(words.message).toBe('SharePoint is busy; trying again shortly.');
+    expect(words.message).not.toMatch(/\d\s*s\b/);
+    expect(words).not.toHaveProperty('retryAfterMs');
+    const told = decideOnFailure(http(429, undefined, '0'), { refreshed: false, attempt: 0 });
+    expect(told.action === 'retry' ? viewerState(told.error, { kind: 'list' }).message : '').toBe('SharePoint is busy; trying again in 1 s.');
   });
 });
 

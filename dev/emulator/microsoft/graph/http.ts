@@ -40,14 +40,31 @@ const readJson = async (req: Request): Promise<unknown> => {
   }
 };
 
+/**
+ * The request headers a browser may send Graph (the preflight's `Access-Control-Allow-Headers`): a fixed
+ * list, not an echo of what was asked, so a header Graph would refuse fails the preflight here too. A
+ * preflight names headers, never values: every `Prefer` value (`IdType="ImmutableId"`,
+ * `HonorNonIndexedQueriesWarningMayFailRandomly`, `outlook.body-content-type=…`) passes it alike;
+ * whether Graph honoured one shows in `Preference-Applied`. See dev/host/README.md ("The browser").
+ */
+export const GRAPH_CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'client-request-id', 'ConsistencyLevel', 'Accept', 'SdkVersion', 'Retry-Attempt'] as const;
+
+/**
+ * The response headers scripts may read, as Graph lists them (Graph docs' "Get photo" response:
+ * `Access-Control-Expose-Headers: ETag, Location, Preference-Applied, Content-Range, request-id,
+ * client-request-id`). `Retry-After` is NOT among them (microsoftgraph/microsoft-graph-docs#17488,
+ * msgraph-sdk-design#76): browser code never learns how long to wait and must back off by itself.
+ */
+export const GRAPH_CORS_EXPOSE_HEADERS = ['ETag', 'Location', 'Preference-Applied', 'Content-Range', 'request-id', 'client-request-id'] as const;
+
 /** Graph over HTTP: CORS for Custom UI iframes, injected faults, bearer auth, then the routes. */
 export const graphHttp = (d: GraphHttpDeps): Hono => {
   const app = new Hono();
   app.use(`${PREFIX}/*`, cors({
     origin: '*',
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Prefer', 'client-request-id', 'ConsistencyLevel', 'Accept', 'SdkVersion', 'Retry-Attempt'],
-    exposeHeaders: ['Retry-After', 'request-id', 'client-request-id', 'Location', 'Preference-Applied', 'OData-Version'],
+    allowHeaders: [...GRAPH_CORS_ALLOW_HEADERS],
+    exposeHeaders: [...GRAPH_CORS_EXPOSE_HEADERS],
     maxAge: 3600,
   }));
 
