@@ -30,6 +30,7 @@ import { webTriggerUrls } from './web-trigger-urls';
 import { installationsFor, type Installations } from './installations';
 import { createInstallationKvs, type InstallationKvs } from './kvs/installations';
 import { microsoftService } from './services/microsoft';
+import { invocationLimiter } from './invocation-limits';
 import type { LocalService } from './services/service';
 
 export interface HostOptions {
@@ -143,7 +144,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     ...(opts.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds } : {}),
   });
   microsoftApp.current = microsoft.app;
-  const services: LocalService[] = [microsoft];
+  // Forge's per-minute invocation rate limits, a local service so the control API shows and lowers them.
+  const invocations = invocationLimiter(clock.now);
+  const services: LocalService[] = [microsoft, invocations];
   // Change notifications fall due on the host clock too: a clock jump delivers (and redelivers) what is due inside it.
   clock.onAdvance((step) => microsoft.emulator.subscriptions.runDue(step.target, (at) => step.moveTo(at)));
 
@@ -213,6 +216,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     manifest, runner, currentUser, cloudId, siteUrl: origin, installations,
     resolverTimeoutMs: opts.resolverTimeoutMs ?? 25_000, log,
     countInvocation: () => void hostStats.resolverInvocations++,
+    limiter: invocations,
   }));
   app.route('/', cdnRoutes({ manifest, appDir: opts.appDir, origin, cdnHost: `127.0.0.1:${port}`, aliases }));
   app.route('/', webTriggerRoutes({

@@ -8,6 +8,7 @@ import type { Runner } from '../runtime/runner';
 import type { CurrentUser } from '../session';
 import type { Installations } from '../installations';
 import { accountTypeFor, ANONYMOUS_ACCOUNT_ID, moduleAllows, productOfModule } from '../access';
+import type { InvocationLimiter } from '../invocation-limits';
 
 export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -26,6 +27,8 @@ export interface BridgeRoutesDeps {
   resolverTimeoutMs: number;
   log: (line: string) => void;
   countInvocation: () => void;
+  /** Forge's per-minute invocation rate limits (see invocation-limits.ts); absent: none. */
+  limiter?: Pick<InvocationLimiter, 'admit'>;
 }
 
 /**
@@ -59,6 +62,15 @@ export function bridgeRoutes(d: BridgeRoutesDeps): Hono {
     if (!moduleAllows(mod, accountType)) {
       d.log(`[host] refused an invoke of ${mod.key} by an ${accountType} user: the module does not declare unlicensedAccess for them`);
       return c.json({ ok: false, error: { name: 'FORBIDDEN', message: `This app is not available to ${accountType} users here.` } }, 403);
+    }
+    const admitted = d.limiter?.admit(user ? user.accountId : ANONYMOUS_ACCOUNT_ID, installation.key) ?? { ok: true };
+    if (!admitted.ok) {
+      d.log(`[host] refused an invoke of ${mod.key}/${body.functionKey}: over the ${admitted.limit} invocation rate limit (${String(admitted.max)} a minute)`);
+      return c.json(
+        { ok: false, error: { name: 'RATE_LIMIT_EXCEEDED', message: `Too many invocations: the ${admitted.limit} limit of ${String(admitted.max)} a minute is reached. Try again in ${String(admitted.retryAfterSeconds)} s.` } },
+        429,
+        { 'Retry-After': String(admitted.retryAfterSeconds) },
+      );
     }
     d.countInvocation();
     const outcome = await d.runner.invoke({
