@@ -68,6 +68,12 @@ const BY_REASON = {
   sharer_no_mail_consent: 'Unavailable until the person who shared it allows the app to read their mail again.',
   mail_gone: 'No longer available in the mailbox it was shared from.',
   jira_busy: 'Jira is busy right now. Try again in a moment.',
+  // sharing into Confluence pages (the "Microsoft 365 item" macro)
+  page_hidden: 'This page does not exist, or you may not view it.',
+  page_share_not_found: 'That shared item is not on this page (any more).',
+  too_many_page_shares: 'This page already holds as many shared items as it can (20). Remove one to share another.',
+  confluence_busy: 'Confluence is busy right now. Try again in a moment.',
+  wrong_product_place: 'Share Jira issues’ items from Jira and Confluence pages’ items from Confluence.',
   feature_not_consentable: 'That feature does not ask for extra Microsoft permissions.',
   // automations: rules (Jira → Teams)
   not_project_admin: 'Only admins of this project can manage its automations.',
@@ -96,12 +102,6 @@ const BY_REASON = {
   todo_signed_out: 'Not watched: your Microsoft 365 connection ended, so completing the task cannot move the issue. Connect again.',
   todo_task_gone: 'The task was deleted in Microsoft To Do, so it no longer moves the issue.',
   todo_watch_failed: 'Microsoft 365 has not let the app watch this To Do list yet; the app tries again every hour.',
-} as const;
-
-export type Reason = keyof typeof BY_REASON | (string & {});
-
-export function messageFor(code: ErrorCode, reason?: Reason): string {
-  if (reason !== undefined && Object.hasOwn(BY_REASON, reason)) return BY_REASON[reason as keyof typeof BY_REASON];
   // keeping shares under control: My shares, expiry, hand-over, project rules
   share_ended: 'That share has ended. Share the item again to show it once more.',
   expiry_in_past: 'Pick an end date in the future.',
@@ -111,5 +111,11 @@ export function messageFor(code: ErrorCode, reason?: Reason): string {
   person_not_found: 'That person is not an Atlassian user here (any more). Pick someone else.',
   offer_not_found: 'That hand-over is not open (any more): it was accepted, refused, withdrawn or lapsed after 14 days.',
   not_project_admin_sharing: 'Only admins of this project can change its sharing rules.',
+} as const;
+
+export type Reason = keyof typeof BY_REASON | (string & {});
+
+export function messageFor(code: ErrorCode, reason?: Reason): string {
+  if (reason !== undefined && Object.hasOwn(BY_REASON, reason)) return BY_REASON[reason as keyof typeof BY_REASON];
   return BY_CODE[code];
 }

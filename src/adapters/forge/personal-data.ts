@@ -87,7 +87,7 @@ export async function deleteAccountRecords(accountId: string): Promise<number> {
   if (shares.length > 0) {
     const settings = readSettings(await guardStorage(() => kvs.get(keys.settings()))).settings;
     if (settings.features.linkStore) {
-      for (const issueId of new Set(shares.map((s) => s.issueId))) {
+      for (const issueId of new Set(shares.flatMap((s) => (s.product === 'jira' ? [s.issueId] : [])))) {
         await writeMirror(issueId, mirrorIds(issueId, await shareStore.byIssue(issueId), settings.sharing.allowedScopes)).catch(() => undefined);
       }
     }
