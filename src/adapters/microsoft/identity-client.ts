@@ -46,8 +46,10 @@ export function identityClient(s: IdentityEndpoint): IdentityClient {
     }
     const body = (await res.json().catch(() => ({}))) as TokenResponse;
     if (res.status === 429 || res.status === 503) {
-      const retry = Number(res.headers.get('retry-after'));
-      throw new IdentityError('throttled', body.error_description ?? `HTTP ${res.status}`, Number.isFinite(retry) ? retry : undefined);
+      // A missing header is no wait at all (Number(null) is 0, which read as "retry after 0 s"): only a named one counts.
+      const raw = res.headers.get('retry-after')?.trim();
+      const retry = raw ? Number(raw) : Number.NaN;
+      throw new IdentityError('throttled', body.error_description ?? `HTTP ${res.status}`, Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : undefined);
     }
     if (!res.ok || !body.access_token) {
       // Only the first line of Entra's description: later lines carry trace ids, not meaning.
