@@ -82,6 +82,10 @@ describe('the cost of viewing shared items', () => {
     const b = await counts(host);
     expect(delta(a, b).tokens).toBe(1);
     expect(delta(a, b).graph('alice@contoso.com').requests).toBe(1);
+    // The refresh reuses the connection the view read (no second read) and writes only its secret.
+    expect(delta(a, b).kvs('/api/v1/secret/get')).toBe(2);
+    expect(delta(a, b).kvs('/api/v1/secret/set')).toBe(1);
+    expect(delta(a, b).kvs('/api/v1/set')).toBe(0);
     expect((await host.asUser('bob').invoke(PANEL, 'sharing/panel', { issueId: DEMO_1 })).value.ok).toBe(true);
     const c = await counts(host);
     expect(delta(b, c).tokens).toBe(0);

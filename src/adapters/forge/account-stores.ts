@@ -32,6 +32,7 @@ export const connectionStore: ConnectionStore = {
       await kvs.set<AccountIndexEntry>(keys.accountIndex(accountId), { updatedAt: new Date().toISOString(), connected: true });
       await kvs.setSecret(keys.msConnection(accountId), connection);
     }),
+  putRefreshed: (accountId, connection) => guardStorage(() => kvs.setSecret(keys.msConnection(accountId), connection)),
   delete: (accountId) =>
     guardStorage(async () => {
       await kvs.deleteSecret(keys.msConnection(accountId));

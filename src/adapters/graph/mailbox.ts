@@ -33,7 +33,7 @@ export interface MailboxDeps {
   /** The stored connection (a KVS secret): read at most once per account by this adapter. */
   readConnection(accountId: string): Promise<MicrosoftConnection | undefined>;
   /** The accounts service's token: refreshes (and stores) when the cached one is near expiry. */
-  accessToken(accountId: string, opts: { forceRefresh: boolean }): Promise<Result<SessionToken>>;
+  accessToken(accountId: string, opts: { forceRefresh: boolean; known?: MicrosoftConnection }): Promise<Result<SessionToken>>;
   /** `clientId@tenant` in force: a cached token made under another registration is not used. */
   registrationKey(): Promise<string | undefined>;
   now?: () => number;
@@ -243,6 +243,8 @@ export function accountClients(deps: MailboxDeps) {
           const [c, key] = await Promise.all([connectionOf(accountId), deps.registrationKey()]);
           const fresh = c?.accessToken !== undefined && (c.accessTokenExpiresAt ?? 0) - now() > MIN_TOKEN_LIFE_MS;
           if (c && fresh && c.accessToken && (c.registration === undefined || c.registration === key)) return ok({ accessToken: c.accessToken });
+          // Stale: the accounts service refreshes from the connection already read (no second secret read).
+          return deps.accessToken(accountId, c ? { forceRefresh: false, known: c } : { forceRefresh: false });
         }
         return deps.accessToken(accountId, { forceRefresh: refresh });
       },

@@ -37,6 +37,8 @@ export interface PendingSignIn {
 export interface ConnectionStore {
   get(accountId: string): Promise<MicrosoftConnection | undefined>;
   put(accountId: string, connection: MicrosoftConnection): Promise<void>;
+  /** The same connection with new tokens: its account index entry is unchanged, so only the secret is written. */
+  putRefreshed(accountId: string, connection: MicrosoftConnection): Promise<void>;
   delete(accountId: string): Promise<void>;
   /** How many connections are stored (for the admin's warning before a registration change). */
   count(): Promise<number>;

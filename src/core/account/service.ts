@@ -182,10 +182,12 @@ export function microsoftAccounts(deps: AccountDeps) {
   /**
    * A short-lived Graph token for the account's own browser session (or for server work on its behalf).
    * `forceRefresh` skips the cache: the browser asks for it after Graph answered 401.
+   * `known`: the connection the caller has just read in this invocation (a stale cached token), so it is
+   * not read a second time; never used with `forceRefresh`, which reads the stored one afresh.
    */
-  async function accessToken(accountId: string, opts: { forceRefresh?: boolean } = {}): Promise<Result<SessionToken>> {
+  async function accessToken(accountId: string, opts: { forceRefresh?: boolean; known?: MicrosoftConnection } = {}): Promise<Result<SessionToken>> {
     const aliases = config.originAliases ? { originAliases: config.originAliases } : {};
-    const connection = await connections.get(accountId);
+    const connection = !opts.forceRefresh && opts.known ? opts.known : await connections.get(accountId);
     if (!connection) return failWith('MS_SIGN_IN_REQUIRED', (await connections.endedReason(accountId)) ?? 'not_connected');
     if (connection.registration !== undefined && connection.registration !== config.registrationKey) {
       // Refresh tokens belong to the client they were issued to: after a change they cannot work.
@@ -210,7 +212,7 @@ export function microsoftAccounts(deps: AccountDeps) {
     }
     const expiresAt = now() + grant.expiresInSeconds * 1000;
     const updated: MicrosoftConnection = { ...connection, refreshToken: grant.refreshToken ?? connection.refreshToken, accessToken: grant.accessToken, accessTokenExpiresAt: expiresAt };
-    await connections.put(accountId, updated);
+    await connections.putRefreshed(accountId, updated);
     return ok({ accessToken: grant.accessToken, expiresAt, graphBaseUrl: config.graphBaseUrl, ...aliases });
   }
 

@@ -12,6 +12,7 @@ export function memoryConnections(): ConnectionStore & { all: Map<string, Micros
       ended.delete(id);
       all.set(id, structuredClone(c));
     },
+    putRefreshed: async (id, c) => void all.set(id, structuredClone(c)),
     delete: async (id) => void all.delete(id),
     count: async () => all.size,
     endAll: async (reason) => {
