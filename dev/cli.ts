@@ -9,17 +9,31 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startHost } from './host/server';
 import { settingsPages } from './host/pages/products';
+import { checkPorts, parsePort, sharePointHostsOf } from './ports';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = new Set(process.argv.slice(2));
-const port = Number(process.env.PORT ?? 4100);
+const fixtureFile = join(root, 'dev/fixtures/demo-tenant.json');
+// Checked before the UI build: a taken or bad port is one line saying what to do, not a stack trace later.
+const parsed = parsePort(process.env.PORT);
+const problem = 'error' in parsed ? parsed.error : await checkPorts(parsed.port, sharePointHostsOf(fixtureFile));
+if (problem || 'error' in parsed) {
+  console.error(problem);
+  process.exit(1);
+}
+const port = parsed.port;
 
 const t0 = Date.now();
 if (!args.has('--no-build') || !existsSync(join(root, 'static/issue-panel/dist/index.html'))) {
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-ui.ts')], { stdio: 'inherit', cwd: root });
 }
 // A demo runs scheduled triggers as time passes too; tests leave that off and move the clock instead.
-const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-local'), fresh: args.has('--fresh'), fixtureFile: join(root, 'dev/fixtures/demo-tenant.json'), scheduledTriggersOnRealTime: true });
+const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-local'), fresh: args.has('--fresh'), fixtureFile, scheduledTriggersOnRealTime: true }).catch(async (e: NodeJS.ErrnoException) => {
+  // Taken during the build: say so in the same one line.
+  if (e?.code !== 'EADDRINUSE') throw e;
+  console.error((await checkPorts(port, sharePointHostsOf(fixtureFile))) ?? `A port \`npm start\` on ${port} needs was taken while starting — run \`npm start\` again`);
+  process.exit(1);
+});
 const settings = settingsPages(host.manifest).filter((p) => p.audience === 'site-admins');
 const s = ((Date.now() - t0) / 1000).toFixed(1);
 console.log(`
