@@ -101,10 +101,17 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
     await panel.getByRole('radio', { name: /^Phoenix vendor contract: two questions/ }).check();
     await panel.getByRole('radio', { name: 'The whole conversation, including future replies' }).check();
     await panel.getByRole('radio', { name: /^Private/ }).check();
+    // An end date in 40 days, the day as the panel's browser counts days.
+    const ends = await alice.evaluate(() => {
+      const d = new Date(Date.now() + 40 * 86_400_000);
+      return { ymd: `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`, words: d.toLocaleDateString(undefined, { dateStyle: 'medium' }) };
+    });
+    await panel.getByLabel('Ends on (optional)').fill(ends.ymd);
     await panel.getByRole('button', { name: 'Share', exact: true }).click();
     const conv = item(panel, 'Phoenix vendor contract: two questions');
     await conv.waitFor();
     expect(await conv.locator('.badge').textContent()).toBe('Private');
+    await expect.poll(() => conv.locator('.meta').textContent()).toContain(`Ends on ${ends.words}`);
     // Dana's reply came from outside and Exchange gave it a new conversation: it is in the thread anyway.
     await expect.poll(() => conv.locator('.meta').textContent()).toContain('Conversation · 3 messages');
   });

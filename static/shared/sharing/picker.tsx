@@ -34,6 +34,7 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
   const [picked, setPicked] = useState<string | undefined>();
   const [kind, setKind] = useState<ShareKind>(view.sharing.kinds.find((k) => k === 'mail' || k === 'conversation') ?? 'mail');
   const [scope, setScope] = useState<ShareScope>(view.sharing.defaultScope);
+  const [ends, setEnds] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorBody | undefined>();
 
@@ -83,7 +84,8 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
       setBusy(false);
       return;
     }
-    const r = await call('sharing/create', { ...where, kind, messageId: picked, scope });
+    const expiresAt = endOfDay(ends);
+    const r = await call('sharing/create', { ...where, kind, messageId: picked, scope, ...(expiresAt ? { expiresAt } : {}) });
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
@@ -142,6 +144,7 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
           </label>
         ))}
       </fieldset>
+      <EndsOn value={ends} scope={scope} onChange={setEnds} />
       <p class="muted small">Only ids are stored. Whoever opens this issue sees the mail as it is in your mailbox now, read on your behalf — until you remove it or sign out.</p>
       {error && <p class="error" role="alert">{error.message}</p>}
       <div class="picker-actions">
@@ -149,5 +152,40 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
     </div>
+  );
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+/** A date input's value for `d` in the viewer's own zone. */
+export const ymd = (d: Date): string => `${String(d.getFullYear())}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/**
+ * The moment a share picked to end "on" a day ends: the end of that day in the viewer's zone, in UTC
+ * (the server takes ISO instants only). Empty or unreadable: no end date.
+ */
+export function endOfDay(day: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return undefined;
+  const at = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1, 0, 0, 0, 0);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/**
+ * The optional "Ends on" date of a new share. The server decides: a Public share without a date gets
+ * the admin's maximum (if one is set), and a date beyond it is refused with words that say so.
+ */
+export function EndsOn({ value, scope, onChange }: { value: string; scope: ShareScope; onChange: (v: string) => void }) {
+  return (
+    <p class="ends-on">
+      <label>
+        Ends on (optional){' '}
+        <input type="date" value={value} min={ymd(new Date())} onInput={(e) => { onChange(e.currentTarget.value); }} />
+      </label>
+      {value && <button type="button" class="subtle" onClick={() => { onChange(''); }}>No end date</button>}
+      <span class="muted small">
+        {' '}
+        {scope === 'public' ? 'Without a date it lasts until removed, or for as long as your admin allows Public shares.' : 'Without a date it lasts until you remove it.'}
+      </span>
+    </p>
   );
 }

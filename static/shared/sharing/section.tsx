@@ -35,6 +35,11 @@ const when = (iso: string): string => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 };
+/** The day a share ends on, as the viewer reads dates (it ends at the start of the next day: show the last whole day). */
+const day = (iso: string): string => {
+  const d = new Date(Date.parse(iso) - 1);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+};
 const person = (a: MailAddress | undefined): string => (a ? (a.name && a.address ? `${a.name} <${a.address}>` : a.name || a.address) : '');
 const people = (xs: MailAddress[]): string => xs.map(person).join(', ');
 const size = (n: number): string => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${String(Math.max(1, Math.round(n / 1024)))} KB`);
@@ -205,6 +210,7 @@ export function SharedItem({ item, view, at, open, onChanged, onAllowMail, place
       </header>
       <p class="meta muted">
         {KIND_META[item.kind] ?? (item.kind === 'conversation' ? `Conversation${item.messages.length ? ` · ${String(item.messages.length + item.olderOmitted)} messages` : ''}` : 'Mail')} · shared by {item.mine ? 'you' : item.sharer.name} · {when(item.sharedAt)}
+        {item.expiresAt && !item.problem && <> · <span class="ends">Ends on {day(item.expiresAt)}</span></>}
       </p>
       {item.problem && (
         <p class={item.problem.code === 'THROTTLED' ? 'notice' : 'unavailable'} role="status">
