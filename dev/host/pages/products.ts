@@ -102,6 +102,31 @@ function jiraIndex(d: PageDeps, user: AtlassianUser | undefined): Html {
   return html`<h2>Jira</h2>${projects.map(({ p, issues }) => html`<h3>${p.name} (${p.key})</h3><ul>${issues.slice(0, INDEX_ISSUES_PER_PROJECT).map((i) => html`<li><a href="/browse/${i.key}">${i.key}: ${i.summary}</a></li>`)}${issues.length > INDEX_ISSUES_PER_PROJECT ? html`<li>… and ${issues.length - INDEX_ISSUES_PER_PROJECT} more</li>` : ''}</ul>`)}`;
 }
 
+/** What a first visitor can do in a minute: the demo accounts and the places to try, with addresses to paste. */
+function tryThis(d: PageDeps, user: AtlassianUser | undefined): Html {
+  const macros = modulesOf(d.manifest, 'macro').map((m) => m.title);
+  // Only what this visitor may open, as the lists above: an anonymous visitor is offered neither.
+  const shown = d.site.page('65601');
+  const space = shown && d.site.confluence.space(shown.spaceKey);
+  const page = user && space && d.site.confluence.canView(whoFor(user), space) ? shown : undefined;
+  const found = d.site.issue('DEMO-1');
+  const issue = found && d.site.jira.visible(whoFor(user), found) ? found : undefined;
+  const sp = 'https://contoso.sharepoint.com/sites/phoenix';
+  const paste: Array<[string, string]> = [
+    [`${sp}/Lists/Tasks/AllItems.aspx`, 'a list'],
+    [`${sp}/Lists/BigList/AllItems.aspx`, 'the 10,000-item list: above SharePoint\'s 5,000-item threshold; search "Record 05000", sort by Category'],
+    [`${sp}/Shared Documents/Forms/AllItems.aspx`, 'a document library'],
+    [`${sp}/Shared Documents/Specs/Vendor contract.pdf`, 'one document'],
+  ];
+  return html`<h2>Try this</h2><ol class="try-this">
+${issue ? html`<li><a href="/browse/${issue.key}">Open ${issue.key}</a> and connect Microsoft 365 in its panel.</li>` : ''}
+${page ? html`<li><a href="/wiki/spaces/${page.spaceKey}/pages/${page.id}?mode=edit">Edit the page “${page.title}”</a> and insert a macro (${macros.join(', ')}); paste one of these addresses in its settings:<ul>${paste.map(([url, what]) => html`<li><code>${url}</code> — ${what}</li>`)}</ul></li>` : ''}
+<li>Add <code>?as=gina</code> to any address to see it as Gina, a Fabrikam guest SharePoint shows less to; <code>?as=anonymous</code> for a visitor who is not logged in.</li>
+</ol>
+<h2>Demo accounts</h2><p>Pick one at the top right or with <code>?as=</code>. Each has the Microsoft 365 account of the same e-mail address; on the emulated Microsoft sign-in page pick it, no password is asked.</p>
+<table class="demo-accounts"><thead><tr><th scope="col">Account</th><th scope="col">E-mail</th><th scope="col">Switch with</th></tr></thead><tbody>${d.site.fixture.users.map((u) => html`<tr><td>${u.displayName}${u.admin ? ' (site admin)' : ''}</td><td>${u.email}</td><td><a href="/?as=${u.key}">?as=${u.key}</a></td></tr>`)}</tbody></table>`;
+}
+
 export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string {
   const fx = d.site.fixture;
   const settings = settingsPages(d.manifest).filter((p) => mayOpen(p.audience, user));
@@ -116,7 +141,7 @@ export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string 
 ${confluenceIndex(d, user)}
 ${jiraIndex(d, user)}
 ${appsSettings}
-<h2>Microsoft 365 demo accounts</h2><p>Sign in with any of the demo tenant's accounts on the emulated Microsoft sign-in page; no password is asked.</p>`,
+${tryThis(d, user)}`,
   );
 }
 
