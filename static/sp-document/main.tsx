@@ -1,11 +1,11 @@
-import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { readOriginAliases, thumbnailUrl } from '../../src/core/sharepoint/embed';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
 import { documentItemRequest, previewRequest, readPreviewUrl } from '../../src/core/sharepoint/requests';
-import { viewerState, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
+import { macroTitle, viewerState, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
 import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
@@ -40,6 +40,10 @@ type Load =
 function DocumentPanel({ account, config, ctx }: { account: Account; config: DocumentMacroConfig; ctx: ViewContext }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  // The name Graph last showed this viewer (none before the first answer): the macro keeps it as its
+  // title while SharePoint is busy or a later request failed, so several macros on a page can be told apart.
+  const shownName = useRef<string | undefined>(undefined);
+  const targetNow = (): FailureTarget => (shownName.current !== undefined ? { kind: 'document', name: shownName.current } : { kind: 'document' });
 
   // Layout effect: the requests start right after render, not after an animation frame.
   useLayoutEffect(() => {
@@ -47,7 +51,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     // An object, not a `let`: the cleanup below flips it, which narrowing inside this closure can't see.
     const run = { live: true };
     // Ids only are stored: the document is named once Graph has shown it to this viewer.
-    const target: FailureTarget = { kind: 'document' };
+    const target = targetNow();
     const graph = createGraphSender({
       session,
       onRetry: (e) => {
@@ -71,6 +75,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
         setLoad({ kind: 'failed', state: viewerState(card.error, target) });
         return;
       }
+      shownName.current = card.value.name;
       // Frames only from SharePoint, images also from the thumbnail service; where the session says a
       // Microsoft host is served elsewhere (the local host), that origin is judged as the public one.
       const embed = token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
@@ -88,14 +93,21 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     };
   }, [account.session, config, attempt]);
 
+  const title = macroTitle(targetNow());
   switch (load.kind) {
     case 'loading':
       return <p class="muted" role="status">Loading the document from SharePoint…</p>;
     case 'retrying':
-      return <p class="notice" role="status">Retrying… {load.state.message}</p>;
+      return (
+        <section class="doc-state" aria-label={title}>
+          <h2 class="doc-name">{title}</h2>
+          <p class="notice" role="status">Retrying… {load.state.message}</p>
+        </section>
+      );
     case 'failed':
       return (
-        <section class="doc-state">
+        <section class="doc-state" aria-label={title}>
+          <h2 class="doc-name">{title}</h2>
           <StateMessage state={load.state} />
           {load.state.action === 'retry' && <button type="button" onClick={() => { setAttempt((a) => a + 1); }}>Try again</button>}
           {load.state.action === 'signIn' && <button type="button" class="primary" onClick={() => void account.connect()}>Connect Microsoft 365</button>}

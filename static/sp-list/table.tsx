@@ -4,6 +4,7 @@ import {
   GRAPH_REASONS,
   DEFAULT_HOST_POLICY,
   initTable,
+  macroTitle,
   openLinks,
   reduceTable,
   searchColumn,
@@ -129,10 +130,16 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const listName = list?.displayName;
   const what = config.kind === 'library' ? 'library' : 'list';
   const label = listName !== undefined ? `SharePoint ${what} ${listName}` : `SharePoint ${what}`;
+  // The macro's own title (never a folder's), kept while SharePoint is busy or the view failed, so several
+  // macros on one page saying the same thing can be told apart.
+  const title = macroTitle(target);
 
   if (fatal) {
     return (
       <section class="sp-list" aria-label={label}>
+        <header class="sp-head">
+          <h2>{title}</h2>
+        </header>
         <StateMessage state={fatal} />
         {fatal.action === 'retry' ? <button type="button" onClick={() => { location.reload(); }}>Try again</button> : null}
       </section>
@@ -156,7 +163,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   return (
     <section class="sp-list" aria-label={label}>
       <header class="sp-head">
-        {listName !== undefined ? <h2>{listName}</h2> : null}
+        {listName !== undefined || retrying ? <h2>{title}</h2> : null}
         {list?.webUrl ? <ExternalLink href={list.webUrl}>Open in SharePoint</ExternalLink> : null}
       </header>
       {retrying ? <p class="notice" role="status">Retrying… {viewerState(retrying, target).message}</p> : null}

@@ -138,7 +138,11 @@ describe('SharePoint Document macro (Chromium)', () => {
     await page.goto(`${host.origin}${PAGE}`);
     // Read once: the backoff is short, the status is gone again soon after.
     let words: string | null = null;
-    await expect.poll(async () => (words = await macro.getByRole('status').textContent()), { timeout: 15_000 }).toContain('Retrying…');
+    // The status and the macro's title, read together: while busy the macro is still "SharePoint document".
+    await expect
+      .poll(async () => (words = await macro.locator('section.doc-state:has([role="status"])').textContent()), { timeout: 15_000 })
+      .toContain('Retrying…');
+    expect(words).toMatch(/^SharePoint document/);
     expect(words).toContain('trying again shortly');
     expect(words).not.toMatch(/in \d+ s/);
     await macro.getByRole('heading', { name: FILE_NAME }).waitFor();

@@ -175,6 +175,8 @@ describe('SharePoint List macro (Chromium)', () => {
     await alice.reload();
     const m = macro(alice);
     await m.getByText(/^Retrying…/).waitFor();
+    // The macro keeps a title while busy (Graph has not named the list to this viewer yet).
+    expect(await m.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['SharePoint list']);
     await m.getByRole('table').waitFor();
     expect(await m.getByText(/^Retrying…/).count()).toBe(0);
   });

@@ -117,6 +117,13 @@ const What = (t: FailureTarget): string => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
+/**
+ * A macro's title in every state, so that several macros on one page saying the same thing ("SharePoint
+ * is busy") can be told apart: the name once Graph showed it to this viewer, else the kind of thing
+ * ("SharePoint list", "SharePoint document"). Never a name from the stored settings (ids only are stored).
+ */
+export const macroTitle = (t: FailureTarget): string => (t.name !== undefined && t.name.trim() !== '' ? t.name.trim() : `SharePoint ${t.kind}`);
+
 export const FEATURE_OFF_MESSAGE = 'SharePoint macros were turned off by your admin.';
 
 /**
