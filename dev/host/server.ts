@@ -211,7 +211,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const currentUser = productSession(site, accounts);
   const pages = pageStore(join(opts.dataDir, 'pages.json'));
   const app = new Hono();
-  app.route('/', productRoutes({ manifest, site, accounts, cdnOrigin, pages, currentUser }));
+  app.route('/', productRoutes({ manifest, site, accounts, cdnOrigin, pages, currentUser, microsoftHosts: microsoftOrigins.served }));
   app.route('/', bridgeRoutes({
     manifest, runner, currentUser, cloudId, siteUrl: origin, installations,
     resolverTimeoutMs: opts.resolverTimeoutMs ?? 25_000, log,

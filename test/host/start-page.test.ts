@@ -39,4 +39,21 @@ describe('the start page', () => {
     expect(page).not.toContain('/browse/DEMO-1');
     expect(page).not.toContain('/pages/65601');
   });
+
+  it('"Open in SharePoint" reaches the emulator\'s SharePoint page: the page maps the production host to its local origin, which answers', async () => {
+    const page = await startPage('alice');
+    const attr = /data-microsoft-hosts="([^"]*)"/.exec(page)?.[1] ?? '';
+    const hosts = JSON.parse(attr.replaceAll('&quot;', '"').replaceAll('&#34;', '"')) as Record<string, string>;
+    const local = hosts['https://contoso.sharepoint.com'];
+    expect(local).toBe(host.microsoftOrigins.sharePoint['contoso.sharepoint.com']);
+    for (const path of ['/sites/phoenix/Lists/Tasks', '/sites/phoenix/Shared%20Documents/Specs', '/sites/phoenix/_layouts/15/Doc.aspx?sourcedoc=%7B00000000-0000-0000-0000-000000000000%7D&action=default']) {
+      const res = await fetch(`${local}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const text = await res.text();
+      expect(text).toContain('<h1>SharePoint (emulated)</h1>');
+      // A browser the emulator has not signed in to SharePoint sees no content: not even the site's name.
+      expect(text).not.toContain('Project Phoenix');
+    }
+  });
 });

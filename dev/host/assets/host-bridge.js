@@ -6,6 +6,13 @@
   const pageContext = JSON.parse(document.body.dataset.context || '{}');
   const frames = () => Array.from(document.querySelectorAll('iframe[data-forge-extension]'));
   const descriptor = (frame) => JSON.parse(frame.dataset.forgeExtension);
+  // Production Microsoft origin → the local origin serving it (pages/layout.ts): what DNS would do for a deployed app.
+  const microsoftHosts = JSON.parse(document.body.dataset.microsoftHosts || '{}');
+  const reachable = (u) => {
+    const url = new URL(u, location.href);
+    const local = microsoftHosts[url.origin];
+    return local ? `${local}${url.pathname}${url.search}${url.hash}` : u;
+  };
   const isWebUrl = (u) => { try { return ['http:', 'https:'].includes(new URL(u, location.href).protocol); } catch { return false; } };
 
   async function invoke(ext, payload) {
@@ -99,14 +106,14 @@
     open: (_ext, payload) => {
       const url = payload && payload.url;
       if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
-      window.open(url, '_blank', 'noopener');
+      window.open(reachable(url), '_blank', 'noopener');
       return true;
     },
     navigate: (_ext, payload) => {
       const url = payload && payload.url;
       if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
-      if (payload.type === 'new-tab') window.open(url, '_blank', 'noopener');
-      else location.assign(url);
+      if (payload.type === 'new-tab') window.open(reachable(url), '_blank', 'noopener');
+      else location.assign(reachable(url));
       return true;
     },
     submit: (ext, payload) => {

@@ -13,6 +13,11 @@ export interface Chrome {
   settingsUrl?: string | undefined;
   /** The product's part of every extension's context (accountId, cloudId, siteUrl). */
   context: Record<string, unknown>;
+  /**
+   * Production origin → the local origin serving that Microsoft host. The local stand-in for DNS: a link the app
+   * opens to `https://contoso.sharepoint.com/…` reaches the emulator's SharePoint instead of failing offline.
+   */
+  microsoftHosts?: Record<string, string>;
 }
 
 /** The Atlassian theme CSS (see ../theme.ts); each matches only under the <html> attributes host-theme.js sets. */
@@ -26,7 +31,7 @@ export function layout(c: Chrome, body: Html): string {
   ];
   return `<!doctype html>${html`<html lang="en" data-color-mode="light" data-theme="${themeAttribute(themeState('light'))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${c.title} – ${c.product} (local)</title>${THEME_LINKS}<script src="/__host/assets/host-theme.js"></script><link rel="stylesheet" href="/__host/assets/host.css"></head>
-<body data-cdn-origin="${c.cdnOrigin}" data-context="${JSON.stringify(c.context)}">
+<body data-cdn-origin="${c.cdnOrigin}" data-context="${JSON.stringify(c.context)}" data-microsoft-hosts="${JSON.stringify(c.microsoftHosts ?? {})}">
 <header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>${c.settingsUrl ? html`<a class="settings-link" href="${c.settingsUrl}">Apps settings</a>` : ''}
 <label class="theme-switch">Theme <select name="theme" aria-label="Theme"><option value="light">Light</option><option value="dark">Dark</option><option value="auto">Match browser</option></select></label>
 <form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>

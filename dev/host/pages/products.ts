@@ -5,6 +5,7 @@ import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
 import type { AtlassianUser, SiteDirectory } from '../products/site';
 import { html, raw, type Html } from './html';
+import type { ServedHost } from '../egress';
 import { isoDay } from '../products/dates';
 import { priorityById, statusById } from '../products/jira/model';
 import { projectPermission, type Who } from '../products/jira/permissions';
@@ -17,6 +18,7 @@ interface PageDeps {
   accounts: AccountStates;
   cdnOrigin: string;
   pages: PageStore;
+  microsoftHosts?: ServedHost[] | undefined;
 }
 
 const productContext = (d: PageDeps, user: AtlassianUser | undefined) => ({
@@ -80,6 +82,7 @@ function chrome(d: PageDeps, user: AtlassianUser | undefined, product: Chrome['p
     cdnOrigin: d.cdnOrigin,
     context: productContext(d, user),
     settingsUrl: user?.admin && adminPage ? adminPage.url : undefined,
+    microsoftHosts: Object.fromEntries((d.microsoftHosts ?? []).map((h) => [h.production, h.local])),
   };
 }
 

@@ -5,6 +5,7 @@ import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
 import type { SiteDirectory } from '../products/site';
 import type { CurrentUser } from '../session';
+import type { ServedHost } from '../egress';
 import { confluencePage, indexPage, jiraIssuePage, settingsPage, settingsPages } from '../pages/products';
 
 export interface ProductRoutesDeps {
@@ -14,12 +15,14 @@ export interface ProductRoutesDeps {
   cdnOrigin: string;
   pages: PageStore;
   currentUser: CurrentUser;
+  /** The Microsoft hosts served locally: links the app opens to them reach the local origin (assets/host-bridge.js). */
+  microsoftHosts?: ServedHost[];
 }
 
 /** Jira and Confluence as a user meets them: the start page, issues, pages with macros, settings pages. */
 export function productRoutes(d: ProductRoutesDeps): Hono {
   const app = new Hono();
-  const pageDeps = { manifest: d.manifest, site: d.site, accounts: d.accounts, cdnOrigin: d.cdnOrigin, pages: d.pages };
+  const pageDeps = { manifest: d.manifest, site: d.site, accounts: d.accounts, cdnOrigin: d.cdnOrigin, pages: d.pages, microsoftHosts: d.microsoftHosts };
   const { currentUser } = d;
 
   app.get('/', (c) => c.html(indexPage(pageDeps, currentUser(c, true))));

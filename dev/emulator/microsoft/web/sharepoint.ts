@@ -72,6 +72,28 @@ export const sharePointWeb = (d: { sharePoint: SharePoint; signer: UrlSigner; no
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=300' });
   });
 
+  /**
+   * Every other page on a SharePoint host — what an "Open in SharePoint" link (a site, list, folder or the file's
+   * `_layouts/15/Doc.aspx`) reaches. SharePoint shows it only to a browser signed in to SharePoint with access;
+   * the emulator signs no browser in to SharePoint, so it answers as for a visitor who is not: a page that names
+   * nothing of the tenant's content, not even whether the address exists, and is not framed by anyone.
+   * A host the tenant does not have is not found.
+   */
+  app.get('/sharepoint/:host/*', (c) => {
+    const host = c.req.param('host').toLowerCase();
+    if (!d.sharePoint.sites.some((s) => s.hostname.toLowerCase() === host)) return c.notFound();
+    const url = new URL(c.req.url);
+    const address = `https://${host}${url.pathname.slice(`/sharepoint/${c.req.param('host')}`.length) || '/'}${url.search}`;
+    return c.html(htmlPage('SharePoint (emulated)',
+      `<h1>SharePoint (emulated)</h1><p>You opened <code>${e(address)}</code>.</p>` +
+      `<p>In Microsoft 365 this page signs you in and shows the item if you have access to it. ` +
+      `The emulator does not sign browsers in to SharePoint, so it shows no SharePoint content here; ` +
+      `what you may see is shown in the app's macros and panels.</p>`), 200, {
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'Cache-Control': 'no-store',
+    });
+  });
+
   return app;
 };
 
