@@ -28,7 +28,10 @@ describe('local Forge host: admin and settings pages', () => {
   ])('renders %s for a site admin with the module type as its extension context', async (path, moduleKey, type) => {
     const page = await open(path, 'alice');
     expect(page.status).toBe(200);
-    expect(frames(page.html)).toEqual([{ moduleKey, resourceKey: 'probe', title: expect.any(String), localId: moduleKey, extension: { type } }]);
+    // `app` names the frame's app, environment and installation: the bridge's events reach only its own.
+    expect(frames(page.html)).toEqual([
+      { moduleKey, resourceKey: 'probe', title: expect.any(String), localId: moduleKey, extension: { type }, app: { id: APP, environmentId: ENV, installationId: expect.stringMatching(/^local-(jira|confluence)-/) } },
+    ]);
   });
 
   it.each([`/jira/settings/apps/configure/${APP}/${ENV}`, `/jira/settings/apps/${APP}/${ENV}`, `/wiki/admin/forge/apps/${APP}/${ENV}/probe-global-settings`, `/jira/software/projects/DEMO/settings/apps/${APP}/${ENV}`])(
