@@ -4,6 +4,7 @@ import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/co
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { readOriginAliases, thumbnailUrl } from '../../src/core/sharepoint/embed';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
+import { PREVIEW_RENEW_AFTER_MS } from '../../src/core/sharepoint/preview';
 import { documentItemRequest, previewRequest, readPreviewUrl } from '../../src/core/sharepoint/requests';
 import { macroTitle, viewerState, type FailureTarget, type ViewerState } from '../../src/core/sharepoint/states';
 import { AccountControl } from '../shared/account-control';
@@ -49,13 +50,14 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
   useLayoutEffect(() => {
     const session = account.session;
     // An object, not a `let`: the cleanup below flips it, which narrowing inside this closure can't see.
-    const run = { live: true };
+    const run = { live: true, shown: false };
     // Ids only are stored: the document is named once Graph has shown it to this viewer.
     const target = targetNow();
     const graph = createGraphSender({
       session,
       onRetry: (e) => {
-        if (run.live) setLoad({ kind: 'retrying', state: viewerState(e, target) });
+        // Once the document is shown, a busy SharePoint during a preview renewal leaves it on screen.
+        if (run.live && !run.shown) setLoad({ kind: 'retrying', state: viewerState(e, target) });
       },
     });
     void (async () => {
@@ -87,9 +89,27 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
         if (thumb !== undefined) shown = { kind: 'image', url: thumb };
       }
       setLoad({ kind: 'shown', card: card.value, preview: shown });
+      run.shown = true;
+      if (shown.kind === 'frame') renewPreview();
     })();
+    // The preview URL is short-lived: on a page left open a new one is asked for shortly before it expires
+    // (src/core/sharepoint/preview.ts). A failed renewal keeps the frame as it is and tries again next time.
+    let renewal: ReturnType<typeof setTimeout> | undefined;
+    function renewPreview() {
+      renewal = setTimeout(() => {
+        void (async () => {
+          const [again, token] = await Promise.all([graph.send(previewRequest(config)), session.token()]);
+          if (!run.live) return;
+          const embed = token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
+          const url = again.ok ? readPreviewUrl(again.value, embed) : undefined;
+          if (url?.ok) setLoad((cur) => (cur.kind === 'shown' && cur.preview.kind === 'frame' ? { ...cur, preview: { kind: 'frame', url: url.value } } : cur));
+          renewPreview();
+        })();
+      }, PREVIEW_RENEW_AFTER_MS);
+    }
     return () => {
       run.live = false;
+      clearTimeout(renewal);
     };
   }, [account.session, config, attempt]);
 

@@ -149,6 +149,33 @@ describe('SharePoint Document macro (Chromium)', () => {
     expect(throttled).toBe(1);
   });
 
+  it('a page left open gets a new preview URL shortly before the old one expires', async () => {
+    const { page, macro } = await visit('alice', '/');
+    // The page's timers on a clock the test moves (every frame of the page), the host's clock moved with it.
+    await page.clock.install();
+    await page.goto(`${host.origin}${PAGE}`);
+    const frame = macro.locator(`iframe[title="Preview of ${FILE_NAME}"]`);
+    await frame.waitFor();
+    const first = (await frame.getAttribute('src')) ?? '';
+    expect(first).toContain('/_layouts/15/embed.aspx');
+
+    // The emulator signs a preview for 10 minutes (PREVIEW_LIFETIME_MS); 8 minutes on, the macro asks again.
+    await host.control('clock', { advanceSeconds: 8 * 60 + 5 });
+    await page.clock.runFor(8 * 60_000 + 5_000);
+    await expect.poll(() => frame.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
+    const renewed = (await frame.getAttribute('src')) ?? '';
+    await expect.poll(() => macro.frameLocator(`iframe[title="Preview of ${FILE_NAME}"]`).locator('h1').textContent()).toBe(FILE_NAME);
+    // The card stayed on screen throughout.
+    expect(await macro.getByRole('heading', { name: FILE_NAME }).count()).toBe(1);
+
+    // Past the first URL's lifetime: SharePoint refuses it, the renewed one still opens.
+    await host.control('clock', { advanceSeconds: 2 * 60 });
+    const old = await fetch(first);
+    expect(old.status).toBe(403);
+    expect(await old.text()).toContain('expired');
+    expect((await fetch(renewed)).status).toBe(200);
+  });
+
   it('a viewer whose SharePoint rights don’t include the file is told so — after connecting', async () => {
     const { page, macro } = await visit('bob');
     await macro.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
