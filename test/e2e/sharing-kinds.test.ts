@@ -69,6 +69,28 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
     await cal.getByText('Design review').first().waitFor();
     expect(await cal.textContent()).not.toContain('Doctor');
     expect(await cal.getByText('Private event').count()).toBeGreaterThan(0);
+
+    // The week grid: seven day columns; blocks named by time and title, reachable with Tab; the private one busy.
+    await cal.getByRole('button', { name: 'Week', exact: true }).click();
+    await expect.poll(() => cal.getByRole('button', { name: 'Week', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    const grid = cal.locator('.week-grid');
+    expect(await grid.locator('.week-day').count()).toBe(7);
+    const seen = { review: false, busy: false };
+    for (let w = 0; w < 6 && !(seen.review && seen.busy); w++) {
+      if (!seen.review) seen.review = (await grid.locator('.week-block[aria-label*="Design review"]').count()) > 0;
+      if (!seen.busy) seen.busy = (await grid.locator('.week-block.busy-block[aria-label$="Private event"]').count()) > 0;
+      const next = cal.getByRole('button', { name: 'Next week' });
+      if (await next.isDisabled()) break;
+      await next.click();
+    }
+    expect(seen).toEqual({ review: true, busy: true });
+    expect(await grid.textContent()).not.toContain('Doctor');
+    const blocks = grid.locator('.week-block');
+    if ((await blocks.count()) > 1) {
+      await blocks.first().focus();
+      await bob.keyboard.press('Tab');
+      expect(await blocks.nth(1).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    }
     // Alice herself sees her own private event by its title.
     await alice.reload();
     await item(panelOf(alice), 'Calendar, next 30 days').getByText(/Doctor/).first().waitFor();

@@ -4,4 +4,4 @@
  * "Microsoft 365 item" macro can import the same components.
  */
 export { CalendarPicker, ChatPicker, EventPicker, ItemSharePicker, type ItemKind, type PickedItem, type ItemSharePickerProps } from './item-pickers';
-export { CalendarAgenda, ChatThread, EventCard, type ChatThreadProps } from './item-views';
+export { CalendarAgenda, CalendarWeek, SharedCalendar, ChatThread, EventCard, type ChatThreadProps } from './item-views';

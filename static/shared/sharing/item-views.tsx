@@ -4,7 +4,9 @@ import type { CalendarBlock, CalendarView, ChatEntry, ChatView, EventView } from
 import { MailBody } from './mail-frame';
 
 /** Times are sent in UTC; each viewer reads them in their own browser's time zone. All-day events keep their dates. */
-const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+let timeFormat: Intl.DateTimeFormat | undefined;
+/** One formatter for every time shown (toLocaleTimeString builds a new one per call: too slow for a week of 300 events). */
+const time = (iso: string): string => (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(iso));
 const dayKey = (iso: string, allDay: boolean): string => {
   const d = new Date(iso);
   return allDay ? d.toISOString().slice(0, 10) : `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -53,6 +55,138 @@ export function CalendarAgenda({ view }: { view: CalendarView }) {
         </section>
       ))}
       {view.truncated && <p class="muted small">More events than this panel shows: open the calendar in Outlook for the rest.</p>}
+    </div>
+  );
+}
+
+const HOUR_PX = 32;
+const DAY_MS = 86_400_000;
+const localDay = (t: number): Date => {
+  const d = new Date(t);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+};
+const addDays = (d: Date, n: number): Date => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
+
+/** A timed block's piece within one local day, with its lane among the day's overlapping pieces. */
+interface Piece {
+  b: CalendarBlock;
+  top: number;
+  height: number;
+  lane: number;
+  lanes: number;
+}
+
+/** Each day's pieces: cut at local midnight, laid out side by side where they overlap (greedy lanes per cluster). */
+export function weekLayout(blocks: readonly CalendarBlock[], first: Date): { allDay: CalendarBlock[][]; timed: Piece[][] } {
+  const days = Array.from({ length: 7 }, (_, i) => addDays(first, i));
+  const allDay: CalendarBlock[][] = days.map(() => []);
+  const raw: Array<Array<{ b: CalendarBlock; from: number; to: number }>> = days.map(() => []);
+  for (const b of blocks) {
+    const s = Date.parse(b.start);
+    const e = Math.max(Date.parse(b.end), s + 60_000);
+    days.forEach((d, i) => {
+      const d0 = d.getTime();
+      const d1 = addDays(d, 1).getTime();
+      if (b.isAllDay) {
+        // All-day events keep their dates (UTC midnights), whatever the viewer's zone.
+        const key = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+        if (s <= key && key < e) allDay[i]?.push(b);
+      } else if (s < d1 && e > d0) raw[i]?.push({ b, from: Math.max(s, d0) - d0, to: Math.min(e, d1) - d0 });
+    });
+  }
+  const timed = raw.map((list) => {
+    list.sort((x, y) => x.from - y.from || y.to - x.to);
+    const out: Piece[] = [];
+    let cluster: Piece[] = [];
+    let laneEnds: number[] = [];
+    let clusterEnd = -1;
+    const close = () => {
+      for (const p of cluster) p.lanes = laneEnds.length;
+      cluster = [];
+      laneEnds = [];
+    };
+    for (const r of list) {
+      if (r.from >= clusterEnd) close();
+      let lane = laneEnds.findIndex((end) => end <= r.from);
+      if (lane < 0) lane = laneEnds.push(r.to) - 1;
+      else laneEnds[lane] = r.to;
+      clusterEnd = Math.max(clusterEnd, r.to);
+      const p: Piece = { b: r.b, top: (r.from / 3_600_000) * HOUR_PX, height: Math.max(((r.to - r.from) / 3_600_000) * HOUR_PX, 14), lane, lanes: 1 };
+      cluster.push(p);
+      out.push(p);
+    }
+    close();
+    return out;
+  });
+  return { allDay, timed };
+}
+
+/**
+ * A shared calendar as a week grid: seven day columns in the viewer's zone, events placed by time and
+ * side by side where they overlap, busy blocks where titles are withheld. Every block is a focusable
+ * item whose accessible name says its time and title; weeks within the shared window page by buttons.
+ */
+export function CalendarWeek({ view }: { view: CalendarView }) {
+  const first = localDay(Date.parse(view.start));
+  const lastDay = localDay(Date.parse(view.end) - 1);
+  const weeks = Math.max(1, Math.ceil((lastDay.getTime() - first.getTime() + DAY_MS) / (7 * DAY_MS)));
+  const [week, setWeek] = useState(0);
+  const start = addDays(first, week * 7);
+  const { allDay, timed } = useMemo(() => weekLayout(view.blocks, start), [view, start.getTime()]);
+  const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
+  const label = (d: Date) => d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  return (
+    <div class="calendar-week">
+      <div class="week-nav">
+        <button type="button" disabled={week === 0} onClick={() => { setWeek(week - 1); }}>Previous week</button>
+        <span class="muted small" aria-live="polite">{label(days[0] ?? start)} – {label(days[6] ?? start)} · times in {zoneName()}{view.freeBusyOnly ? ' · Free/Busy only' : ''}</span>
+        <button type="button" disabled={week >= weeks - 1} onClick={() => { setWeek(week + 1); }}>Next week</button>
+      </div>
+      <div class="week-grid" role="group" aria-label={`Week of ${label(start)}`}>
+        <div class="week-scroll">
+          <div class="week-hours" aria-hidden="true">
+            {Array.from({ length: 24 }, (_, h) => <span key={h} style={{ top: `${String(h * HOUR_PX)}px` }}>{String(h).padStart(2, '0')}:00</span>)}
+          </div>
+          {days.map((d, i) => (
+            <section key={d.getTime()} class="week-day" aria-label={d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' })}>
+              <h4>{label(d)}</h4>
+              <ul class="week-allday">
+                {(allDay[i] ?? []).map((b, j) => (
+                  <li key={`a${String(j)}`} tabIndex={0} class={`week-block show-${b.showAs}${b.subject === undefined ? ' busy-block' : ''}`} aria-label={`All day: ${blockTitle(b, view.freeBusyOnly)}`}>{blockTitle(b, view.freeBusyOnly)}</li>
+                ))}
+              </ul>
+              <ul class="week-times" style={{ height: `${String(24 * HOUR_PX)}px` }}>
+                {(timed[i] ?? []).map((p, j) => (
+                  <li
+                    key={`t${String(j)}`}
+                    tabIndex={0}
+                    class={`week-block show-${p.b.showAs}${p.b.subject === undefined ? ' busy-block' : ''}`}
+                    style={{ top: `${String(p.top)}px`, height: `${String(p.height)}px`, left: `${String((p.lane / p.lanes) * 100)}%`, width: `${String(100 / p.lanes)}%` }}
+                    aria-label={`${time(p.b.start)}–${time(p.b.end)}: ${blockTitle(p.b, view.freeBusyOnly)}`}
+                  >
+                    {blockTitle(p.b, view.freeBusyOnly)}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      </div>
+      {view.truncated && <p class="muted small">More events than this panel shows: open the calendar in Outlook for the rest.</p>}
+    </div>
+  );
+}
+
+/** The shared calendar with its Agenda / Week toggle (Agenda first: it reads well in a narrow panel). */
+export function SharedCalendar({ view }: { view: CalendarView }) {
+  const [mode, setMode] = useState<'agenda' | 'week'>('agenda');
+  return (
+    <div class="shared-calendar">
+      <div class="view-toggle" role="group" aria-label="Calendar view">
+        <button type="button" aria-pressed={mode === 'agenda'} onClick={() => { setMode('agenda'); }}>Agenda</button>
+        <button type="button" aria-pressed={mode === 'week'} onClick={() => { setMode('week'); }}>Week</button>
+      </div>
+      {mode === 'agenda' ? <CalendarAgenda view={view} /> : <CalendarWeek view={view} />}
     </div>
   );
 }

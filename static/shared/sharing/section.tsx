@@ -231,7 +231,7 @@ export function SharedItem({ item, view, at, open, onChanged, onAllowMail, place
           {item.kind === 'conversation' && <p class="muted small">Quoted earlier messages are left out of each reply. Replies that arrive later show here too.</p>}
         </div>
       )}
-      {expanded && item.calendar && kinds && <kinds.CalendarAgenda view={item.calendar} />}
+      {expanded && item.calendar && kinds && <kinds.SharedCalendar view={item.calendar} />}
       {expanded && item.event && kinds && <kinds.EventCard view={item.event} title={title} />}
       {expanded && item.chat && kinds && (
         <kinds.ChatThread
