@@ -26,7 +26,7 @@ export type SharingDefs = {
   /** Shares one of the caller's own calendars (for a date window), events or Teams chats into the issue. */
   'sharing/createItem': (
     p:
-      At & ({ kind: 'calendar'; calendarId: string; window: string; freeBusyOnly: boolean; scope: ShareScope }
+      At & { expiresAt?: string } & ({ kind: 'calendar'; calendarId: string; window: string; freeBusyOnly: boolean; scope: ShareScope }
       | { kind: 'event'; eventId: string; scope: ShareScope }
       | { kind: 'chat'; chatId: string; scope: ShareScope }),
   ) => Promise<Result<CreatedShare>>;

@@ -177,11 +177,11 @@ export const sharingHandlers: Handlers<SharingDefs> = {
       // Each kind has exactly its own fields: a calendar id on an event share is refused, not ignored.
       const fields = kind === 'calendar' ? (['calendarId', 'window', 'freeBusyOnly'] as const) : kind === 'event' ? (['eventId'] as const) : (['chatId'] as const);
       const { kind: _kind, ...rest } = isRecord(payload) && !Object.hasOwn(payload, 'itemKind') ? payload : { itemKind: null };
-      const p = parse({ ...rest, itemKind: kind }, ['itemKind', 'scope', ...fields], ['issueId', 'pageId']) as Record<string, unknown>;
+      const p = parse({ ...rest, itemKind: kind }, ['itemKind', 'scope', ...fields], ['issueId', 'pageId', 'expiresAt']) as Record<string, unknown>;
       const place = refOf(atOf(p, context));
       const item = (kind === 'calendar' ? { kind, calendarId: p.calendarId, window: p.window, freeBusyOnly: p.freeBusyOnly } : kind === 'event' ? { kind, eventId: p.eventId } : { kind: 'chat', chatId: p.chatId }) as NewItem;
       await s.settings.requireFeature(FEATURE_OF_KIND[item.kind]);
-      return items(s).create(accountId, { place, item, scope: p.scope as ShareScope });
+      return items(s).create(accountId, { place, item, scope: p.scope as ShareScope, ...(typeof p.expiresAt === 'string' ? { expiresAt: p.expiresAt } : {}) });
     });
   },
   'sharing/chatPage': ({ payload, context }) => {

@@ -131,6 +131,25 @@ describe('sharing calendars, events and Teams chats', () => {
     expect(got.value.some((d: string | null) => typeof d === 'string' && d.startsWith('data:image/png;base64,'))).toBe(true);
   }, 60_000);
 
+  it('a Public calendar, event or chat share ends within the admin\'s maximum, as a mail share does', async () => {
+    const cal = (await graph('/me/calendars')).value[0].id as string;
+    await host.asUser('alice').invoke('m365-jira-admin', 'admin/settings/save', { sharing: { defaultScope: 'atlassian', allowedScopes: ['private', 'atlassian', 'public'], publicMaxDays: 30 } });
+    try {
+      const tooLate = new Date(Date.now() + 86_400_000 * 60).toISOString();
+      const refused = await as('alice').call('sharing/createItem', { issueId: DEMO_1, kind: 'calendar', calendarId: cal, window: 'next-7d', freeBusyOnly: false, scope: 'public', expiresAt: tooLate });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      const r = await as('alice').call('sharing/createItem', { issueId: DEMO_1, kind: 'calendar', calendarId: cal, window: 'next-7d', freeBusyOnly: false, scope: 'public' });
+      expect(r.ok).toBe(true);
+      const item = (await as('alice').call('sharing/panel', { issueId: DEMO_1 })).value.items.find((i: Json) => i.shareId === r.value.shareId);
+      const ends = Date.parse(item.expiresAt as string);
+      expect(ends).toBeGreaterThan(Date.now() + 86_400_000 * 29);
+      expect(ends).toBeLessThanOrEqual(Date.now() + 86_400_000 * 30 + 60_000);
+      expect((await as('alice').call('sharing/remove', { issueId: DEMO_1, shareId: r.value.shareId })).ok).toBe(true);
+    } finally {
+      await host.asUser('alice').invoke('m365-jira-admin', 'admin/settings/save', { sharing: { publicMaxDays: 0 } });
+    }
+  });
+
   it('refuses forged and malformed payloads, and changes nothing', async () => {
     const before = JSON.stringify((await host.state()).storage.entities);
     const cal = (await graph('/me/calendars')).value[0].id as string;

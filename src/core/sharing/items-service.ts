@@ -10,6 +10,7 @@
  */
 import { failWith, ok, type Result } from '../result';
 import { policyFor } from './kind-policy';
+import { endDate } from './lifecycle';
 import { decide, effectiveScope } from './policy';
 import { CHAT_IMAGES_PER_CALL, type ChatView } from './chat';
 import { parseWindow, windowText } from './calendar';
@@ -43,7 +44,7 @@ export function itemSharing(d: SharingDeps & { items: ItemsPort }) {
   }
   const storedAt = (t: ShareTarget): Promise<ShareRecord[]> => (t.product === 'jira' ? d.shares.byIssue(t.issueId) : d.shares.byPage(t.pageId));
 
-  async function create(accountId: string, input: { place: ItemPlaceRef; item: NewItem; scope: ShareScope }): Promise<Result<CreatedShare>> {
+  async function create(accountId: string, input: { place: ItemPlaceRef; item: NewItem; scope: ShareScope; expiresAt?: string }): Promise<Result<CreatedShare>> {
     const viewer: Viewer = { kind: 'user', accountId };
     const [where, settings] = await Promise.all([place(viewer, input.place), d.settings.current()]);
     if (!where.ok) return where;
@@ -55,6 +56,9 @@ export function itemSharing(d: SharingDeps & { items: ItemsPort }) {
       scope: input.scope, targetAllowed: rule.allowedScopes.includes(input.scope),
     });
     if (!o.allow) return failWith(o.code, o.reason);
+    // As for mail: an end date asked for is checked, and Public gets the admin's maximum when one is set.
+    const ends = endDate(input.expiresAt, input.scope, rule, now());
+    if (!ends.ok) return ends;
     let window: string | undefined;
     if (input.item.kind === 'calendar') {
       const w = parseWindow(input.item.window);
@@ -76,7 +80,10 @@ export function itemSharing(d: SharingDeps & { items: ItemsPort }) {
     const same = here.find((s) => s.sharerAccountId === accountId && s.kind === kind && (s.kind === 'calendar' ? s.calendarId === id && s.window === window && s.freeBusyOnly === freeBusyOnly : s.kind === 'event' ? s.eventId === id : s.chatId === id));
     if (same) return ok({ shareId: same.shareId, existing: true });
     if (here.length >= (where.value.product === 'jira' ? MAX_SHARES_PER_ISSUE : MAX_SHARES_PER_PAGE)) return failWith('BAD_REQUEST', 'too_many_shares');
-    const base = { shareId: d.crypto.randomToken(16), sharerAccountId: accountId, msUserId: conn.oid, msTenantId: conn.tid, scope: input.scope, createdAt: now().toISOString(), ...targetOf(where.value) };
+    const base = {
+      shareId: d.crypto.randomToken(16), sharerAccountId: accountId, msUserId: conn.oid, msTenantId: conn.tid, scope: input.scope, createdAt: now().toISOString(),
+      ...(ends.value !== undefined ? { expiresAt: ends.value } : {}), ...targetOf(where.value),
+    };
     const record = (item.kind === 'calendar'
       ? { ...base, kind: 'calendar', calendarId: id, window: window ?? '', freeBusyOnly }
       : item.kind === 'event'
