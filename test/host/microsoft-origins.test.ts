@@ -39,12 +39,18 @@ describe('local host: one origin per Microsoft host', () => {
     const { login, graph, media } = host.microsoftOrigins;
     const status = async (url: string) => (await fetch(url)).status;
     expect(await status(`${graph}/graph/v1.0/me`)).toBe(401);
-    for (const wrong of [host.origin, login, media, sp]) expect(await status(`${wrong}/graph/v1.0/me`)).toBe(404);
+    for (const wrong of [host.origin, login, media]) expect(await status(`${wrong}/graph/v1.0/me`)).toBe(404);
+    // SharePoint's origin answers any page address with its signed-out page (naming nothing), never with Graph.
+    const onSp = await fetch(`${sp}/graph/v1.0/me`);
+    expect(onSp.status).not.toBe(401);
+    expect(onSp.headers.get('content-type') ?? '').not.toContain('json');
     const discovery = `/login/${CONTOSO}/v2.0/.well-known/openid-configuration`;
     const meta = await fetch(`${login}${discovery}`);
     expect(meta.status).toBe(200);
     expect(((await meta.json()) as { token_endpoint: string }).token_endpoint).toBe(`${login}/login/${CONTOSO}/oauth2/v2.0/token`);
-    for (const wrong of [host.origin, graph, media, sp]) expect(await status(`${wrong}${discovery}`)).toBe(404);
+    for (const wrong of [host.origin, graph, media]) expect(await status(`${wrong}${discovery}`)).toBe(404);
+    const discoveryOnSp = await fetch(`${sp}${discovery}`);
+    expect(discoveryOnSp.headers.get('content-type') ?? '').not.toContain('json');
     // SharePoint's pages live at its host's root, not under the product site or Graph.
     expect(await status(`${sp}/_layouts/15/embed.aspx?UniqueId=x&e=1&sig=x`)).toBe(403);
     expect(await status(`${host.origin}/sharepoint/contoso.sharepoint.com/_layouts/15/embed.aspx?UniqueId=x&e=1&sig=x`)).toBe(404);
