@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectThroughApp } from '../support/connect';
 import { startTestHost, type TestHost } from '../support/host';
-import { clickButton } from '../emulator/support';
 import { kindOfKey } from '../../src/adapters/forge/keys';
 
 /**
@@ -18,17 +18,7 @@ const GENERAL = '19:7d2e4f105a6b4c8d9e0f1a2b3c4d5e60@thread.tacv2';
 
 type Json = any;
 
-async function connect(host: TestHost, user: string, email: string, feature?: string): Promise<void> {
-  const start = await host.asUser(user).invoke(PANEL, 'account/connect', feature ? { feature } : {});
-  const url = start.value?.value?.authorizeUrl as string | undefined;
-  if (!url) throw new Error(`connect: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), email);
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`consent: ${String(done.status)} ${await done.text()}`);
-  const page = await fetch(back);
-  if (!(await page.text()).includes('connected')) throw new Error('callback did not connect');
-}
+const connect = (host: TestHost, user: string, email: string, feature?: string): Promise<void> => connectThroughApp(host, PANEL, user, email, feature);
 
 const rule = (over: Record<string, unknown> = {}) => ({
   name: 'Done to Phoenix',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectThroughApp } from '../support/connect';
 import { startTestHost, type TestHost } from '../support/host';
-import { clickButton } from '../emulator/support';
 
 /**
  * Calendars, single events and Teams chats shared into DEMO-1, through the real host: the app's own
@@ -16,16 +16,7 @@ const NOT_ALICES = '19:b0b00000-2222-4bbb-8bbb-000000000002_ca401000-3333-4ccc-8
 
 type Json = any;
 
-async function connect(host: TestHost, user: string, email: string, feature?: string): Promise<void> {
-  const start = await host.asUser(user).invoke(PANEL, 'account/connect', feature ? { feature } : {});
-  const url = start.value?.value?.authorizeUrl as string | undefined;
-  if (!url) throw new Error(`connect: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), email);
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`consent: ${String(done.status)}`);
-  if (!(await (await fetch(back)).text()).includes('connected')) throw new Error('callback did not connect');
-}
+const connect = (host: TestHost, user: string, email: string, feature?: string): Promise<void> => connectThroughApp(host, PANEL, user, email, feature);
 
 describe('sharing calendars, events and Teams chats', () => {
   let host: TestHost;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectThroughApp } from '../support/connect';
 import { startTestHost, type TestHost } from '../support/host';
-import { clickButton } from '../emulator/support';
 
 /**
  * Shares on Confluence pages (the "Microsoft 365 item" macro) through the real host: the app's
@@ -16,17 +16,7 @@ const PUBLIC_PAGE = '65602'; // space PUBSPACE: anyone, anonymous visitors too
 
 type Json = any;
 
-async function connect(host: TestHost, user: string, email: string, feature?: string): Promise<void> {
-  const start = await host.asUser(user).invoke(MACRO, 'account/connect', feature ? { feature } : {});
-  const url = start.value?.value?.authorizeUrl as string | undefined;
-  if (!url) throw new Error(`connect: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), email);
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`consent: ${String(done.status)}`);
-  const page = await fetch(back);
-  if (!(await page.text()).includes('connected')) throw new Error('callback did not connect');
-}
+const connect = (host: TestHost, user: string, email: string, feature?: string): Promise<void> => connectThroughApp(host, MACRO, user, email, feature);
 
 describe('sharing into Confluence pages', () => {
   let host: TestHost;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectThroughApp } from '../support/connect';
 import { startTestHost, type TestHost } from '../support/host';
 import { clickButton } from '../emulator/support';
 
@@ -16,18 +17,7 @@ const PUB_1 = '10006';
 
 type Json = any;  
 
-/** Signs `user` in to Microsoft 365 through the app, as the Connect button does (optionally for a feature's permissions). */
-async function connect(host: TestHost, user: string, email: string, feature?: string): Promise<void> {
-  const start = await host.asUser(user).invoke(PANEL, 'account/connect', feature ? { feature } : {});
-  const url = start.value?.value?.authorizeUrl as string | undefined;
-  if (!url) throw new Error(`connect: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), email);
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`consent: ${String(done.status)}`);
-  const page = await fetch(back);
-  if (!(await page.text()).includes('connected')) throw new Error('callback did not connect');
-}
+const connect = (host: TestHost, user: string, email: string, feature?: string): Promise<void> => connectThroughApp(host, PANEL, user, email, feature);
 
 async function mailbox(host: TestHost, user: string): Promise<Array<{ key: string; immutableId: string; id: string; internetMessageId: string; conversationId: string; subject: string }>> {
   return ((await (await fetch(`${host.origin}/__emulator/mail?user=${user}`)).json()) as Json).messages;
