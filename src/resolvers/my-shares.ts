@@ -3,7 +3,8 @@ import { fetch } from '@forge/api';
 import type { MySharesDefs } from '../contracts/my-shares';
 import { services, type Services } from '../services';
 import { asAccount, type TrustedContext } from './context';
-import { AppError, failWith, toAppError } from '../core/result';
+import { failWith, toAppError } from '../core/result';
+import { payloadReader, type PayloadShapes } from './payload';
 import { isRecord, own } from '../core/guards';
 import { isShareScope, SHARE_ID } from '../core/sharing/model';
 import { mySharesService, type MySharesService } from '../core/sharing/my-shares';
@@ -73,40 +74,24 @@ export async function recordShown(s: Services, context: TrustedContext, viewerAc
   await myShares(s, context).recordOpens(viewerAccountId, shown).catch(() => undefined);
 }
 
-/**
- * Payloads are read strictly: exactly the expected fields, each of its exact shape; anything else is
- * refused before storage, a product or Graph is touched.
- */
+/** Payloads are read strictly (./payload.ts): exactly the expected fields, each of its exact shape. */
 const MAX_PAYLOAD_CHARS = 8_192;
 const ACCOUNT_ID = /^[A-Za-z0-9:_-]{1,128}$/;
 const PROJECT_ID = /^[1-9]\d{0,17}$/;
-const SHAPES: Record<string, (v: unknown) => boolean> = {
-  shareId: (v) => typeof v === 'string' && SHARE_ID.test(v),
-  offerId: (v) => typeof v === 'string' && SHARE_ID.test(v),
+const SHAPES = {
+  shareId: (v: unknown) => typeof v === 'string' && SHARE_ID.test(v),
+  offerId: (v: unknown) => typeof v === 'string' && SHARE_ID.test(v),
   scope: isShareScope,
-  expiresAt: (v) => v === null || isIsoInstant(v),
-  confirm: (v) => v === 'remove-all',
-  query: (v) => typeof v === 'string' && v.length <= 100,
-  toAccountId: (v) => typeof v === 'string' && ACCOUNT_ID.test(v),
-  shareIds: (v) => Array.isArray(v) && v.length >= 1 && v.length <= OFFER_MAX_SHARES && v.every((x) => typeof x === 'string' && SHARE_ID.test(x)),
-  projectId: (v) => typeof v === 'string' && PROJECT_ID.test(v),
+  expiresAt: (v: unknown) => v === null || isIsoInstant(v),
+  confirm: (v: unknown) => v === 'remove-all',
+  query: (v: unknown) => typeof v === 'string' && v.length <= 100,
+  toAccountId: (v: unknown) => typeof v === 'string' && ACCOUNT_ID.test(v),
+  shareIds: (v: unknown) => Array.isArray(v) && v.length >= 1 && v.length <= OFFER_MAX_SHARES && v.every((x) => typeof x === 'string' && SHARE_ID.test(x)),
+  projectId: (v: unknown) => typeof v === 'string' && PROJECT_ID.test(v),
   kinds: isRecord,
-};
+} satisfies PayloadShapes;
 
-function parse(payload: unknown, required: readonly string[]): Record<string, unknown> {
-  const bad = () => new AppError('BAD_REQUEST', 'That request was not understood. Reload the page and try again.', { reason: 'bad_payload' });
-  if (!isRecord(payload)) throw bad();
-  let size: number;
-  try {
-    size = JSON.stringify(payload).length;
-  } catch {
-    throw bad();
-  }
-  if (size > MAX_PAYLOAD_CHARS) throw bad();
-  for (const k of Object.keys(payload)) if (!required.includes(k)) throw bad();
-  for (const k of required) if (!SHAPES[k]?.(own(payload, k))) throw bad();
-  return payload;
-}
+const parse = payloadReader(SHAPES, MAX_PAYLOAD_CHARS);
 
 const str = (p: Record<string, unknown>, k: string): string => own(p, k) as string;
 

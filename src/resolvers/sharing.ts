@@ -4,6 +4,7 @@ import type { SharingDefs } from '../contracts/sharing';
 import { services, type Services } from '../services';
 import { asAccount, asAnyone, requireAccount, type TrustedContext } from './context';
 import { recordShown } from './my-shares';
+import { payloadReader, type PayloadShapes } from './payload';
 import { projectPolicyStore } from '../adapters/forge/share-controls';
 import { AppError, failWith, toAppError, type Result } from '../core/result';
 import { isRecord, own } from '../core/guards';
@@ -76,7 +77,6 @@ function microsoftDeps(s: Services): MailboxDeps {
  * storage, Jira or Graph is touched.
  */
 const MAX_PAYLOAD_CHARS = 4_096;
-type Shape = Record<string, (v: unknown) => boolean>;
 const matches = (re: RegExp) => (v: unknown) => typeof v === 'string' && re.test(v);
 const SHAPES = {
   issueId: matches(ISSUE_ID),
@@ -101,24 +101,9 @@ const SHAPES = {
   images: (v: unknown) =>
     Array.isArray(v) && v.length >= 1 && v.length <= CHAT_IMAGES_PER_CALL &&
     v.every((i) => isRecord(i) && Object.keys(i).length === 2 && typeof own(i, 'messageId') === 'string' && /^\d{1,20}$/.test(own(i, 'messageId') as string) && typeof own(i, 'hostedId') === 'string' && /^[A-Za-z0-9_=-]{8,600}$/.test(own(i, 'hostedId') as string)),
-} satisfies Shape;
+} satisfies PayloadShapes;
 
-function parse<K extends keyof typeof SHAPES>(payload: unknown, required: readonly K[], optional: ReadonlyArray<keyof typeof SHAPES> = []): Record<K, string> {
-  const bad = () => new AppError('BAD_REQUEST', 'That request was not understood. Reload the page and try again.', { reason: 'bad_payload' });
-  if (!isRecord(payload)) throw bad();
-  let size: number;
-  try {
-    size = JSON.stringify(payload).length;
-  } catch {
-    throw bad();
-  }
-  if (size > MAX_PAYLOAD_CHARS) throw bad();
-  const allowed = new Set<string>([...required, ...optional]);
-  for (const k of Object.keys(payload)) if (!allowed.has(k)) throw bad();
-  for (const k of required) if (!SHAPES[k](own(payload, k))) throw bad();
-  for (const k of optional) if (own(payload, k) !== undefined && !SHAPES[k](own(payload, k))) throw bad();
-  return payload as Record<K, string>;
-}
+const parse = payloadReader(SHAPES, MAX_PAYLOAD_CHARS);
 
 /**
  * The issue or page a payload names: exactly one, and only the one the installation's product has
