@@ -4,8 +4,11 @@ import {
   initTable,
   parseListMacroConfig,
   parseSharePointUrl,
+  personResolver,
   reduceTable,
   tableView,
+  UNKNOWN_PERSON,
+  unresolvedPersonIds,
   type ColumnRef,
   type ListMacroConfig,
   type FailureTarget,
@@ -159,9 +162,34 @@ describe('first paint', () => {
     expect(cells['DueDate']?.text).toBe('1/15/2024');
     expect(cells['Done']?.text).toBe('Yes');
     expect(cells['Budget']?.text).toBe('$0.00');
-    expect(cells['AssignedTo']).toMatchObject({ kind: 'person' });
-    expect(cells['AssignedTo']?.text).not.toBe('');
+    // Graph names the person by id only: the cell waits for the User Information List lookup.
+    expect(cells['AssignedTo']).toEqual({ kind: 'person', text: '', people: [], unresolvedIds: ['7'] });
     expect(cells['Project']?.text).not.toMatch(/^\d*$/);
+  });
+
+  it('people known only by id: every id on the page named in one more round trip ($batch), then the cells show names', async () => {
+    const alice = await viewer('alice', { warm: true });
+    const r = await paint(alice, tasks());
+    const ids = unresolvedPersonIds(tableView(r.state, fmt).rows);
+    expect(ids.length).toBeGreaterThan(1);
+    const before = alice.calls.graph;
+    const people = await alice.gateway.people(PHOENIX, ids);
+    expect(alice.calls.graph - before).toBe(1);
+    expect(alice.calls.graphUrls.at(-1)).toBe(`${run.origin}/graph/v1.0/$batch`);
+    const named = tableView(r.state, createFormatContext({ locale: 'en-US', timeZone: 'UTC', resolvePerson: personResolver(people) }));
+    const col = r.state.columns.findIndex((c) => c.name === 'AssignedTo');
+    const shown = named.rows.map((row) => row.cells[col]?.text ?? '');
+    expect(shown).toEqual(expect.arrayContaining(['Bob Brown', 'Carol Chen']));
+    expect(shown.some((t) => /\d/.test(t))).toBe(false);
+    expect(unresolvedPersonIds(named.rows)).toEqual([]);
+  });
+
+  it('people the viewer may not look up are "Unknown person", never their id', async () => {
+    // Gina is no reader of the Partner portal: its User Information List is hidden from her.
+    const gina = await viewer('gina');
+    const people = await gina.gateway.people(PARTNERS, ['6', '7']);
+    expect(Object.fromEntries(people)).toEqual({ '6': 'unknown', '7': 'unknown' });
+    expect(personResolver(people)('6')).toEqual({ name: UNKNOWN_PERSON });
   });
 });
 

@@ -17,3 +17,4 @@ export * from './states';
 export * from './site-resolve';
 export * from './policy';
 export * from './search';
+export * from './people';

@@ -14,7 +14,9 @@ import {
   listItemRequest,
   nextLinkRequest,
   parseBatchResponse,
+  peopleBatches,
   queryString,
+  readPeopleBatch,
   readFolder,
   readListSearch,
   reduceTable,
@@ -22,6 +24,7 @@ import {
   type BatchResult,
   type GraphFailure,
   type GraphRequest,
+  type PersonLookup,
   type SharePointLocation,
   type SiteCandidate,
   type SiteInfo,
@@ -235,6 +238,21 @@ export function createSharePointGateway(deps: GatewayDeps) {
     return { state: reduceTable(state, { type: 'failed', seq: b.seq }), error: pageError, ...(list ? { list } : {}) };
   }
 
+  /**
+   * People known only by their User Information List id: one `$batch` per 20 ids (in parallel), sent
+   * after the rows have painted. Every id comes back, as a person or `unknown` (refused, gone, or the
+   * batch failed): the cell then says so instead of waiting or showing the id.
+   */
+  async function people(siteId: string, ids: readonly string[], opts: SendOptions = {}): Promise<Map<string, PersonLookup>> {
+    const out = new Map<string, PersonLookup>();
+    const answers = await Promise.all(peopleBatches(siteId, ids).map(async (parts) => {
+      const res = await batch(parts, opts);
+      return readPeopleBatch(Object.keys(parts), res.ok ? res.value : undefined);
+    }));
+    for (const a of answers) for (const [id, p] of a) out.set(id, p);
+    return out;
+  }
+
   /** The pasted address's site, through the core's site resolution (see `resolveSite`). */
   const site = (location: SharePointLocation): Promise<Result<{ site: SiteInfo; candidate: SiteCandidate }>> => resolveSite(location, (req) => send(req));
 
@@ -297,7 +315,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
     return { ok: true, value: id !== undefined && name !== undefined && isRecord(v['folder']) ? { id, name } : undefined };
   }
 
-  return { send, sendPage, batch, loadPending, firstPaint, resolveSite: site, siteById, folderByPath, lists, columns, driveId };
+  return { send, sendPage, batch, loadPending, firstPaint, people, resolveSite: site, siteById, folderByPath, lists, columns, driveId };
 }
 
 export type SharePointGateway = ReturnType<typeof createSharePointGateway>;

@@ -97,7 +97,12 @@ const lookupText = (env: GraphEnv, item: ListItem, c: Column, raw: unknown): { i
 
 /**
  * `fields` as Graph returns them: empty values are left out, people and lookups appear as
- * `XLookupId` only, unless `$select` names the column, then the shown text comes as well.
+ * `XLookupId` only. When `$select` names a lookup column its shown text comes as well ("The server
+ * returns lookup values if your request includes a select statement": learn.microsoft.com/graph/api/
+ * resources/fieldvalueset). A single-person column stays `XLookupId` even then: Graph is seen to answer
+ * a person as its id alone (alcionai/corso#5108: `"PersonsLookupId": "10"`, and the docs show no person
+ * name coming back), and the name lives in the site's User Information List, read by that id. This is the
+ * stricter reading: a client that handles the id alone also handles a name, not the other way round.
  */
 export const renderFields = (env: GraphEnv, item: ListItem, select: readonly string[] | undefined): Json => {
   const out: Json = { '@odata.etag': `"${item.uniqueId},1"` };
@@ -132,7 +137,7 @@ export const renderFields = (env: GraphEnv, item: ListItem, select: readonly str
       continue;
     }
     const { id, text } = lookupText(env, item, base, raw);
-    if (c && text !== undefined) out[base.name] = text;
+    if (c && text !== undefined && base.type !== 'personOrGroup') out[base.name] = text;
     if (id !== undefined) out[`${base.name}LookupId`] = id;
   }
   return out;
