@@ -6,7 +6,7 @@ export type { ConversationLink, CreatedShare, PanelView, ShareKind };
 export type At = { issueId: string; pageId?: never } | { pageId: string; issueId?: never };
 export type { PageItemView } from '../core/sharing/service';
 import type { PageItemView } from '../core/sharing/service';
-export type { ShareItemView, MailView, ItemProblem, ItemAction } from '../core/sharing/view-model';
+export type { ShareItemView, MailView, ItemProblem, ItemAction, KindRuleView } from '../core/sharing/view-model';
 export type { MailAddress, MailAttachment } from '../core/sharing/mail';
 export type { CalendarView, CalendarBlock } from '../core/sharing/calendar';
 export type { EventView, EventAttendee } from '../core/sharing/event';

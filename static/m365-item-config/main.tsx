@@ -128,14 +128,15 @@ function Settings({ ctx }: { ctx: ViewContext }) {
               kinds={itemKinds}
               allowedScopes={view.sharing.allowedScopes}
               defaultScope={view.sharing.defaultScope}
+              byKind={view.sharing.byKind}
               graph={account.graph}
               connected={view.viewer.connected}
               allowed={{ calendar: flag(view.viewer, 'calendarsAllowed'), chat: flag(view.viewer, 'chatsAllowed') }}
               myName={account.state.kind === 'connected' ? account.state.name : ''}
               placeWords="this page"
               onAllow={(feature) => allow(feature, (v) => flag(v.viewer, feature === 'share.chat' ? 'chatsAllowed' : 'calendarsAllowed'))}
-              onShare={async (item, scope) => {
-                const r = await call('sharing/createItem', { pageId: view.page.id, ...item, scope });
+              onShare={async (item, scope, expiresAt) => {
+                const r = await call('sharing/createItem', { pageId: view.page.id, ...item, scope, ...(expiresAt ? { expiresAt } : {}) });
                 if (r.ok) chosen(r.value.shareId);
                 return r;
               }}

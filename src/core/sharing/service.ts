@@ -89,6 +89,28 @@ export function mirrorIds(issueId: string, shares: readonly ShareRecord[], allow
 
 type Loaded = { messages: MailMessage[]; omitted: number } | { unavailable: Unavailable };
 
+/**
+ * What the share forms offer: the audiences of every kind that is on, and each kind's own rule (its
+ * audiences, default and Public maximum), so a form prefills and limits what the server would refuse.
+ * `publicMaxDays` at the top is the shortest of the kinds on, for a form that does not know the kind yet.
+ */
+export function sharingRules(kinds: readonly ShareKind[], rule: (k: ShareKind) => KindPolicy, allowed: ShareScope[]): PanelView['sharing'] {
+  const byKind: PanelView['sharing']['byKind'] = {};
+  for (const k of kinds) {
+    const r = rule(k);
+    byKind[k] = { allowedScopes: r.allowedScopes, defaultScope: r.defaultScope, ...(r.publicMaxDays !== undefined ? { publicMaxDays: r.publicMaxDays } : {}) };
+  }
+  const days = kinds.map((k) => byKind[k]?.publicMaxDays).filter((d): d is number => d !== undefined);
+  const mailDefault = rule('mail').defaultScope;
+  return {
+    allowedScopes: allowed,
+    defaultScope: allowed.includes(mailDefault) ? mailDefault : (allowed[0] ?? 'private'),
+    kinds: [...kinds],
+    byKind,
+    ...(days.length ? { publicMaxDays: Math.min(...days) } : {}),
+  };
+}
+
 export function sharingService(d: SharingDeps) {
   const now = d.now ?? (() => new Date());
 
@@ -192,8 +214,9 @@ export function sharingService(d: SharingDeps) {
     if (!place.ok) return place;
     const viewerId = userOf(viewer);
     const here = place.value.target;
-    // The rules in force here: the site's, narrowed by the project's admins (one read, only when there is something to show).
-    const project = here.product === 'jira' && d.projects && stored.length > 0 ? await d.projects.get(here.projectId) : undefined;
+    // The rules in force here: the site's, narrowed by the project's admins — one read, when there is something to
+    // show or the viewer could share (the pickers offer only what the project allows).
+    const project = here.product === 'jira' && d.projects && (stored.length > 0 || viewerId !== undefined) ? await d.projects.get(here.projectId) : undefined;
     const rule = (k: ShareKind): KindPolicy => policyFor(settings, project, k);
     const allowed = [...new Set((Object.keys(FEATURE_OF_KIND) as ShareKind[]).flatMap((k) => (rule(k).on ? rule(k).allowedScopes : [])))].sort((a, b) => SCOPE_ORDER.indexOf(a) - SCOPE_ORDER.indexOf(b));
     const when = now();
@@ -261,7 +284,7 @@ export function sharingService(d: SharingDeps) {
         canShare: viewerId !== undefined && kinds.length > 0 && !full,
         isProjectAdmin,
       },
-      sharing: { allowedScopes: allowed, defaultScope: allowed.includes(rule('mail').defaultScope) ? rule('mail').defaultScope : (allowed[0] ?? 'private'), kinds },
+      sharing: sharingRules(kinds, rule, allowed),
       items,
       full,
     });

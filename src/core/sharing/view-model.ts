@@ -154,6 +154,14 @@ export function itemView(s: ShareRecord, ctx: { viewerAccountId: string | undefi
   };
 }
 
+/** One kind's rule as the share forms use it (the server checks it again on every share). */
+export interface KindRuleView {
+  allowedScopes: ShareScope[];
+  defaultScope: ShareScope;
+  /** A Public share ends within this many days of being made Public. */
+  publicMaxDays?: number;
+}
+
 /** Everything the issue panel's sharing section shows, from one resolver call. */
 export interface PanelView {
   issue: { id: string; key: string };
@@ -170,7 +178,17 @@ export interface PanelView {
     canShare: boolean;
     isProjectAdmin: boolean;
   };
-  sharing: { allowedScopes: ShareScope[]; defaultScope: ShareScope; kinds: ShareKind[] };
+  sharing: {
+    /** The audiences of every kind that is on, in the order private, atlassian, public. */
+    allowedScopes: ShareScope[];
+    defaultScope: ShareScope;
+    /** The kinds that may be shared here now. */
+    kinds: ShareKind[];
+    /** Each kind's rule in force here (site's, narrowed by the project's): what its share form offers and prefills. */
+    byKind: Partial<Record<ShareKind, KindRuleView>>;
+    /** The shortest Public maximum of the kinds on (days); absent: Public shares may last until removed. */
+    publicMaxDays?: number;
+  };
   /** Newest first. */
   items: ShareItemView[];
   /** The issue holds as many shares as it may. */

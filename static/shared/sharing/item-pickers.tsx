@@ -3,7 +3,9 @@ import type { AppErrorBody, Result } from '../../../src/contract';
 import type { ShareScope } from '../../../src/core/settings/model';
 import type { GraphSender } from '../graph-send';
 import { listCalendars, listChats, listEvents, type PickableCalendar, type PickableChat, type PickableEvent } from './items-api';
-import { KIND_LABEL, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { KIND_LABEL, pickScope, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { EndsOn, endOfDay } from './ends-on';
+import type { KindRuleView } from '../../../src/contracts/sharing';
 
 /** The three kinds these pickers share (mail has its own picker, ./picker.tsx). */
 export type ItemKind = 'calendar' | 'event' | 'chat';
@@ -142,6 +144,8 @@ export interface ItemSharePickerProps {
   kinds: ItemKind[];
   allowedScopes: ShareScope[];
   defaultScope: ShareScope;
+  /** Each kind's rule in force here (audiences, default, Public maximum); a kind without one uses the above. */
+  byKind: Partial<Record<ItemKind, KindRuleView>>;
   graph: GraphSender | undefined;
   connected: boolean;
   /** The viewer's connection may already read calendars / chats. */
@@ -150,7 +154,7 @@ export interface ItemSharePickerProps {
   /** Incremental consent for the kind's permission (Calendars.Read, Chat.Read); true when granted. */
   onAllow: (feature: 'share.calendar' | 'share.event' | 'share.chat') => Promise<boolean>;
   /** Where it is shared is the caller's business (an issue, a page): this picker only picks. */
-  onShare: (item: PickedItem, scope: ShareScope) => Promise<Result<{ existing: boolean }>>;
+  onShare: (item: PickedItem, scope: ShareScope, expiresAt: string | undefined) => Promise<Result<{ existing: boolean }>>;
   onDone: (message: string) => void;
   onCancel: () => void;
   /** "this issue", "this page". */
@@ -167,7 +171,10 @@ const FEATURE: Record<ItemKind, 'share.calendar' | 'share.event' | 'share.chat'>
 export function ItemSharePicker(p: ItemSharePickerProps) {
   const [kind, setKind] = useState<ItemKind>(p.kinds[0] ?? 'calendar');
   const [picked, setPicked] = useState<PickedItem | undefined>();
-  const [scope, setScope] = useState<ShareScope>(p.defaultScope);
+  const ruleOf = (k: ItemKind): KindRuleView => p.byKind[k] ?? { allowedScopes: p.allowedScopes, defaultScope: p.defaultScope };
+  const rule = ruleOf(kind);
+  const [scope, setScope] = useState<ShareScope>(rule.defaultScope);
+  const [ends, setEnds] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorBody | undefined>();
   const needs = kind === 'chat' ? !p.allowed.chat : !p.allowed.calendar;
@@ -185,7 +192,7 @@ export function ItemSharePicker(p: ItemSharePickerProps) {
     if (!picked) return;
     setBusy(true);
     setError(undefined);
-    const r = await p.onShare(picked, scope);
+    const r = await p.onShare(picked, scope, endOfDay(ends));
     setBusy(false);
     if (!r.ok) setError(r.error);
     else p.onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${SCOPE_HELP[scope]}.`);
@@ -197,7 +204,7 @@ export function ItemSharePicker(p: ItemSharePickerProps) {
         <legend>Share</legend>
         {p.kinds.map((k) => (
           <label key={k}>
-            <input type="radio" name="item-kind" checked={kind === k} onChange={() => { setKind(k); setPicked(undefined); }} /> {KIND_LABEL[k]}
+            <input type="radio" name="item-kind" checked={kind === k} onChange={() => { setKind(k); setPicked(undefined); setScope(pickScope(scope, ruleOf(k))); }} /> {KIND_LABEL[k]}
           </label>
         ))}
       </fieldset>
@@ -217,13 +224,14 @@ export function ItemSharePicker(p: ItemSharePickerProps) {
           {kind === 'chat' && <ChatPicker key="chat" graph={p.graph} myName={p.myName} onChange={setPicked} />}
           <fieldset class="choice">
             <legend>Who can see it</legend>
-            {p.allowedScopes.map((s) => (
+            {rule.allowedScopes.map((s) => (
               <label key={s}>
                 <input type="radio" name="item-scope" checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {SCOPE_HELP[s]}</span>
               </label>
             ))}
           </fieldset>
           {kind === 'event' && scope === 'public' && <p class="muted small">A Public event shows without its online-meeting join link.</p>}
+          <EndsOn value={ends} scope={scope} publicMaxDays={rule.publicMaxDays} onChange={setEnds} />
           <p class="muted small">Only ids are stored. Whoever opens {p.placeWords} sees it as it is in your Microsoft 365 now, read on your behalf — until you remove it or sign out.</p>
           {error && <p class="error" role="alert">{error.message}</p>}
           <div class="picker-actions">

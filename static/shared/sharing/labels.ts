@@ -16,3 +16,7 @@ export const KIND_LABEL: Record<ShareKind, string> = {
   event: 'One event or meeting',
   chat: 'A Teams chat',
 };
+
+/** When the sharer switches kind, the audience they chose stays if that kind allows it too; otherwise its default. */
+export const pickScope = (chosen: ShareScope, rule: { allowedScopes: readonly ShareScope[]; defaultScope: ShareScope }): ShareScope =>
+  rule.allowedScopes.includes(chosen) ? chosen : rule.defaultScope;

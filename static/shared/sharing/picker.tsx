@@ -5,7 +5,8 @@ import type { ShareScope } from '../../../src/core/settings/model';
 import { call } from '../invoke';
 import type { GraphSender } from '../graph-send';
 import { listMail, type PickableMail } from './api';
-import { KIND_LABEL, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { KIND_LABEL, pickScope, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { EndsOn, endOfDay } from './ends-on';
 
 interface Props {
   /** What the viewer may share here; `issue` when it is the Jira panel's. */
@@ -33,7 +34,9 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<string | undefined>();
   const [kind, setKind] = useState<ShareKind>(view.sharing.kinds.find((k) => k === 'mail' || k === 'conversation') ?? 'mail');
-  const [scope, setScope] = useState<ShareScope>(view.sharing.defaultScope);
+  // The kind's own rule in force here.
+  const rule = view.sharing.byKind[kind] ?? view.sharing;
+  const [scope, setScope] = useState<ShareScope>(rule.defaultScope);
   const [ends, setEnds] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorBody | undefined>();
@@ -132,19 +135,19 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
         <legend>Share</legend>
         {view.sharing.kinds.filter((k) => k === 'mail' || k === 'conversation').map((k) => (
           <label key={k}>
-            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => { setKind(k); }} /> {KIND_LABEL[k]}
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => { setKind(k); setScope(pickScope(scope, view.sharing.byKind[k] ?? view.sharing)); }} /> {KIND_LABEL[k]}
           </label>
         ))}
       </fieldset>
       <fieldset class="choice">
         <legend>Who can see it</legend>
-        {view.sharing.allowedScopes.map((s) => (
+        {rule.allowedScopes.map((s) => (
           <label key={s}>
             <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {SCOPE_HELP[s]}</span>
           </label>
         ))}
       </fieldset>
-      <EndsOn value={ends} scope={scope} onChange={setEnds} />
+      <EndsOn value={ends} scope={scope} publicMaxDays={rule.publicMaxDays} onChange={setEnds} />
       <p class="muted small">Only ids are stored. Whoever opens this issue sees the mail as it is in your mailbox now, read on your behalf — until you remove it or sign out.</p>
       {error && <p class="error" role="alert">{error.message}</p>}
       <div class="picker-actions">
@@ -155,37 +158,3 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
   );
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-/** A date input's value for `d` in the viewer's own zone. */
-export const ymd = (d: Date): string => `${String(d.getFullYear())}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-
-/**
- * The moment a share picked to end "on" a day ends: the end of that day in the viewer's zone, in UTC
- * (the server takes ISO instants only). Empty or unreadable: no end date.
- */
-export function endOfDay(day: string): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return undefined;
-  const at = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1, 0, 0, 0, 0);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
-}
-
-/**
- * The optional "Ends on" date of a new share. The server decides: a Public share without a date gets
- * the admin's maximum (if one is set), and a date beyond it is refused with words that say so.
- */
-export function EndsOn({ value, scope, onChange }: { value: string; scope: ShareScope; onChange: (v: string) => void }) {
-  return (
-    <p class="ends-on">
-      <label>
-        Ends on (optional){' '}
-        <input type="date" value={value} min={ymd(new Date())} onInput={(e) => { onChange(e.currentTarget.value); }} />
-      </label>
-      {value && <button type="button" class="subtle" onClick={() => { onChange(''); }}>No end date</button>}
-      <span class="muted small">
-        {' '}
-        {scope === 'public' ? 'Without a date it lasts until removed, or for as long as your admin allows Public shares.' : 'Without a date it lasts until you remove it.'}
-      </span>
-    </p>
-  );
-}

@@ -144,13 +144,14 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
           kinds={itemKinds}
           allowedScopes={view.sharing.allowedScopes}
           defaultScope={view.sharing.defaultScope}
+          byKind={view.sharing.byKind}
           graph={account.graph}
           connected={view.viewer.connected}
           allowed={{ calendar: view.viewer.calendarsAllowed, chat: view.viewer.chatsAllowed }}
           myName=""
           placeWords="this issue"
           onAllow={allowKind}
-          onShare={(item, scope) => call('sharing/createItem', { issueId: view.issue.id, ...item, scope })}
+          onShare={(item, scope, expiresAt) => call('sharing/createItem', { issueId: view.issue.id, ...item, scope, ...(expiresAt ? { expiresAt } : {}) })}
           onDone={(message) => {
             setPickingItem(false);
             setNotice(message);
