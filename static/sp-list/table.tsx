@@ -6,12 +6,17 @@ import {
   initTable,
   macroTitle,
   openLinks,
+  personResolver,
+  planPeopleLookup,
   reduceTable,
   searchColumn,
   tableView,
+  unresolvedPersonIds,
   type Cell,
   type FailureTarget,
   type ListMacroConfig,
+  type PeopleCache,
+  type PersonLookup,
   type TableEvent,
   type TableRowView,
   type TableState,
@@ -36,7 +41,8 @@ function ExternalLink({ href, children, label }: { href: string; children: preac
       {...(label ? { 'aria-label': label } : {})}
       onClick={(e) => {
         e.preventDefault();
-        void router.open(href);
+        // A declined "you're leaving" confirmation rejects: the person chose to stay, nothing to report.
+        router.open(href).catch(() => undefined);
       }}
     >
       {children}
@@ -55,6 +61,9 @@ function CellView({ cell, row, first, onOpenFolder }: { cell: Cell; row: TableRo
     );
   } else if (row.row.kind === 'folder' && first && cell.text !== '') {
     content = <button type="button" class="linkish" onClick={onOpenFolder}>{cell.text}</button>;
+  } else if (cell.kind === 'person' && cell.unresolvedIds !== undefined) {
+    // Names of people known only by id arrive after the rows (one $batch per page); never show the id.
+    content = <>{cell.text}{cell.text !== '' ? '; ' : ''}<span class="muted" aria-hidden="true">…</span><span class="sr">Loading name</span></>;
   }
   return <td class={cell.kind === 'text' && cell.numeric ? 'num' : undefined}>{badge}{content}</td>;
 }
@@ -79,7 +88,13 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const [painted, setPainted] = useState(false);
   const [searchText, setSearchText] = useState('');
   const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying }), [session]);
-  const fmt = useMemo(() => createFormatContext({ locale: locale ?? 'en-US', timeZone: timeZone ?? 'UTC' }), [locale, timeZone]);
+  // People known only by id, looked up once per frame (see src/core/sharepoint/people.ts).
+  const [people, setPeople] = useState<PeopleCache>(() => new Map());
+  const asking = useRef(new Set<string>());
+  const fmt = useMemo(
+    () => createFormatContext({ locale: locale ?? 'en-US', timeZone: timeZone ?? 'UTC', resolvePerson: personResolver(people) }),
+    [locale, timeZone, people],
+  );
   const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Names come from Graph with this viewer's token; until it answered, messages name no list.
   const target: FailureTarget = list ? { kind: config.kind, name: list.displayName } : { kind: config.kind };
@@ -126,6 +141,25 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     // Keyed by the pending request's sequence number: each request is sent once.
   }, [painted, pending?.seq]);
 
+  const view = tableView(table, fmt);
+  const wanted = unresolvedPersonIds(view.rows);
+  const wantedKey = wanted.join(',');
+  useEffect(() => {
+    if (wanted.length === 0) return;
+    const plan = planPeopleLookup(wanted, people, asking.current);
+    const merge = (found: ReadonlyMap<string, PersonLookup>) => {
+      setPeople((cur) => new Map([...cur, ...found]));
+    };
+    if (plan.unknown.length > 0) merge(new Map(plan.unknown.map((id) => [id, 'unknown' as const])));
+    if (plan.request.length === 0) return;
+    for (const id of plan.request) asking.current.add(id);
+    void gateway.people(config.siteId, plan.request).then((found) => {
+      for (const id of plan.request) asking.current.delete(id);
+      merge(found);
+    });
+    // Keyed by the ids the shown rows still need: a page, sort or search that brings new people asks once.
+  }, [wantedKey, gateway]);
+
   const dispatch = (e: TableEvent) => { setTable((cur) => reduceTable(cur, e)); };
   const listName = list?.displayName;
   const what = config.kind === 'library' ? 'library' : 'list';
@@ -146,7 +180,6 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     );
   }
 
-  const view = tableView(table, fmt);
   const searchCol = config.kind === 'list' ? view.columns.find((c) => c.name === searchColumn(view.columns)) : undefined;
   const searchLabel = listName !== undefined ? `Search ${listName}` : `Search this ${what}`;
   const nf = new Intl.NumberFormat(locale ?? 'en-US');

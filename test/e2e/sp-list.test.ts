@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { connectInNewTab as signInInNewTab } from '../support/microsoft';
@@ -37,6 +37,8 @@ describe('SharePoint List macro (Chromium)', () => {
   };
   const macro = (p: Page, n = 0): FrameLocator => p.locator('iframe[title="SharePoint List"]').nth(n).contentFrame();
   const settings = (p: Page): FrameLocator => p.frameLocator('iframe[title="SharePoint List settings"]');
+  /** Waits until no person cell is still waiting for its name. */
+  const named = (f: FrameLocator) => f.locator('tbody').getByText('Loading name').first().waitFor({ state: 'detached' });
   const rowTitles = async (f: FrameLocator) => (await f.locator('tbody tr td:first-child').allTextContents()).map((t) => t.trim());
 
   async function insertMacro(p: Page, url: string, pick: (f: FrameLocator) => Promise<void>) {
@@ -115,14 +117,63 @@ describe('SharePoint List macro (Chromium)', () => {
     expect(await first.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['1/15/2024', 'Done']));
   });
 
+  it('a person column shows names where Graph gives only ids: one $batch for the page, after the rows, never an id', async () => {
+    const peopleBatches: string[][] = [];
+    const order: string[] = [];
+    const onRequest = (r: Request) => {
+      if (!r.url().endsWith('/$batch')) return;
+      const body = JSON.parse(r.postData() ?? '{}') as { requests?: Array<{ id: string; url: string }> };
+      const parts = body.requests ?? [];
+      if (parts.some((q) => q.url.includes('/lists/User%20Information%20List/items/'))) {
+        expect(parts.every((q) => q.url.includes('/lists/User%20Information%20List/items/'))).toBe(true);
+        peopleBatches.push(parts.map((q) => q.id));
+        order.push('people');
+      } else order.push('rows');
+    };
+    alice.on('request', onRequest);
+    try {
+      await alice.reload();
+      const m = macro(alice);
+      await m.getByRole('table').waitFor();
+      const assigned = async () => (await m.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[4]?.textContent?.trim() ?? '')));
+      // Names fill in after the rows: no cell is left waiting.
+      await named(m);
+      const page1 = await assigned();
+      expect(page1).toEqual(expect.arrayContaining(['Bob Brown', 'Carol Chen']));
+      expect(page1.filter((t) => t !== '').every((t) => /^[A-Z][a-z]+ [A-Z][a-z]+$/.test(t))).toBe(true);
+      // The rows came first (the first paint's batch), then exactly one batch of people for the page.
+      expect(order).toEqual(['rows', 'people']);
+      expect(peopleBatches).toHaveLength(1);
+      expect(peopleBatches[0]?.length).toBeLessThanOrEqual(20);
+      expect(new Set(peopleBatches[0]).size).toBe(peopleBatches[0]?.length);
+
+      // The next page asks only for people this frame has not met yet: at most one batch, never an id twice.
+      await m.getByRole('button', { name: 'Next' }).click();
+      await m.getByText('Page 2').waitFor();
+      await m.locator('tbody[aria-busy="false"]').waitFor();
+      await named(m);
+      const page2 = await assigned();
+      expect(page2.filter((t) => t !== '').length).toBeGreaterThan(0);
+      expect(page2.join(' ')).not.toMatch(/\d/);
+      expect(peopleBatches.length).toBeLessThanOrEqual(2);
+      const asked = peopleBatches.flat();
+      expect(new Set(asked).size).toBe(asked.length);
+    } finally {
+      alice.off('request', onRequest);
+    }
+  });
+
   it('cold and warm first paint: one Graph round trip; the token resolver only without a session token', async () => {
     const s0 = await state();
     await alice.reload();
     await macro(alice).getByRole('table').waitFor();
+    await named(macro(alice));
     const s1 = await state();
     // This Chromium blocks third-party storage: the token lives in the iframe's memory, so each load is cold.
-    // Two resolver calls, side by side: the token, and the admin's settings (switch, tenants).
-    expect(s1.stats.microsoft.graphRequests - s0.stats.microsoft.graphRequests).toBe(1);
+    // Two resolver calls, side by side: the token, and the admin's settings (switch, tenants). Two Graph
+    // round trips: the first paint's batch, then — after the rows painted — one batch naming the people the
+    // page knows only by id (the test above).
+    expect(s1.stats.microsoft.graphRequests - s0.stats.microsoft.graphRequests).toBe(2);
     expect(s1.stats.host.resolverInvocations - s0.stats.host.resolverInvocations).toBe(2);
 
     const permissive = await launchChromium({ thirdPartyStorage: true });
@@ -130,12 +181,15 @@ describe('SharePoint List macro (Chromium)', () => {
       const p = await (await permissive.newContext()).newPage();
       await p.goto(`${host.origin}${PAGE}?as=alice`);
       await macro(p).getByRole('table').waitFor();
+      await named(macro(p));
       const s2 = await state();
       await p.reload();
       await macro(p).getByRole('table').waitFor();
+      await named(macro(p));
       const s3 = await state();
-      // Warm: no token call; only the settings, asked alongside the first Graph request.
-      expect(s3.stats.microsoft.graphRequests - s2.stats.microsoft.graphRequests).toBe(1);
+      // Warm: no token call; only the settings, asked alongside the first Graph request. The people lookup
+      // is cached per frame, so a reload asks once again.
+      expect(s3.stats.microsoft.graphRequests - s2.stats.microsoft.graphRequests).toBe(2);
       expect(s3.stats.host.resolverInvocations - s2.stats.host.resolverInvocations).toBe(1);
     } finally {
       await permissive.close();
