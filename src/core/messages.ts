@@ -33,6 +33,8 @@ const BY_REASON = {
   // the module that started a sign-in
   sign_in_cancelled: 'You cancelled the sign-in, so nothing was connected. Connect again when you are ready.',
   sign_in_abandoned: 'The sign-in was not finished, so nothing was connected. Connect again to try once more.',
+  // the page's "you're leaving" confirmation was declined (router.open rejects): nothing happened, nothing to fix
+  sign_in_not_opened: 'Sign-in was not opened, so nothing changed.',
   // Entra answers a declined consent and a "Need admin approval" page's way back with the same redirect.
   consent_declined: 'Microsoft 365 was not connected: the permissions were declined, or Microsoft said they need an administrator’s approval. To connect, start again and choose Accept; if Microsoft showed “Need admin approval”, ask a site admin to approve the app for your organisation on the app’s settings page.',
   admin_consent_declined: 'The permissions were not approved, so nothing changed. Start again from the app’s settings page to approve them.',
@@ -110,6 +112,8 @@ const BY_REASON = {
   handover_to_self: 'Pick a colleague: you cannot hand shares to yourself.',
   person_not_found: 'That person is not an Atlassian user here (any more). Pick someone else.',
   offer_not_found: 'That hand-over is not open (any more): it was accepted, refused, withdrawn or lapsed after 14 days.',
+  handover_calendar_permission_missing: 'To take over calendars and events, first allow the app to read your calendars: share one of your own calendars or events once (it asks), then accept again. The offer stays open.',
+  handover_chat_permission_missing: 'To take over Teams chats, first allow the app to read your chats: share one of your own chats once (it asks), then accept again. The offer stays open.',
   not_project_admin_sharing: 'Only admins of this project can change its sharing rules.',
 } as const;
 

@@ -10,7 +10,7 @@ const CONSENT_WAIT_MS = 10 * 60 * 1000;
 export function Features({ view, onView, refresh }: SectionProps & { refresh: () => Promise<void> }) {
   const saved = (): Record<string, boolean> => Object.fromEntries(view.features.map((f) => [f.key, f.enabled]));
   const [on, setOn] = useState(saved);
-  const [approving, setApproving] = useState<{ feature: FeatureKey; phase: 'opening' | 'opened' | 'error'; message: string; since: number } | undefined>();
+  const [approving, setApproving] = useState<{ feature: FeatureKey; phase: 'opening' | 'opened' | 'declined' | 'error'; message: string; since: number } | undefined>();
   const save = useSave(onView);
   const savedKey = JSON.stringify(saved());
   useEffect(() => { setOn(saved()); }, [savedKey]);
@@ -32,7 +32,13 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
     setApproving({ feature: f.key, phase: 'opening', message: 'Opening Microsoft’s approval page…', since: Date.now() });
     const res = await call('admin/consent/start', { feature: f.key });
     if (!res.ok) { setApproving({ feature: f.key, phase: 'error', message: res.error.message, since: Date.now() }); return; }
-    await router.open(res.value.url);
+    try {
+      await router.open(res.value.url);
+    } catch {
+      // The page's "you're leaving" confirmation was declined (router.open rejects): nothing opened, nothing to fix.
+      setApproving({ feature: f.key, phase: 'declined', message: 'Microsoft’s approval page was not opened.', since: Date.now() });
+      return;
+    }
     setApproving({ feature: f.key, phase: 'opened', message: 'Approve the permissions in the new tab, signed in as a Microsoft 365 administrator. This page updates when you come back.', since: Date.now() });
   }
 
@@ -156,7 +162,6 @@ export function SharingDefaults({ view, onView }: SectionProps) {
   const [allowed, setAllowed] = useState<ShareScope[]>(saved.allowedScopes);
   const [def, setDef] = useState<ShareScope>(saved.defaultScope);
   const [maxDays, setMaxDays] = useState(saved.publicMaxDays === undefined ? '' : String(saved.publicMaxDays));
-  const [freeBusy, setFreeBusy] = useState(saved.calendarFreeBusyOnly === true);
   const [invalid, setInvalid] = useState<string | undefined>();
   const save = useSave(onView);
   const savedKey = JSON.stringify(saved);
@@ -164,15 +169,13 @@ export function SharingDefaults({ view, onView }: SectionProps) {
     setAllowed(saved.allowedScopes);
     setDef(saved.defaultScope);
     setMaxDays(saved.publicMaxDays === undefined ? '' : String(saved.publicMaxDays));
-    setFreeBusy(saved.calendarFreeBusyOnly === true);
   }, [savedKey]);
 
   const later = view.features.filter((f) => f.key.startsWith('share.')).every((f) => !f.built);
   const days = maxDays.trim() === '' ? 0 : Number(maxDays);
   const changed =
     JSON.stringify({ defaultScope: def, allowedScopes: allowed }) !== JSON.stringify({ defaultScope: saved.defaultScope, allowedScopes: saved.allowedScopes }) ||
-    days !== (saved.publicMaxDays ?? 0) ||
-    freeBusy !== (saved.calendarFreeBusyOnly === true);
+    days !== (saved.publicMaxDays ?? 0);
 
   function toggle(s: ShareScope, checked: boolean) {
     const next = SCOPES.map((x) => x.key).filter((k) => (k === s ? checked : allowed.includes(k)));
@@ -185,11 +188,11 @@ export function SharingDefaults({ view, onView }: SectionProps) {
     if (allowed.length === 0) { setInvalid('Allow at least one of them.'); return; }
     if (!Number.isInteger(days) || days < 0 || days > 3650) { setInvalid('The longest a Public share lasts is a whole number of days, 1–3650 (empty: no limit).'); return; }
     setInvalid(undefined);
-    void save.run(() => call('admin/settings/save', { sharing: { defaultScope: def, allowedScopes: allowed, publicMaxDays: days, calendarFreeBusyOnly: freeBusy } }));
+    void save.run(() => call('admin/settings/save', { sharing: { defaultScope: def, allowedScopes: allowed, publicMaxDays: days } }));
   };
 
   return (
-    <Section id="sharing" title="Sharing defaults" intro="Who can see a mail, conversation, calendar, event or Teams chat that someone shares into Jira or Confluence.">
+    <Section id="sharing" title="Sharing defaults" intro="Who can see a mail, conversation, calendar, event or Teams chat that someone shares into Jira or Confluence. Each kind can be given fewer audiences under Sharing per kind.">
       {later && <p class="banner info">Sharing comes in a later version of the app. These choices apply once it is available.</p>}
       <form onSubmit={submit}>
         <fieldset aria-describedby={invalid ? 'sharing-error' : undefined}>
@@ -217,10 +220,6 @@ export function SharingDefaults({ view, onView }: SectionProps) {
           <input id="sharing-public-days" type="number" inputMode="numeric" min={1} max={3650} value={maxDays} placeholder="No limit" disabled={!allowed.includes('public')} aria-describedby="sharing-public-days-help" onInput={(e) => { setMaxDays(e.currentTarget.value); save.reset(); }} />
           <span id="sharing-public-days-help" class="help">A Public share gets this end date unless its sharer picks an earlier one. Empty: Public shares last until removed.</span>
         </div>
-        <label class="choice">
-          <input type="checkbox" checked={freeBusy} onChange={(e) => { setFreeBusy(e.currentTarget.checked); save.reset(); }} />
-          <span>Shared calendars show free/busy only<span class="help">Blocks without titles, for everyone. Project admins can also choose this for their project, and narrow the rest on their project’s Sharing tab.</span></span>
-        </label>
         <div class="actions"><button type="submit" class="primary" disabled={!changed || save.busy}>Save</button></div>
         <StatusLine state={save.state} />
       </form>

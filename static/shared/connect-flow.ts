@@ -26,7 +26,8 @@ export interface FlowSync {
  * Connect, as every Microsoft 365 view does it: the sign-in opens in a new tab (Entra will not
  * render inside a Forge iframe, and Forge forbids pop-ups), then the sign-in's status is asked every
  * few seconds and whenever this tab regains focus. Connected → `check` reads the connection; declined,
- * failed or abandoned → back to Connect with the reason; Cancel ends the sign-in. While
+ * failed or abandoned → back to Connect with the reason; Cancel ends the sign-in, and so does declining
+ * the page's "you're leaving" confirmation (no tab opens then). While
  * `isConnecting()`, a check that finds no connection yet keeps the "connecting" state.
  *
  * A connection made or ended here is announced to the app's other modules on the page, and theirs
@@ -105,8 +106,17 @@ export function useConnectFlow(stateKind: string, check: () => Promise<unknown>,
     since.current = Date.now();
     signInId.current = res.value.signInId;
     setState({ kind: 'connecting', cancel });
-    await router.open(res.value.authorizeUrl);
-  }, [setState, cancel]);
+    const id = res.value.signInId;
+    try {
+      await router.open(res.value.authorizeUrl);
+    } catch {
+      // The page asked "you're leaving…" and the person declined, so router.open rejected and no tab opened
+      // (Forge docs, custom-ui-bridge/router): back to Connect, quietly, and the unused sign-in is ended.
+      if (signInId.current !== id) return; // cancelled, or another sign-in started meanwhile
+      stop(messageFor('MS_SIGN_IN_FAILED', 'sign_in_not_opened'));
+      void call('account/signIn/cancel', { signInId: id });
+    }
+  }, [setState, cancel, stop]);
 
   return {
     connect,

@@ -153,10 +153,12 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
     if (plan.unknown.length > 0) merge(new Map(plan.unknown.map((id) => [id, 'unknown' as const])));
     if (plan.request.length === 0) return;
     for (const id of plan.request) asking.current.add(id);
-    void gateway.people(config.siteId, plan.request).then((found) => {
+    const settle = (found: ReadonlyMap<string, PersonLookup>) => {
       for (const id of plan.request) asking.current.delete(id);
       merge(found);
-    });
+    };
+    // The gateway answers every id; should it throw all the same, the cells stop waiting.
+    gateway.people(config.siteId, plan.request).then(settle, () => { settle(new Map(plan.request.map((id) => [id, 'unknown' as const]))); });
     // Keyed by the ids the shown rows still need: a page, sort or search that brings new people asks once.
   }, [wantedKey, gateway]);
 

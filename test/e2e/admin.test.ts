@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
-import { connectInNewTab } from '../support/microsoft';
+import { connectInNewTab, continueToSite } from '../support/microsoft';
 import { LOCAL_ENTRA_APP } from '../../dev/host/local-app';
 import { settingsPages } from '../../dev/host/pages/products';
 import fixture from '../../dev/fixtures/demo-tenant.json';
@@ -162,7 +162,7 @@ describe('admin settings (Chromium)', () => {
     await alice.getByRole('button', { name: 'Insert SharePoint List' }).click();
     const settings = alice.frameLocator('iframe[title="SharePoint List settings"]');
     // She consented in Jira already, so Microsoft asks only which account.
-    const [tab] = await Promise.all([alice.context().waitForEvent('page'), settings.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
+    const tab = await continueToSite(alice, () => settings.getByRole('button', { name: 'Connect Microsoft 365' }).click());
     await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
     await tab.waitForLoadState();
     await tab.close();

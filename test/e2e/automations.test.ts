@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { projectSettingsUrl } from '../../dev/host/pages/products';
+import { continueToSite } from '../support/microsoft';
 
 // Automations as people meet them. Alice, an admin of DEMO, makes a rule on the project's settings
 // page, sends a test message and sees a Jira change arrive in the Phoenix team's General channel (the
@@ -41,7 +42,7 @@ describe('automations (Chromium)', () => {
   };
   /** Signs in on the emulator's pages in the tab `click` opens: pick the account, accept the permissions. */
   const signIn = async (p: Page, click: () => Promise<unknown>, email: string) => {
-    const [tab] = await Promise.all([p.context().waitForEvent('page'), click()]);
+    const tab = await continueToSite(p, click);
     await tab.getByRole('button', { name: email }).click();
     // Consent is asked only for permissions not granted yet; either way the app's callback page ends it.
     const accept = tab.getByRole('button', { name: 'Accept' });

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
-import { connectInNewTab } from '../support/microsoft';
+import { connectInNewTab, continueToSite } from '../support/microsoft';
 
 /** Clicks Connect in `frame` and picks `email` in the sign-in tab; Microsoft asks no consent again once given. */
 async function pickAccount(page: Page, frame: FrameLocator, email: string): Promise<Page> {
-  const [tab] = await Promise.all([page.context().waitForEvent('page'), frame.getByRole('button', { name: 'Connect Microsoft 365' }).click()]);
+  const tab = await continueToSite(page, () => frame.getByRole('button', { name: 'Connect Microsoft 365' }).click());
   await tab.getByRole('button', { name: email }).click();
   return tab;
 }
@@ -120,7 +120,7 @@ describe('one Microsoft 365 connection for the page (Chromium)', () => {
     const second = lists(page, 1);
     await connectButton(second).waitFor();
 
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), connectButton(second).click()]);
+    const tab = await continueToSite(page, () => connectButton(second).click());
     await second.getByText('Finish signing in to Microsoft 365 in the new tab').waitFor();
     await second.getByRole('button', { name: 'Cancel' }).click();
     expect(await second.getByRole('alert').textContent()).toContain('You cancelled the sign-in');

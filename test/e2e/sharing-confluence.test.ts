@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
-import { connectInNewTab } from '../support/microsoft';
+import { connectInNewTab, continueToSite } from '../support/microsoft';
 
 // The "Microsoft 365 item" macro on Confluence pages, in Chromium, as people use it: Alice inserts
 // macros in the host's editor and shares from her own mailbox, the others look. In order: the first
@@ -80,7 +80,7 @@ describe('Microsoft 365 item macro on Confluence pages (Chromium)', () => {
     await connectInNewTab(alice, f, 'alice@contoso.com');
     await f.getByText('Signed in as Alice Adams').waitFor();
     // Mail.Read is asked on first use, in a new tab.
-    const [tab] = await Promise.all([alice.context().waitForEvent('page'), f.getByRole('button', { name: 'Allow reading mail' }).click()]);
+    const tab = await continueToSite(alice, () => f.getByRole('button', { name: 'Allow reading mail' }).click());
     await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
     await tab.getByRole('button', { name: 'Accept' }).click();
     await tab.waitForLoadState();

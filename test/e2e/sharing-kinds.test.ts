@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
+import { continueToSite } from '../support/microsoft';
 
 type Json = any;
 
@@ -31,7 +32,7 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
 
   /** Clicks `button`, picks Alice in the new tab and accepts what Microsoft asks. */
   async function consent(page: Page, panel: FrameLocator, button: string) {
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), panel.getByRole('button', { name: button }).click()]);
+    const tab = await continueToSite(page, () => panel.getByRole('button', { name: button }).click());
     await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
     // Microsoft asks only for what is not consented yet; with nothing to ask it goes straight back.
     await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);

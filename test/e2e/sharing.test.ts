@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page, Request } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
+import { continueToSite } from '../support/microsoft';
 
 // Sharing Outlook mails and conversations into Jira issues, in Chromium, as people do it. The tests
 // run in order: Alice shares first, the others look, and the last one reads back everything stored.
@@ -52,7 +53,7 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
 
   /** Clicks `button`, picks `email` in the sign-in tab, accepts if Microsoft asks (it asks only for what is not consented yet). */
   async function signIn(page: Page, within: Pick<Locator, 'getByRole'>, email: string, button = 'Connect Microsoft 365') {
-    const [tab] = await Promise.all([page.context().waitForEvent('page'), within.getByRole('button', { name: button }).first().click()]);
+    const tab = await continueToSite(page, () => within.getByRole('button', { name: button }).first().click());
     await tab.getByRole('button', { name: email }).click();
     await tab.locator('button:text-is("Accept"), h1:has-text("connected")').first().waitFor();
     if (await tab.getByRole('button', { name: 'Accept' }).count()) await tab.getByRole('button', { name: 'Accept' }).click();
@@ -79,7 +80,7 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
 
     await panel.getByRole('button', { name: 'Share from Outlook' }).click();
     // Mail.Read was not asked at sign-in: now, on first use, in a new tab.
-    const [tab] = await Promise.all([alice.context().waitForEvent('page'), panel.getByRole('button', { name: 'Allow reading mail' }).click()]);
+    const tab = await continueToSite(alice, () => panel.getByRole('button', { name: 'Allow reading mail' }).click());
     await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
     await tab.getByRole('button', { name: 'Accept' }).click();
     await tab.waitForLoadState();

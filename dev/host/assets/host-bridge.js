@@ -28,6 +28,86 @@
 
   const bridgeError = (message) => Object.assign(new Error(message), { name: 'BridgeAPIError' });
 
+  // router.open / router.navigate (developer.atlassian.com/platform/forge/custom-ui-bridge/router/): "If you're
+  // linking to an external site, the user is prompted before opening the link in a new tab [window]. If the user
+  // declines to proceed, the returned Promise is rejected. If you're using relative URLs (starts with /), the user
+  // won't be prompted." So: a relative URL goes without asking (navigate in this tab, open in a new one); any
+  // absolute URL asks first in a dialog of the page's own, outside the app's frame, and opens in a new tab only
+  // on Continue. Stricter where the docs are silent: an absolute URL asks even when it names this site (only
+  // relative URLs are promised no prompt), `//host/…` counts as absolute, and the rejection's name and message are
+  // the host's (the docs name neither: an app must treat any rejection as "declined"). The wording is the host's.
+  const isRelative = (u) => typeof u === 'string' && u.startsWith('/') && !u.startsWith('//') && !u.startsWith('/\\');
+  const leaving = (() => {
+    let dialog;
+    let queue = Promise.resolve();
+    function build() {
+      dialog = document.createElement('dialog');
+      dialog.className = 'leaving';
+      dialog.setAttribute('aria-labelledby', 'leaving-title');
+      dialog.setAttribute('aria-describedby', 'leaving-body');
+      const title = Object.assign(document.createElement('h2'), { id: 'leaving-title', className: 'dialog-title', textContent: 'You’re leaving this site' });
+      const body = Object.assign(document.createElement('p'), { id: 'leaving-body' });
+      const actions = Object.assign(document.createElement('div'), { className: 'dialog-actions' });
+      const cancel = Object.assign(document.createElement('button'), { type: 'button', className: 'subtle', textContent: 'Cancel' });
+      const go = Object.assign(document.createElement('button'), { type: 'button', className: 'primary', textContent: 'Continue' });
+      cancel.dataset.leaving = 'cancel';
+      go.dataset.leaving = 'continue';
+      actions.append(cancel, go);
+      dialog.append(title, body, actions);
+      document.body.append(dialog);
+    }
+    // The ::backdrop's clicks arrive on the dialog itself; only those outside its box are the blanket's.
+    const outside = (el, e) => {
+      const r = el.getBoundingClientRect();
+      return e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
+    };
+    // One question at a time: a second call waits for the first to be answered.
+    function ask(url, onContinue) {
+      const run = () => new Promise((resolve, reject) => {
+        if (!dialog) build();
+        const host = new URL(url, location.href).host;
+        const body = dialog.querySelector('#leaving-body');
+        const strong = Object.assign(document.createElement('strong'), { textContent: host });
+        body.replaceChildren('An app on this page wants to open ', strong, ' in a new tab. Continue only if you expected to go there.');
+        const answer = (yes) => {
+          dialog.removeEventListener('click', onClick);
+          dialog.removeEventListener('cancel', onCancel);
+          dialog.close();
+          if (!yes) return reject(Object.assign(new Error(`The user did not continue to ${host}.`), { name: 'BridgeAPIError' }));
+          // In the click's user activation, so the browser lets the tab open.
+          onContinue();
+          resolve(true);
+        };
+        const onClick = (e) => {
+          const choice = e.target.closest && e.target.closest('[data-leaving]');
+          if (choice) answer(choice.dataset.leaving === 'continue');
+          else if (e.target === dialog && outside(dialog, e)) answer(false); // a click on the blanket, as Atlassian's modals close
+        };
+        const onCancel = (e) => { e.preventDefault(); answer(false); }; // Esc
+        dialog.addEventListener('click', onClick);
+        dialog.addEventListener('cancel', onCancel);
+        dialog.showModal();
+        // Focus on the primary action, as Atlassian's modal dialogs do.
+        dialog.querySelector('[data-leaving="continue"]').focus();
+      });
+      const answered = queue.then(run);
+      queue = answered.catch(() => undefined);
+      return answered;
+    }
+    return { ask };
+  })();
+
+  function go(url, type) {
+    if (typeof url !== 'string' || !url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
+    if (isRelative(url)) {
+      if (type === 'new-tab') window.open(url, '_blank', 'noopener');
+      else location.assign(url);
+      return true;
+    }
+    // "… prompted before opening the link in a new tab": an external navigate opens a tab too.
+    return leaving.ask(url, () => window.open(reachable(url), '_blank', 'noopener'));
+  }
+
   // Functions the page hands a frame (a Subscription's unsubscribe) stay here; the frame gets an id and
   // only the frame it was given to may call it (see bridge-shim.js).
   const hostFns = new Map();
@@ -103,19 +183,9 @@
       // The products' theme state (@atlaskit/tokens ThemeState), as FullContext.theme carries it.
       theme: window.__forgeLocalTheme ? window.__forgeLocalTheme.state() : { colorMode: 'light' },
     }),
-    open: (_ext, payload) => {
-      const url = payload && payload.url;
-      if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
-      window.open(reachable(url), '_blank', 'noopener');
-      return true;
-    },
-    navigate: (_ext, payload) => {
-      const url = payload && payload.url;
-      if (!url || !isWebUrl(url)) throw new Error('Only http(s) URLs can be opened.');
-      if (payload.type === 'new-tab') window.open(reachable(url), '_blank', 'noopener');
-      else location.assign(reachable(url));
-      return true;
-    },
+    // Forge 7.2.0's router.open sends 'navigate' {type: 'new-tab'}; 'open' is the older bridge's name for it.
+    open: (_ext, payload) => go(payload && payload.url, 'new-tab'),
+    navigate: (_ext, payload) => go(payload && payload.url, payload && payload.type),
     submit: (ext, payload) => {
       const editor = window.__forgeLocalMacroEditor;
       return editor ? editor.submit(ext, payload) : false;
@@ -179,6 +249,7 @@
   }
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape') return;
+    if (document.querySelector('dialog.leaving[open]')) return; // Esc is the open modal's (it declines)
     for (const button of document.querySelectorAll('.byline-toggle[aria-expanded="true"]')) closeByline(button, true);
   });
   document.addEventListener('pointerdown', (e) => {

@@ -23,7 +23,7 @@ function Place({ place }: { place: MyShareView['place'] }) {
   if (!place.label || !place.url) return <span class="muted">{place.product === 'jira' ? 'an issue you can no longer view' : 'a page you can no longer view'}</span>;
   const url = place.url;
   return (
-    <a href={url} onClick={(e) => { e.preventDefault(); void router.open(url); }}>{place.label}</a>
+    <a href={url} onClick={(e) => { e.preventDefault(); router.open(url).catch(() => undefined); }}>{place.label}</a>
   );
 }
 

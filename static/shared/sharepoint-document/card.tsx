@@ -7,7 +7,8 @@ import './document.css';
 // https ones (the core drops desktop-app `ms-word:` links here for that reason).
 function open(event: MouseEvent, href: string) {
   event.preventDefault();
-  void router.open(href);
+  // A declined "you're leaving" confirmation rejects: the person chose to stay, nothing to report.
+  router.open(href).catch(() => undefined);
 }
 
 /** Name, type icon, size, who changed it and when, and the ways to open it. */

@@ -1,5 +1,6 @@
 import type { AppErrorBody, Result } from '../../../src/contract';
 import type { FeatureKey } from '../../../src/core/settings/features';
+import { messageFor } from '../../../src/core/messages';
 import { router } from '../bridge';
 import { call } from '../invoke';
 import type { GraphSender } from '../graph-send';
@@ -59,7 +60,13 @@ const WINDOW_MS = 10 * 60 * 1000;
 export async function signInFor(feature: FeatureKey, done: () => Promise<boolean>): Promise<Result<true> | { ok: false; error: AppErrorBody }> {
   const r = await call('account/connect', { feature });
   if (!r.ok) return r;
-  await router.open(r.value.authorizeUrl);
+  try {
+    await router.open(r.value.authorizeUrl);
+  } catch {
+    // Declined at the page's "you're leaving" confirmation: no tab, so the sign-in is ended unused.
+    void call('account/signIn/cancel', { signInId: r.value.signInId });
+    return { ok: false, error: { code: 'MS_SIGN_IN_FAILED', message: messageFor('MS_SIGN_IN_FAILED', 'sign_in_not_opened'), reason: 'sign_in_not_opened' } };
+  }
   const started = Date.now();
   return new Promise((resolve) => {
     let busy = false;
