@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { startHost } from './host/server';
 import { settingsPages } from './host/pages/products';
 import { checkPorts, parsePort, sharePointHostsOf } from './ports';
@@ -34,15 +34,18 @@ const host = await startHost({ port, appDir: root, dataDir: join(root, '.forge-l
   console.error((await checkPorts(port, sharePointHostsOf(fixtureFile))) ?? `A port \`npm start\` on ${port} needs was taken while starting — run \`npm start\` again`);
   process.exit(1);
 });
+// Nobody is logged in by default (dev/host/session.ts): the demo accounts, each one click away.
+const demoUsers = (JSON.parse(readFileSync(fixtureFile, 'utf8')) as { atlassian: { users: Array<{ key: string; displayName: string; admin?: boolean }> } }).atlassian.users;
+const admin = demoUsers.find((u) => u.admin)?.key ?? 'anonymous';
 const settings = settingsPages(host.manifest).filter((p) => p.audience === 'site-admins');
 const s = ((Date.now() - t0) / 1000).toFixed(1);
 console.log(`
   Microsoft 365 for Jira and Confluence — local Forge host ready in ${s} s
 
-  Start here        ${host.origin}/
-  Confluence page   ${host.origin}/wiki/spaces/DEMO/pages/65601
-  Jira issue        ${host.origin}/browse/DEMO-1
-${settings.map((p) => `  ${`${p.product} settings`.padEnd(18)}${host.origin}${p.url}\n`).join('')}  Switch user       add ?as=alice | bob | carol | gina | anonymous
+  Start here        ${host.origin}/  (nobody is logged in until you pick a demo account)
+${demoUsers.map((u) => `  ${`Log in as ${u.key}`.padEnd(18)}${host.origin}/?as=${u.key}  ${u.displayName}${u.admin ? ', site admin' : ''}\n`).join('')}  Confluence page   ${host.origin}/wiki/spaces/DEMO/pages/65601?as=${admin}
+  Jira issue        ${host.origin}/browse/DEMO-1?as=${admin}
+${settings.map((p) => `  ${`${p.product} settings`.padEnd(18)}${host.origin}${p.url}?as=${admin}\n`).join('')}  Switch user       add ?as=${[...demoUsers.map((u) => u.key), 'anonymous'].join(' | ')} to any address (or use the picker at the top right)
   Emulator control  ${host.origin}/__emulator/state  (routes: dev/host/README.md)
 
   Microsoft hosts, each on its own origin:

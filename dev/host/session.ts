@@ -6,9 +6,13 @@ import type { AtlassianUser, SiteDirectory } from './products/site';
 const USER_COOKIE = 'forge_local_as';
 
 /**
- * Who is logged in to the product: a cookie set by `?as=<user key>` (product pages only), the
- * site admin by default. A closed account is logged out everywhere: its pages render for an
- * anonymous visitor and its invocations carry no principal.
+ * Who is logged in to the product: the user a cookie names, set by `?as=<user key>` (product pages
+ * only). Without that cookie — or with one naming nobody — the visitor is anonymous, as in production,
+ * where a browser without an Atlassian session is an anonymous visitor and nobody is logged in by
+ * default (access-to-forge-apps-for-unlicensed-users: the `anonymous` user type is a visitor not logged
+ * in to an Atlassian account).
+ * The start page and a banner on every product page offer the demo accounts instead. A closed account
+ * is logged out everywhere: its pages render for an anonymous visitor and its invocations carry no principal.
  */
 export function productSession(site: SiteDirectory, accounts: AccountStates) {
   const usable = (u: AtlassianUser | undefined) => (u && !accounts.isClosed(u.accountId) ? u : undefined);
@@ -20,8 +24,7 @@ export function productSession(site: SiteDirectory, accounts: AccountStates) {
       return usable(user);
     }
     const fromCookie = getCookie(c, USER_COOKIE);
-    if (fromCookie === 'anonymous') return undefined;
-    return usable((fromCookie && site.userByKey(fromCookie)) || site.fixture.users.find((u) => u.admin));
+    return usable(fromCookie ? site.userByKey(fromCookie) : undefined);
   };
 }
 

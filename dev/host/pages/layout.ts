@@ -23,6 +23,15 @@ export interface Chrome {
 /** The Atlassian theme CSS (see ../theme.ts); each matches only under the <html> attributes host-theme.js sets. */
 const THEME_LINKS = raw(THEME_IDS.map((id) => `<link rel="stylesheet" href="/__cdn/__tokens/${id}.css" data-theme="${id}">`).join(''));
 
+/**
+ * Host chrome, not the app's: nobody is logged in without a session (session.ts), so an anonymous visitor is told
+ * so and offered each demo account that can still log in. `?as=` keeps the visitor on the page they are on.
+ */
+function loginBanner(users: Chrome['users']): Html {
+  const open = users.filter((u) => !u.closed);
+  return html`<aside class="login-banner" aria-label="Not logged in"><strong>You are not logged in</strong> — log in as ${open.map((u, i) => html`${i ? (i === open.length - 1 ? ' or ' : ', ') : ''}<a href="?as=${u.key}">${u.displayName}${u.admin ? ' (site admin)' : ''}</a>`)}.</aside>`;
+}
+
 /** Product chrome: a top bar with the theme switch and the user switcher (`?as=`), then the page. */
 export function layout(c: Chrome, body: Html): string {
   const options = [
@@ -35,7 +44,7 @@ export function layout(c: Chrome, body: Html): string {
 <header class="topbar"><a class="brand" href="/">${c.product}</a><span class="local">local Forge host</span>${c.settingsUrl ? html`<a class="settings-link" href="${c.settingsUrl}">Apps settings</a>` : ''}
 <label class="theme-switch">Theme <select name="theme" aria-label="Theme"><option value="light">Light</option><option value="dark">Dark</option><option value="auto">Match browser</option></select></label>
 <form class="switcher" method="get"><label>Viewing as <select name="as" aria-label="Viewing as">${options}</select></label><noscript><button>Switch</button></noscript></form></header>
-<main>${body}</main>
+${c.user ? '' : loginBanner(c.users)}<main>${body}</main>
 <script src="/__host/assets/host-bridge.js"></script></body></html>`.value}`;
 }
 

@@ -126,8 +126,8 @@ ${issue ? html`<li><a href="/browse/${issue.key}">Open ${issue.key}</a> and conn
 ${page ? html`<li><a href="/wiki/spaces/${page.spaceKey}/pages/${page.id}?mode=edit">Edit the page “${page.title}”</a> and insert a macro (${macros.join(', ')}); paste one of these addresses in its settings:<ul>${paste.map(([url, what]) => html`<li><code>${url}</code> — ${what}</li>`)}</ul></li>` : ''}
 <li>Add <code>?as=gina</code> to any address to see it as Gina, a Fabrikam guest SharePoint shows less to; <code>?as=anonymous</code> for a visitor who is not logged in.</li>
 </ol>
-<h2>Demo accounts</h2><p>Pick one at the top right or with <code>?as=</code>. Each has the Microsoft 365 account of the same e-mail address; on the emulated Microsoft sign-in page pick it, no password is asked.</p>
-<table class="demo-accounts"><thead><tr><th scope="col">Account</th><th scope="col">E-mail</th><th scope="col">Switch with</th></tr></thead><tbody>${d.site.fixture.users.map((u) => html`<tr><td>${u.displayName}${u.admin ? ' (site admin)' : ''}</td><td>${u.email}</td><td><a href="/?as=${u.key}">?as=${u.key}</a></td></tr>`)}</tbody></table>`;
+<h2>Demo accounts</h2><p>Nobody is logged in until you pick one: follow its link, use the picker at the top right, or add <code>?as=</code> to any address. Each has the Microsoft 365 account of the same e-mail address; on the emulated Microsoft sign-in page pick it, no password is asked.</p>
+<table class="demo-accounts"><thead><tr><th scope="col">Account</th><th scope="col">E-mail</th><th scope="col">Log in with</th></tr></thead><tbody>${d.site.fixture.users.map((u) => html`<tr><td>${u.displayName}${u.admin ? ' (site admin)' : ''}</td><td>${u.email}</td><td><a href="/?as=${u.key}">?as=${u.key}</a></td></tr>`)}</tbody></table>`;
 }
 
 export function indexPage(d: PageDeps, user: AtlassianUser | undefined): string {
