@@ -66,7 +66,7 @@ function Settings({ ctx, policy }: { ctx: ViewContext; policy: HostPolicy }) {
       setStep({ kind: 'refused', code: card.error.code, message: card.error.message });
       return;
     }
-    setStep({ kind: 'found', resolved: r.value, card: card.value, notes: location.value.notes });
+    setStep({ kind: 'found', resolved: r.value, card: card.value, notes: [...location.value.notes, ...(r.value.linkNote !== undefined ? [r.value.linkNote] : [])] });
   }
 
   async function save() {

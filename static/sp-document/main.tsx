@@ -1,6 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
+import { afterItemFailure, readRedeemed } from '../../src/core/sharepoint/document-access';
 import { documentCard, type DocumentCard } from '../../src/core/sharepoint/document-card';
 import { readOriginAliases, thumbnailUrl } from '../../src/core/sharepoint/embed';
 import { createFormatContext } from '../../src/core/sharepoint/format-context';
@@ -36,7 +37,8 @@ type Load =
 
 /**
  * The configured document, fetched with the viewer's own token: SharePoint answers only if this
- * viewer may open it. The card and the preview are asked for together (one round trip).
+ * viewer may open it. The card and the preview are asked for together (one round trip); a viewer who can
+ * open the file only through the macro's sharing link redeems it first, once (two more).
  */
 function DocumentPanel({ account, config, ctx }: { account: Account; config: DocumentMacroConfig; ctx: ViewContext }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
@@ -51,6 +53,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     const session = account.session;
     // An object, not a `let`: the cleanup below flips it, which narrowing inside this closure can't see.
     const run = { live: true, shown: false };
+    // Read through a call: after one `await` TypeScript would keep the first check's narrowing.
+    const gone = () => !run.live;
     // Ids only are stored: the document is named once Graph has shown it to this viewer.
     const target = targetNow();
     const graph = createGraphSender({
@@ -62,8 +66,21 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     });
     void (async () => {
       setLoad({ kind: 'loading' });
-      const [item, preview, token] = await Promise.all([graph.send(documentItemRequest(config)), graph.send(previewRequest(config)), session.token()]);
+      let [item, preview] = await Promise.all([graph.send(documentItemRequest(config)), graph.send(previewRequest(config))]);
       if (!run.live) return;
+      // Refused by id: a viewer who can open the file only through the kept sharing link redeems it, then
+      // reads the preview by id like any reader (src/core/sharepoint/document-access.ts). Once per viewer.
+      if (!item.ok) {
+        const next = afterItemFailure(item.error, config);
+        if (next.action === 'redeem') {
+          const shared = await graph.send(next.request);
+          if (gone()) return;
+          item = shared.ok ? readRedeemed(shared.value, config) : shared;
+          if (item.ok) preview = await graph.send(previewRequest(config));
+        }
+      }
+      const token = await session.token();
+      if (gone()) return;
       if (!item.ok) {
         const state = viewerState(item.error, target);
         setLoad({ kind: 'failed', state });

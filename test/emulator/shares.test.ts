@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDocument, type GraphCall } from '../../src/core/sharepoint/document-resolve';
 import { decideOnFailure } from '../../src/core/sharepoint/states';
 import { encodeSharingUrl, parseSharePointUrl } from '../../src/core/sharepoint/url';
-import { CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, type Tokens } from './support';
+import { CLIENT_ID, CONTOSO_TENANT, graphFetch, type Running, signIn, startEmulator, TEST_APP_GRAPH_SCOPES, type Tokens } from './support';
 
 // `GET /shares/{u!…}` and `/shares/{u!…}/driveItem`: the fixture's sharing links (dev/fixtures/demo-tenant.json,
 // "sharingLinks"), plain file URLs and Office `Doc.aspx?sourcedoc=` links, with SharePoint's trimming.
@@ -29,11 +29,15 @@ beforeAll(async () => {
 });
 afterAll(async () => { await run?.close(); });
 
-const get = async (who: string, path: string): Promise<{ status: number; body: Json }> => {
-  const res = await graphFetch(run, tokens[who]?.access_token ?? '', path);
+const PEEK = { Prefer: 'redeemSharingLinkIfNecessary' };
+const REDEEM = { Prefer: 'redeemSharingLink' };
+
+const get = async (who: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
+  const res = await graphFetch(run, tokens[who]?.access_token ?? '', path, { headers });
   return { status: res.status, body: (await res.json()) as Json };
 };
-const item = (who: string, url: string, query = '') => get(who, `/shares/${enc(url)}/driveItem${query}`);
+/** As the editor looks a link up: for this request only (`redeemSharingLinkIfNecessary`). */
+const item = (who: string, url: string, query = '', headers: Record<string, string> = PEEK) => get(who, `/shares/${enc(url)}/driveItem${query}`, headers);
 
 describe('the encoding', () => {
   it('is the one the core sends', () => {
@@ -136,13 +140,13 @@ describe('Office links (`Doc.aspx?sourcedoc={guid}`)', () => {
 describe('GET /shares/{id}', () => {
   it('describes the shared item, with the driveItem on $expand', async () => {
     const id = enc(ORG_LINK);
-    const r = await get('bob', `/shares/${id}`);
+    const r = await get('bob', `/shares/${id}`, PEEK);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id, name: 'Vendor contract.pdf', webUrl: ORG_LINK, owner: { user: { displayName: 'Alice Adams' } } });
     expect(r.body.driveItem).toBeUndefined();
-    const expanded = await get('bob', `/shares/${id}?$expand=driveItem`);
+    const expanded = await get('bob', `/shares/${id}?$expand=driveItem`, PEEK);
     expect(expanded.body.driveItem).toMatchObject({ name: 'Vendor contract.pdf', file: {} });
-    expect((await get('carol', `/shares/${enc(BOB_LINK)}`)).status).toBe(403);
+    expect((await get('carol', `/shares/${enc(BOB_LINK)}`, PEEK)).status).toBe(403);
   });
 });
 
@@ -179,7 +183,7 @@ describe('malformed share ids', () => {
 
 describe('the core resolves through the emulator', () => {
   const callAs = (who: string): GraphCall => async (req) => {
-    const res = await graphFetch(run, tokens[who]?.access_token ?? '', req.path, { method: req.method });
+    const res = await graphFetch(run, tokens[who]?.access_token ?? '', req.path, { method: req.method, ...(req.headers ? { headers: req.headers } : {}) });
     if (res.ok) return { ok: true, value: await res.json() };
     // Read as the browser's sender reads it (after its one refresh), into the one vocabulary.
     const d = decideOnFailure({ kind: 'http', status: res.status }, { refreshed: true, attempt: 99 });
@@ -198,8 +202,11 @@ describe('the core resolves through the emulator', () => {
     expect(viaLink.ok && viaLink.value.config).toMatchObject({ siteId: expect.stringMatching(/^contoso\.sharepoint\.com,/) });
     expect(JSON.stringify(viaLink.ok && viaLink.value.config)).not.toContain('Vendor');
     expect(viaLink.ok && viaLink.value.item).toMatchObject({ name: 'Vendor contract.pdf' });
+    // The link is kept (as its share id, without the query) so that viewers like Bob can redeem it; a path is not.
+    expect(viaLink.ok && viaLink.value.config.shareId).toBe(encodeSharingUrl(ORG_LINK));
     const viaPath = await resolve('alice', VENDOR_PATH);
-    expect(viaPath.ok && viaPath.value.config).toEqual(viaLink.ok && viaLink.value.config);
+    expect(viaPath.ok && viaPath.value.config.shareId).toBeUndefined();
+    expect(viaPath.ok && { ...viaPath.value.config, shareId: encodeSharingUrl(ORG_LINK) }).toEqual(viaLink.ok && viaLink.value.config);
 
     const charter = (await item('alice', 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Project%20charter.docx')).body;
     const viaDoc = await resolve('bob', charter.webUrl);
@@ -210,5 +217,79 @@ describe('the core resolves through the emulator', () => {
     expect(refused.ok ? undefined : refused.error.code).toBe('FORBIDDEN');
     const carol = await resolve('carol', BOB_LINK);
     expect(carol.ok ? undefined : carol.error.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('redeeming a sharing link (`Prefer` on /shares)', () => {
+  const driveItemPath = (f: Json, rest = '') => `/drives/${f.parentReference.driveId}/items/${f.id}${rest}`;
+  const post = async (who: string, path: string) => {
+    const res = await graphFetch(run, tokens[who]?.access_token ?? '', path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  it('without a `Prefer` value a link holder who never redeemed the link is refused; its own readers are not', async () => {
+    const carol = await item('carol', ORG_LINK, '', {});
+    expect(carol.status).toBe(403);
+    expect(carol.body.error).toMatchObject({ code: 'accessDenied', message: LINK_REFUSED });
+    expect((await item('alice', ORG_LINK, '', {})).status).toBe(200);
+  });
+
+  it('`redeemSharingLink` grants the caller durable access: then the file reads by id, previews and shows thumbnails', async () => {
+    const { body: f } = await item('alice', BOB_LINK);
+    // Before: trimmed by id and by path, and the link only looked at grants nothing.
+    expect((await get('bob', driveItemPath(f))).status).toBe(404);
+    expect((await item('bob', BOB_LINK)).status).toBe(200);
+    expect((await get('bob', driveItemPath(f))).status).toBe(404);
+    expect((await post('bob', driveItemPath(f, '/preview'))).status).toBe(404);
+
+    const redeemed = await item('bob', BOB_LINK, '?$select=id,name,parentReference', REDEEM);
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.body).toMatchObject({ id: f.id, name: 'Salaries 2025.xlsx', parentReference: { driveId: f.parentReference.driveId } });
+
+    const byId = await get('bob', driveItemPath(f, '?$expand=thumbnails'));
+    expect(byId.status).toBe(200);
+    expect(byId.body).toMatchObject({ name: 'Salaries 2025.xlsx' });
+    expect(byId.body.thumbnails[0].medium.url).toContain('/mediap/transform/thumbnail');
+    expect((await post('bob', driveItemPath(f, '/preview'))).body.getUrl).toContain('/_layouts/15/embed.aspx');
+    expect((await get('bob', driveItemPath(f, '/thumbnails'))).status).toBe(200);
+    // The link now answers Bob without a `Prefer`, as it does the file's own readers.
+    expect((await item('bob', BOB_LINK, '', {})).status).toBe(200);
+  });
+
+  it('grants only the caller, only that file: the folder above stays closed, and others stay trimmed', async () => {
+    const { body: f } = await item('alice', BOB_LINK);
+    await item('bob', BOB_LINK, '', REDEEM);
+    // The HR folder is still Alice's only: Bob neither lists it nor sees it in the library's root.
+    const hr = await get('bob', `/drives/${f.parentReference.driveId}/root:/HR:`);
+    expect(hr.status).toBe(404);
+    const root = await get('bob', `/drives/${f.parentReference.driveId}/root/children?$select=name`);
+    expect(root.body.value.map((c: Json) => c.name)).not.toContain('HR');
+    // Carol, whom the link does not admit, can neither redeem it nor read the file by id.
+    const carol = await item('carol', BOB_LINK, '', REDEEM);
+    expect(carol.status).toBe(403);
+    expect(carol.body.error).toMatchObject({ code: 'accessDenied', message: LINK_REFUSED });
+    expect((await get('carol', driveItemPath(f))).status).toBe(404);
+  });
+
+  it('an "organization" link redeemed by Carol opens the file to Carol alone, not to Bob who only peeked', async () => {
+    const { body: f } = await item('alice', ORG_LINK);
+    expect((await item('bob', ORG_LINK)).status).toBe(200);
+    expect((await item('carol', ORG_LINK, '', REDEEM)).status).toBe(200);
+    expect((await get('carol', driveItemPath(f))).status).toBe(200);
+    expect((await get('bob', driveItemPath(f))).status).toBe(404);
+    // A guest is refused the redemption and stays out of the site (403, not a file-level 404).
+    expect((await item('gina', ORG_LINK, '', REDEEM)).status).toBe(403);
+    expect((await get('gina', driveItemPath(f))).status).toBe(403);
+  });
+
+  it('the emulator\'s reset forgets redemptions', async () => {
+    const { body: f } = await item('alice', ORG_LINK);
+    await item('carol', ORG_LINK, '', REDEEM);
+    expect((await get('carol', driveItemPath(f))).status).toBe(200);
+    run.emu.reset();
+    run.emu.grantConsent({ tenant: CONTOSO_TENANT, clientId: CLIENT_ID, scopes: TEST_APP_GRAPH_SCOPES });
+    tokens['carol'] = await signIn(run, 'carol@contoso.com');
+    tokens['alice'] = await signIn(run, 'alice@contoso.com');
+    expect((await get('carol', driveItemPath(f))).status).toBe(404);
   });
 });

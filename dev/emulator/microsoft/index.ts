@@ -162,6 +162,7 @@ export function createMicrosoftEmulator(opts: MicrosoftEmulatorOptions): Microso
       signer.reset();
       faults.reset();
       model.mail.reset();
+      model.sharePoint.resetRedemptions();
       model.workloads = buildWorkloads(opts.fixture, model.directory, startDay);
       automation.reset();
       subscriptions.reset();

@@ -4,6 +4,7 @@ import { isColumnName, isDriveId, isDriveItemId, isGuid, siteIdHost } from './id
 import { isRecord, own } from '../guards';
 import { ok, refuse, type Result } from './result';
 import { checkSegment, isCleanText } from './text';
+import { isDocumentShareId } from './url-sharing';
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
@@ -51,6 +52,13 @@ export interface DocumentMacroConfig {
   siteId: string;
   driveId: string;
   itemId: string;
+  /**
+   * Set when the editor chose the file through a sharing link: that link as Graph's share id (`u!` +
+   * base64url of the link without its query, url-sharing.ts `documentShareId`). An opaque id rather than a
+   * name: it spells the host, the site's path and the link's token, never a library, folder or file name.
+   * Viewers who can't read the file by id redeem it (document-access.ts).
+   */
+  shareId?: string;
 }
 
 const NAME_MAX = 255;
@@ -354,11 +362,16 @@ export function parseDocumentMacroConfig(raw: unknown, opts: HostPolicy = DEFAUL
     } else {
       refuseNames(raw, ['name', 'webUrl'], issues);
     }
+    const shareId = own(raw, 'shareId');
+    if (shareId !== undefined && (version === 1 || host === undefined || !isDocumentShareId(shareId, host))) {
+      issues.add('shareId', 'is not a sharing link of the site’s host');
+    }
     return issues.result(() => ({
       version: DOCUMENT_CONFIG_VERSION,
       siteId: siteId as string,
       driveId: driveId as string,
       itemId: itemId as string,
+      ...(typeof shareId === 'string' ? { shareId } : {}),
     }));
   } catch {
     return refuse('invalid_config', 'The macro settings could not be read. Edit the macro and choose the document again.');

@@ -8,6 +8,7 @@ import { resolveCandidateSite, type GraphCall } from './site-resolve';
 import { GRAPH_REASONS } from './states';
 import { findHintedList, type SharePointLocation } from './url';
 import { encodePath, type SiteCandidate } from './url-path';
+import { documentShareId } from './url-sharing';
 
 export type { GraphCall } from './site-resolve';
 
@@ -16,6 +17,8 @@ export interface ResolvedDocument {
   config: DocumentMacroConfig;
   /** The drive item as Graph returned it (with thumbnails), for the editor's card. */
   item: unknown;
+  /** For the editor, when the config keeps the sharing link ({@link LINK_KEPT}). */
+  linkNote?: string;
 }
 
 const ITEM_QUERY = queryString([
@@ -65,7 +68,7 @@ export async function resolveDocument(
   if (location.type === 'sharingLink') {
     const t = location.link.itemType;
     if (t === 'folder' || t === 'list') return notAFile(t === 'folder' ? 'a folder' : 'a list');
-    return viaShares(location.link.sharesPath, call, policy);
+    return viaShares(location.link.sharesPath, call, policy, documentShareId(location.href));
   }
   const files = location.candidates.filter((c) => c.kind === 'file');
   if (files.length === 0) return notAFile(KIND_NAMES[location.candidates[0]?.kind ?? 'site'] ?? 'a site');
@@ -82,11 +85,23 @@ export async function resolveDocument(
   return lastFailure ?? fail('NOT_FOUND', 'No SharePoint site at that address could be opened with your Microsoft 365 account.', { reason: 'no_site' });
 }
 
-async function viaShares(sharesPath: string, call: GraphCall, policy: HostPolicy): Promise<Result<ResolvedDocument>> {
-  const item = await call({ method: 'GET', path: sharesPath + ITEM_QUERY });
+/**
+ * The editor only looks: `Prefer: redeemSharingLinkIfNecessary` is "intended for scenarios where the intention
+ * is simply to peek at the link's metadata" and grants nothing beyond the request
+ * (learn.microsoft.com/graph/api/shares-get); without a `Prefer` value Graph promises no access through the
+ * link at all. Viewers redeem the kept link for good (document-access.ts).
+ */
+async function viaShares(sharesPath: string, call: GraphCall, policy: HostPolicy, shareId?: string): Promise<Result<ResolvedDocument>> {
+  const item = await call({ method: 'GET', path: sharesPath + ITEM_QUERY, headers: { Prefer: 'redeemSharingLinkIfNecessary' } });
   if (!item.ok) return failed(item.error, 'the shared file (the link may have expired, or not be shared with you)');
-  return toResolved(item.value, undefined, policy);
+  const r = toResolved(item.value, undefined, policy, shareId);
+  return r.ok && r.value.config.shareId !== undefined ? ok({ ...r.value, linkNote: LINK_KEPT }) : r;
 }
+
+/** Said to the editor when the macro keeps the link: viewing the page redeems it, as opening the link would. */
+export const LINK_KEPT =
+  'The macro keeps this sharing link, so that people who can open the file only through the link can view it here. ' +
+  'The first time they do, SharePoint adds them to the people the link was used by, as when they open the link themselves.';
 
 async function viaPath(
   location: SharePointLocation,
@@ -114,12 +129,12 @@ async function viaPath(
   return toResolved(item.value, siteId, policy);
 }
 
-function toResolved(item: unknown, siteId: string | undefined, policy: HostPolicy): Result<ResolvedDocument> {
+function toResolved(item: unknown, siteId: string | undefined, policy: HostPolicy, shareId?: string): Result<ResolvedDocument> {
   if (!isRecord(item)) return unreadable('a document');
   if (isRecord(item['folder'])) return notAFile('a folder');
   const parent = isRecord(item['parentReference']) ? item['parentReference'] : {};
   const config = parseDocumentMacroConfig(
-    { version: 2, siteId: siteId ?? parent['siteId'], driveId: parent['driveId'], itemId: item['id'] },
+    { version: 2, siteId: siteId ?? parent['siteId'], driveId: parent['driveId'], itemId: item['id'], ...(shareId !== undefined ? { shareId } : {}) },
     policy,
   );
   if (!config.ok) return fail('MS_UNAVAILABLE', 'SharePoint described this document in a way the app can’t store; choose another file.', { reason: 'invalid_response' });

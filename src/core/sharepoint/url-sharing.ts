@@ -82,3 +82,55 @@ export function sharingLinkInfo(
   if (sitePathHint !== undefined) link.sitePathHint = sitePathHint;
   return { link };
 }
+
+/** The `u!` form's inverse: the URL a share id encodes, or undefined when it is not one (unpadded base64url of UTF-8). */
+export function decodeShareId(id: string): string | undefined {
+  const b64 = /^u!([A-Za-z0-9_-]+)$/.exec(id)?.[1];
+  if (b64 === undefined || b64.length % 4 === 1) return undefined;
+  try {
+    const binary = atob(b64.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (b64.length % 4)) % 4));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return encodeSharingUrl(text) === id ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Longest share id a Document macro keeps: a sharing link is a host, a short site path and a token. */
+export const SHARE_ID_MAX = 600;
+
+/**
+ * The share id a Document macro keeps for a sharing link (`/:x:/s/site/E…`), so that viewers who can open the
+ * file only through that link can redeem it (src/core/sharepoint/document-access.ts). The query (`?e=…`,
+ * a tracking token) and fragment are dropped, so the id names only the host, the site's path and the link's
+ * opaque token — no library, folder or file. Undefined for `/r/` links (they spell the file's path) and for
+ * anything that is not a sharing link.
+ */
+export function documentShareId(href: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return undefined;
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  const info = sharingLinkInfo(segments, url);
+  if (info?.link === undefined || info.link.itemType === 'folder' || info.link.itemType === 'list') return undefined;
+  const id = encodeSharingUrl(`${url.origin}${url.pathname}`);
+  return id.length <= SHARE_ID_MAX ? id : undefined;
+}
+
+/** Whether a stored share id is one {@link documentShareId} makes for a sharing link on `host`. */
+export function isDocumentShareId(v: unknown, host: string): v is string {
+  if (typeof v !== 'string' || v.length > SHARE_ID_MAX) return false;
+  const text = decodeShareId(v);
+  if (text === undefined) return false;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return url.hostname.toLowerCase() === host.toLowerCase() && url.search === '' && url.hash === '' && documentShareId(text) === v;
+}

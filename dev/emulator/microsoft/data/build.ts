@@ -28,6 +28,9 @@ export const buildSharePoint = (fx: MicrosoftFixture, dir: Directory, startDay: 
     sites,
     sharingLinks,
     sharingLink: (url) => linksByKey.get(sharingKey(url)),
+    resetRedemptions: () => {
+      for (const l of sharingLinks) delete l.item.redeemedBy;
+    },
     siteById: (id) => {
       const parts = id.toLowerCase().split(',');
       return sites.find((s) => parts.length === 3

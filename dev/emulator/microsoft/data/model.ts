@@ -6,7 +6,7 @@ import { createMailStore, type MailStore } from './mail';
 import type { SharePoint } from './sharepoint';
 import { buildWorkloads, type Workloads } from './workloads';
 
-/** Everything the fixture describes, built once per emulator; requests only read it, except mail. */
+/** Everything the fixture describes, built once per emulator; requests only read it, except mail and redeemed sharing links. */
 export interface TenantModel {
   directory: Directory;
   sharePoint: SharePoint;

@@ -85,6 +85,12 @@ export interface DriveItem {
   author: string;
   editor: string;
   access: Access;
+  /**
+   * Who redeemed a sharing link to this file (`Prefer: redeemSharingLink` on `/shares/{id}`), by account
+   * `oid`: SharePoint adds them to the link's grantees, so they read the file by id from then on. The one
+   * part of the SharePoint model that requests change; `SharePoint.resetRedemptions` empties it.
+   */
+  redeemedBy?: Set<string>;
   listItem?: ListItem;
   text?: string;
 }
@@ -115,6 +121,8 @@ export interface SharePoint {
   sites: Site[];
   sharingLinks: SharingLink[];
   sharingLink(url: URL): SharingLink | undefined;
+  /** Forgets every redemption (the emulator's reset): back to the fixture's permissions. */
+  resetRedemptions(): void;
   siteById(id: string): Site | undefined;
   siteByPath(hostname: string, path: string): Site | undefined;
   rootSite(tenantId: string): Site | undefined;

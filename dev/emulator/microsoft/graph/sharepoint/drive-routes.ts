@@ -3,7 +3,7 @@ import { invalidRequest, itemNotFound } from '../errors';
 import { applySelect, expansion, option, pageByOffset, parseTop, selectOf } from '../odata';
 import type { Route, RouteContext } from '../types';
 import { renderDrive, renderDriveItem, renderList, renderListItem } from './render';
-import { canSee, canSeeList, resolveDrive, resolveDriveItem, resolveSite } from './resolve';
+import { canSee, canSeeList, redeemedItem, resolveDrive, resolveDriveItem, resolveSite } from './resolve';
 import { SITES_SCOPES } from './site-routes';
 
 export const FILES_SCOPES = ['Files.Read.All', 'Files.ReadWrite.All', ...SITES_SCOPES];
@@ -12,7 +12,9 @@ export const PREVIEW_LIFETIME_MS = 10 * 60_000;
 const ok = (body: unknown) => ({ status: 200, body });
 
 const driveOf = ({ env, caller, params }: RouteContext) => resolveDrive(env, caller, params['drive'] ?? '');
-const itemOf = (ctx: RouteContext) => resolveDriveItem(ctx.caller, driveOf(ctx), ctx.params['item'] ?? '');
+const itemOf = (ctx: RouteContext) =>
+  redeemedItem(ctx.env, ctx.caller, ctx.params['drive'] ?? '', ctx.params['item'] ?? '')
+  ?? resolveDriveItem(ctx.caller, driveOf(ctx), ctx.params['item'] ?? '');
 
 const render = (ctx: RouteContext, d: DriveItem) =>
   applySelect(renderDriveItem(ctx.env, ctx.caller, d, { thumbnails: expansion(ctx.req.query, 'thumbnails') !== undefined }),

@@ -80,7 +80,24 @@ export const resolveDrive = (env: GraphEnv, caller: Caller, ref: string): Drive 
   return list.drive;
 };
 
-export const canSee = (caller: Caller, d: DriveItem): boolean => allows(d.access, caller.principal);
+/** The file's own readers, and whoever redeemed a sharing link to it (share-routes.ts). */
+export const canSee = (caller: Caller, d: DriveItem): boolean =>
+  allows(d.access, caller.principal) || d.redeemedBy?.has(caller.principal.oid) === true;
+
+/**
+ * A file addressed by drive id and item id that the caller redeemed a sharing link to. Sharing one file
+ * gives its grantees SharePoint's "Limited Access" on the library and site above it, so they read that file
+ * by id even where the site or library is closed to them; nothing else in them opens up (SharePoint's
+ * "Default permission levels": Limited Access "is automatically assigned by SharePoint when you provide access
+ * to one specific item … Limited Access does not grant any additional permissions", quoted at
+ * learn.microsoft.com/answers/questions/1682113). Undefined otherwise: the usual trimming then applies.
+ */
+export const redeemedItem = (env: GraphEnv, caller: Caller, driveRef: string, itemRef: string): DriveItem | undefined => {
+  const item = env.model.sharePoint.drive(driveRef)?.byId.get(itemRef);
+  if (!item?.redeemedBy?.has(caller.principal.oid)) return undefined;
+  sameTenant(caller, item.drive.list.site);
+  return item;
+};
 
 const childNamed = (folder: DriveItem, name: string): DriveItem | undefined =>
   folder.children?.find((c) => c.name.toLowerCase() === name.toLowerCase());

@@ -17,8 +17,25 @@ import { canSee, canSeeList, reachable, resolveDriveItem, sameTenant } from './r
 //   - a plain path (`/sites/phoenix/Shared Documents/Specs/API design.docx`): site, library, then file.
 // The last two are trimmed like every other SharePoint call: 403 for a site out of reach, 404 for anything in it
 // the caller may not read. A malformed id (not `u!`, padded or non-url-safe base64, not an https URL) is 400.
-// The link's access lasts for the request only (Graph's `Prefer: redeemSharingLinkIfNecessary`); durable
-// redemption (`Prefer: redeemSharingLink`) is not emulated, so `/drives/{id}/items/{id}` stays trimmed.
+//
+// What a sharing link gives someone who can't read the file otherwise depends on `Prefer` (shares-get, "Prefer
+// header values": learn.microsoft.com/graph/api/shares-get):
+//   - `redeemSharingLink`: "grant the caller durable access to the item" — "equivalent to the caller navigating
+//     to the sharing link in the browser (accepting the sharing gesture)". The emulator records the caller's
+//     account on the file (DriveItem.redeemedBy); from then on `/drives/{d}/items/{i}` (preview, thumbnails,
+//     search, path addressing) answer them too. Only them: a redemption adds one grantee, as SharePoint adds
+//     whoever redeemed to the link's grantees (permission-revokegrants: "Recipients who already redeemed the
+//     link … lose access").
+//   - `redeemSharingLinkIfNecessary`: "access is only guaranteed to be granted for the duration of this
+//     request", "to peek at the link's metadata" (the editor's look-up): the answer, nothing recorded.
+//   - neither: no access through the link for someone who never redeemed it — 403 as for a forbidden link.
+//     The documentation promises the link's access only with one of the two values, and developers report
+//     exactly this: `/shares` fails for a link holder until they open the link once in a browser
+//     (microsoftgraph/msgraph-sdk-javascript#490). The stricter reading.
+// Scopes: the permissions table of shares-get lists Files.ReadWrite as least privileged, but developers report
+// Files.Read.All / Sites.Read.All suffice (microsoft-graph-docs-contrib#448, #8511, unanswered), and the app asks
+// for read scopes only. The emulator accepts the read scopes for both values, redemption included: whether
+// production lets a read-only token redeem is not documented (README.md, "Known gaps", says so).
 
 const MALFORMED = 'The request is malformed or incorrect.';
 const LINK_REFUSED = 'The sharing link no longer exists, or you do not have permission to access it.';
@@ -107,8 +124,17 @@ const byOfficeLink = (env: GraphEnv, caller: Caller, url: URL, webSegs: readonly
   return item;
 };
 
-/** The shared item, if the caller may open it through this URL. */
-export const resolveShare = (env: GraphEnv, caller: Caller, shareId: string): { item: DriveItem; webUrl: string } => {
+/** What the request's `Prefer` asks of a sharing link (preference names are case-insensitive: RFC 7240 §2). */
+export type Redeem = 'durable' | 'request' | 'none';
+export const redeemPreference = (headers: Headers): Redeem => {
+  const prefs = (headers.get('prefer') ?? '').split(',').map((p) => p.split(';')[0]?.trim().toLowerCase());
+  if (prefs.includes('redeemsharinglink')) return 'durable';
+  if (prefs.includes('redeemsharinglinkifnecessary')) return 'request';
+  return 'none';
+};
+
+/** The shared item, if the caller may open it through this URL (redeeming a sharing link if `redeem` says so). */
+export const resolveShare = (env: GraphEnv, caller: Caller, shareId: string, redeem: Redeem = 'none'): { item: DriveItem; webUrl: string } => {
   const url = decodeShareId(shareId);
   const segs = segmentsOf(url);
   const letter = /^:[a-z]:$/i.test(segs[0] ?? '');
@@ -121,8 +147,13 @@ export const resolveShare = (env: GraphEnv, caller: Caller, shareId: string): { 
     if (!link) throw accessDenied(LINK_REFUSED);
     const { item } = link;
     sameTenant(caller, item.drive.list.site);
-    const existing = allows(item.drive.list.site.reach, caller.principal) && canSeeList(caller, item.drive.list) && canSee(caller, item);
-    if (!existing && !allows(link.access, caller.principal)) throw accessDenied(LINK_REFUSED);
+    // Someone who redeemed the link before reads the file like its own readers (Limited Access above it).
+    const existing = (allows(item.drive.list.site.reach, caller.principal) && canSeeList(caller, item.drive.list) && canSee(caller, item))
+      || item.redeemedBy?.has(caller.principal.oid) === true;
+    if (!existing) {
+      if (!allows(link.access, caller.principal) || redeem === 'none') throw accessDenied(LINK_REFUSED);
+      if (redeem === 'durable') (item.redeemedBy ??= new Set()).add(caller.principal.oid);
+    }
     return { item, webUrl: link.url };
   }
   const layouts = segs.findIndex((s) => s.toLowerCase() === '_layouts');
@@ -135,7 +166,7 @@ const render = (ctx: RouteContext, d: DriveItem) =>
   applySelect(renderDriveItem(ctx.env, ctx.caller, d, { thumbnails: expansion(ctx.req.query, 'thumbnails') !== undefined }),
     selectOf(ctx.req.query), ['thumbnails']);
 
-const shareOf = (ctx: RouteContext) => resolveShare(ctx.env, ctx.caller, ctx.params['share'] ?? '');
+const shareOf = (ctx: RouteContext) => resolveShare(ctx.env, ctx.caller, ctx.params['share'] ?? '', redeemPreference(ctx.req.headers));
 
 export const shareRoutes: Route[] = [
   {
