@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { AppErrorBody, Result } from '../../../src/contract';
 import type { CalendarBlock, CalendarView, ChatEntry, ChatView, EventView } from '../../../src/contracts/sharing';
 import { MailBody } from './mail-frame';
+import { HOUR_PX, layoutWeek } from './week-layout';
 
 /** Times are sent in UTC; each viewer reads them in their own browser's time zone. All-day events keep their dates. */
 let timeFormat: Intl.DateTimeFormat | undefined;
@@ -59,7 +60,6 @@ export function CalendarAgenda({ view }: { view: CalendarView }) {
   );
 }
 
-const HOUR_PX = 32;
 const DAY_MS = 86_400_000;
 const localDay = (t: number): Date => {
   const d = new Date(t);
@@ -67,64 +67,38 @@ const localDay = (t: number): Date => {
 };
 const addDays = (d: Date, n: number): Date => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
 
-/** A timed block's piece within one local day, with its lane among the day's overlapping pieces. */
-interface Piece {
-  b: CalendarBlock;
-  top: number;
-  height: number;
-  lane: number;
-  lanes: number;
-}
-
-/** Each day's pieces: cut at local midnight, laid out side by side where they overlap (greedy lanes per cluster). */
-export function weekLayout(blocks: readonly CalendarBlock[], first: Date): { allDay: CalendarBlock[][]; timed: Piece[][] } {
-  const days = Array.from({ length: 7 }, (_, i) => addDays(first, i));
-  const allDay: CalendarBlock[][] = days.map(() => []);
-  const raw: Array<Array<{ b: CalendarBlock; from: number; to: number }>> = days.map(() => []);
-  for (const b of blocks) {
-    const s = Date.parse(b.start);
-    const e = Math.max(Date.parse(b.end), s + 60_000);
-    days.forEach((d, i) => {
-      const d0 = d.getTime();
-      const d1 = addDays(d, 1).getTime();
-      if (b.isAllDay) {
-        // All-day events keep their dates (UTC midnights), whatever the viewer's zone.
-        const key = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
-        if (s <= key && key < e) allDay[i]?.push(b);
-      } else if (s < d1 && e > d0) raw[i]?.push({ b, from: Math.max(s, d0) - d0, to: Math.min(e, d1) - d0 });
-    });
+/**
+ * The week grid's labels, each from one formatter made once (a `toLocale…String` call builds a new
+ * `Intl` formatter every time: 300 blocks' labels cost milliseconds that way). Times of day repeat
+ * (meetings start on the quarter hour), so each minute of the day is formatted once and remembered.
+ */
+const weekFormats = {
+  short: undefined as Intl.DateTimeFormat | undefined,
+  long: undefined as Intl.DateTimeFormat | undefined,
+  minutes: new Map<number, string>(),
+  zone: undefined as string | undefined,
+};
+const shortDay = (d: Date): string => (weekFormats.short ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })).format(d);
+const longDay = (d: Date): string => (weekFormats.long ??= new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' })).format(d);
+const timeOfDay = (minute: number): string => {
+  const m = Math.floor(minute);
+  let s = weekFormats.minutes.get(m);
+  if (s === undefined) {
+    s = (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(2000, 0, 1, Math.floor(m / 60), m % 60));
+    weekFormats.minutes.set(m, s);
   }
-  const timed = raw.map((list) => {
-    list.sort((x, y) => x.from - y.from || y.to - x.to);
-    const out: Piece[] = [];
-    let cluster: Piece[] = [];
-    let laneEnds: number[] = [];
-    let clusterEnd = -1;
-    const close = () => {
-      for (const p of cluster) p.lanes = laneEnds.length;
-      cluster = [];
-      laneEnds = [];
-    };
-    for (const r of list) {
-      if (r.from >= clusterEnd) close();
-      let lane = laneEnds.findIndex((end) => end <= r.from);
-      if (lane < 0) lane = laneEnds.push(r.to) - 1;
-      else laneEnds[lane] = r.to;
-      clusterEnd = Math.max(clusterEnd, r.to);
-      const p: Piece = { b: r.b, top: (r.from / 3_600_000) * HOUR_PX, height: Math.max(((r.to - r.from) / 3_600_000) * HOUR_PX, 14), lane, lanes: 1 };
-      cluster.push(p);
-      out.push(p);
-    }
-    close();
-    return out;
-  });
-  return { allDay, timed };
-}
+  return s;
+};
+const weekZone = (): string => (weekFormats.zone ??= zoneName());
+const blockClass = (b: CalendarBlock): string => `week-block show-${b.showAs}${b.subject === undefined ? ' busy-block' : ''}`;
+const HOUR_LINES = Array.from({ length: 24 }, (_, h) => ({ h, top: `top:${String(h * HOUR_PX)}px`, text: `${String(h).padStart(2, '0')}:00` }));
 
 /**
  * A shared calendar as a week grid: seven day columns in the viewer's zone, events placed by time and
  * side by side where they overlap, busy blocks where titles are withheld. Every block is a focusable
  * item whose accessible name says its time and title; weeks within the shared window page by buttons.
+ * The layout is a pure function (week-layout.ts); rendering only writes strings: one `style` text per
+ * block, keyed by the block's place in the calendar, and reads nothing back from the page.
  */
 export function CalendarWeek({ view }: { view: CalendarView }) {
   const first = localDay(Date.parse(view.start));
@@ -132,41 +106,45 @@ export function CalendarWeek({ view }: { view: CalendarView }) {
   const weeks = Math.max(1, Math.ceil((lastDay.getTime() - first.getTime() + DAY_MS) / (7 * DAY_MS)));
   const [week, setWeek] = useState(0);
   const start = addDays(first, week * 7);
-  const { allDay, timed } = useMemo(() => weekLayout(view.blocks, start), [view, start.getTime()]);
-  const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
-  const label = (d: Date) => d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  const days = useMemo(() => layoutWeek(view.blocks, start), [view, start.getTime()]);
+  const fb = view.freeBusyOnly;
+  const firstLabel = shortDay(days[0]?.date ?? start);
   return (
     <div class="calendar-week">
       <div class="week-nav">
         <button type="button" disabled={week === 0} onClick={() => { setWeek(week - 1); }}>Previous week</button>
-        <span class="muted small" aria-live="polite">{label(days[0] ?? start)} – {label(days[6] ?? start)} · times in {zoneName()}{view.freeBusyOnly ? ' · Free/Busy only' : ''}</span>
+        <span class="muted small" aria-live="polite">{firstLabel} – {shortDay(days[6]?.date ?? start)} · times in {weekZone()}{fb ? ' · Free/Busy only' : ''}</span>
         <button type="button" disabled={week >= weeks - 1} onClick={() => { setWeek(week + 1); }}>Next week</button>
       </div>
-      <div class="week-grid" role="group" aria-label={`Week of ${label(start)}`}>
+      <div class="week-grid" role="group" aria-label={`Week of ${firstLabel}`}>
         <div class="week-scroll">
           <div class="week-hours" aria-hidden="true">
-            {Array.from({ length: 24 }, (_, h) => <span key={h} style={{ top: `${String(h * HOUR_PX)}px` }}>{String(h).padStart(2, '0')}:00</span>)}
+            {HOUR_LINES.map((l) => <span key={l.h} style={l.top}>{l.text}</span>)}
           </div>
-          {days.map((d, i) => (
-            <section key={d.getTime()} class="week-day" aria-label={d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' })}>
-              <h4>{label(d)}</h4>
+          {days.map((d) => (
+            <section key={d.date.getTime()} class="week-day" aria-label={longDay(d.date)}>
+              <h4>{shortDay(d.date)}</h4>
               <ul class="week-allday">
-                {(allDay[i] ?? []).map((b, j) => (
-                  <li key={`a${String(j)}`} tabIndex={0} class={`week-block show-${b.showAs}${b.subject === undefined ? ' busy-block' : ''}`} aria-label={`All day: ${blockTitle(b, view.freeBusyOnly)}`}>{blockTitle(b, view.freeBusyOnly)}</li>
-                ))}
+                {d.allDay.map(({ index, block: b }) => {
+                  const title = blockTitle(b, fb);
+                  return <li key={index} tabIndex={0} class={blockClass(b)} aria-label={`All day: ${title}`}>{title}</li>;
+                })}
               </ul>
-              <ul class="week-times" style={{ height: `${String(24 * HOUR_PX)}px` }}>
-                {(timed[i] ?? []).map((p, j) => (
-                  <li
-                    key={`t${String(j)}`}
-                    tabIndex={0}
-                    class={`week-block show-${p.b.showAs}${p.b.subject === undefined ? ' busy-block' : ''}`}
-                    style={{ top: `${String(p.top)}px`, height: `${String(p.height)}px`, left: `${String((p.lane / p.lanes) * 100)}%`, width: `${String(100 / p.lanes)}%` }}
-                    aria-label={`${time(p.b.start)}–${time(p.b.end)}: ${blockTitle(p.b, view.freeBusyOnly)}`}
-                  >
-                    {blockTitle(p.b, view.freeBusyOnly)}
-                  </li>
-                ))}
+              <ul class="week-times" style={TIMES_STYLE}>
+                {d.timed.map((p) => {
+                  const title = blockTitle(p.block, fb);
+                  return (
+                    <li
+                      key={p.index}
+                      tabIndex={0}
+                      class={blockClass(p.block)}
+                      style={`top:${String(p.top)}px;height:${String(p.height)}px;left:${String((p.lane / p.lanes) * 100)}%;width:${String(100 / p.lanes)}%`}
+                      aria-label={`${timeOfDay(p.startOfDay)}–${timeOfDay(p.endOfDay)}: ${title}`}
+                    >
+                      {title}
+                    </li>
+                  );
+                })}
               </ul>
             </section>
           ))}
@@ -176,6 +154,7 @@ export function CalendarWeek({ view }: { view: CalendarView }) {
     </div>
   );
 }
+const TIMES_STYLE = `height:${String(24 * HOUR_PX)}px`;
 
 /** The shared calendar with its Agenda / Week toggle (Agenda first: it reads well in a narrow panel). */
 export function SharedCalendar({ view }: { view: CalendarView }) {
