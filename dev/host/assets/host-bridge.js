@@ -253,6 +253,8 @@
     for (const button of document.querySelectorAll('.byline-toggle[aria-expanded="true"]')) closeByline(button, true);
   });
   document.addEventListener('pointerdown', (e) => {
+    // A modal over the popup (the leaving confirmation a frame in it asked for) is not "outside" it.
+    if (e.target.closest && e.target.closest('dialog.leaving')) return;
     for (const button of document.querySelectorAll('.byline-toggle[aria-expanded="true"]')) {
       if (!button.parentElement.contains(e.target)) closeByline(button, false);
     }
