@@ -191,6 +191,16 @@ describe('first paint', () => {
     expect(Object.fromEntries(people)).toEqual({ '6': 'unknown', '7': 'unknown' });
     expect(personResolver(people)('6')).toEqual({ name: UNKNOWN_PERSON });
   });
+
+  it('a people batch that fails as a whole leaves its ids "Unknown person" instead of waiting', async () => {
+    const alice = await viewer('alice', { warm: true });
+    run.emu.faults.set({ failNext: [{ status: 500 }] });
+    const failed = await alice.gateway.people(PHOENIX, ['7', '8']);
+    expect(Object.fromEntries(failed)).toEqual({ '7': 'unknown', '8': 'unknown' });
+    // Nothing is kept in the gateway: the next ask (a new frame) names them.
+    const again = await alice.gateway.people(PHOENIX, ['7', '8']);
+    expect([...again.values()].map((p) => (p === 'unknown' ? p : p.name))).toEqual(['Bob Brown', 'Carol Chen']);
+  });
 });
 
 describe('permission trimming: each viewer sees what SharePoint lets them see', () => {
