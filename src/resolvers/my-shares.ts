@@ -15,7 +15,8 @@ import { linkStore } from '../adapters/forge/link-store';
 import { connectionStore } from '../adapters/forge/account-stores';
 import { offerStore, openStore, ownShareStore, projectPolicyStore } from '../adapters/forge/share-controls';
 import { sharePlaces } from '../adapters/forge/share-places';
-import { mailboxes } from '../adapters/graph/mailbox';
+import { accountClients, mailboxes, type MailboxDeps } from '../adapters/graph/mailbox';
+import { handoverItems } from '../adapters/graph/handover-items';
 import { findMessages } from '../adapters/graph/mail-find';
 import { graphClient } from '../adapters/graph/client';
 import { forgeRemainingMs } from '../adapters/graph/forge';
@@ -31,14 +32,17 @@ export function myShares(s: Services, context: TrustedContext): MySharesService 
       return { ok: false as const, error: toAppError(e).toBody() };
     }
   };
-  const box = mailboxes({
+  const deps: MailboxDeps = {
     graphBaseUrl: s.endpoints.graphBaseUrl,
     fetch: (url, init) => fetch(url, init),
     remainingMs: forgeRemainingMs(),
     readConnection: (accountId) => connectionStore.get(accountId),
     accessToken,
     registrationKey: async () => (await s.settings.microsoftApp())?.key,
-  });
+  };
+  // One connection read and one Graph client per person for this invocation, shared by the mail and item lookups.
+  const clients = accountClients(deps);
+  const box = mailboxes(deps, clients);
   return mySharesService({
     shares: ownShareStore,
     links: linkStore,
@@ -62,6 +66,7 @@ export function myShares(s: Services, context: TrustedContext): MySharesService 
           ids,
         ),
     },
+    items: handoverItems(clients),
     settings: s.settings,
     randomToken: (n) => nodeCrypto.randomToken(n),
   });

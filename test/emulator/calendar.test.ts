@@ -204,6 +204,22 @@ describe('what the owner sees of each event', () => {
     expect(es.find((e) => e.subject === 'Working from the Berlin office')?.showAs).toBe('workingElsewhere');
   });
 
+  it('an attendee’s copy of a meeting has its own id and the organizer’s iCalUId, found with $filter=iCalUId eq', async () => {
+    const alices = (await view('alice', startDay(), startDay() + 3 * DAY, '&$select=id,subject,iCalUId')).find((e) => e.subject === 'Design review') as (Event & { iCalUId: string }) | undefined;
+    const uid = alices?.iCalUId ?? '';
+    expect(uid).toMatch(/^040000008200E00074C5B7101A82E008/);
+    const filter = (who: string, f: string) => get<Page<Event & { iCalUId: string }>>(who, `/me/events?$filter=${encodeURIComponent(f)}&$select=id,iCalUId`);
+    const bobs = await filter('bob', `iCalUId eq '${uid}' or iCalUId eq 'no-such-meeting'`);
+    expect(bobs.status).toBe(200);
+    expect(bobs.body.value).toHaveLength(1);
+    expect(bobs.body.value[0]?.iCalUId).toBe(uid);
+    expect(bobs.body.value[0]?.id).not.toBe(alices?.id);
+    // Not every meeting is in every calendar, and other filters are not evaluated.
+    const stand = (await view('bob', startDay(), startDay() + DAY, '&$select=id,subject,iCalUId')).find((e) => e.subject === 'Phoenix stand-up') as (Event & { iCalUId: string }) | undefined;
+    expect((await filter('carol', `iCalUId eq '${stand?.iCalUId ?? ''}'`)).body.value).toHaveLength(0);
+    expect((await filter('bob', "subject eq 'Design review'")).status).toBe(400);
+  });
+
   it('gives attendees with responses and addresses, the organizer, and the Teams join link', async () => {
     const es = await week();
     const review = es.find((e) => e.subject === 'Design review');

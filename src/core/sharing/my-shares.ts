@@ -18,7 +18,8 @@ import { placeKey, type ShareTarget } from './target';
 import { parseProjectKinds, policiesFor, policyFor, scopeNow, type KindPolicy, type ProjectKindRule, type ProjectSharingPolicy, type SharingKindName } from './kind-policy';
 import { endDate, endDateForScope, hasEnded } from './lifecycle';
 import { openCutoff, openOf, OPENS_READ_MAX, summarise, type OpenRecord, type OpensSummary } from './opens';
-import { NOT_TRANSFERABLE_WORDS, OFFER_MAX_SHARES, offerCutoff, offerLapsed, offerShareIds, type NotTransferable, type OfferRecord } from './handover';
+import { handOverItem, NOT_TRANSFERABLE_WORDS, OFFER_MAX_SHARES, offerCutoff, offerLapsed, offerShareIds, type ItemToHandOver, type NewOwnerView, type NotTransferable, type OfferRecord, type SharerItem } from './handover';
+import { isOtherShare, mayReadKind, type MailShare, type OtherShareRecord } from './items';
 import type { ConnectionInfo } from './ports';
 
 export interface OwnShareStore {
@@ -73,6 +74,20 @@ export interface HandoverMailbox {
   find(accountId: string, internetMessageIds: readonly string[]): Promise<Result<Map<string, { messageId: string; conversationId: string }>>>;
 }
 
+/** What one offered event or calendar is asked of the sharer's Microsoft 365 at accept time. */
+export type SharerWant = { key: string; kind: 'event'; eventId: string } | { key: string; kind: 'calendar'; calendarId: string };
+
+/** Hand-over's calendar, event and chat lookups (Graph, in ../../adapters/graph/handover-items.ts). */
+export interface HandoverItemsPort {
+  /**
+   * As the sharer: each event's iCalUId, each calendar's name and owner, by `key` (`{ unavailable: 'gone' }`
+   * for one that no longer exists, `'sharer'` for one their token may not read). Kept for one decision, never stored.
+   */
+  sharerItems(accountId: string, wants: readonly SharerWant[]): Promise<Result<Map<string, SharerItem>>>;
+  /** As the new owner: the chats that answer them, their events with these iCalUIds, their calendars (when asked). */
+  newOwnerView(accountId: string, want: { chatIds: readonly string[]; iCalUIds: readonly string[]; calendars: boolean }): Promise<Result<NewOwnerView>>;
+}
+
 export interface MySharesDeps {
   shares: OwnShareStore;
   links: { put(l: LinkRecord): Promise<void>; delete(linkId: string): Promise<void> };
@@ -81,6 +96,7 @@ export interface MySharesDeps {
   projects: ProjectPolicyStore;
   places: PlacesPort;
   mail: HandoverMailbox;
+  items: HandoverItemsPort;
   settings: { current(): Promise<AppSettings> };
   randomToken(bytes: number): string;
   now?: () => Date;
@@ -318,8 +334,11 @@ export function mySharesService(d: MySharesDeps) {
 
   /**
    * The recipient accepts: each offered share that is still the offerer's, on a place the recipient
-   * may view, of a kind that is on there, and (mail) whose Message-ID is in the recipient's own
-   * mailbox, becomes theirs — read from then on from their mailbox. The rest stay with the offerer.
+   * may view, of a kind that is on there, and that the recipient can read in their own Microsoft 365
+   * (./handover.ts: a mail in their mailbox, a chat they are in, a meeting in their calendar, a calendar
+   * shared with them) becomes theirs — read from then on with their token, under their ids. The rest
+   * stay with the offerer. Everything is looked up before anything changes: a lookup that fails (Microsoft
+   * busy) fails the whole accept and the offer stays open.
    */
   async function accept(accountId: string, offerId: string): Promise<Result<HandoverOutcome>> {
     const o = await d.offers.get(offerId);
@@ -333,41 +352,87 @@ export function mySharesService(d: MySharesDeps) {
     const places = await d.places.describe(accountId, dedupeTargets(shares));
     const out: HandoverOutcome = { transferred: [], notTransferable: [] };
     const refuseItem = (s: ShareRecord, why: NotTransferable) => out.notTransferable.push({ shareId: s.shareId, kind: s.kind, place: placeView(s, places), why, message: NOT_TRANSFERABLE_WORDS[why] });
-    const candidates: ShareRecord[] = [];
+    const mails: MailShare[] = [];
+    const others: OtherShareRecord[] = [];
     for (const s of shares) {
       if (s.sharerAccountId !== o.fromAccountId) refuseItem(s, 'no_longer_theirs');
       else if (hasEnded(s, at)) refuseItem(s, 'ended');
-      else if (!isMailKind(s.kind)) refuseItem(s, 'kind_not_transferable');
       else if (!places.has(placeKey(targetOf(s)))) refuseItem(s, 'cannot_view_place');
       else if (!(await pol(s)).on) refuseItem(s, 'feature_off');
-      else candidates.push(s);
+      else if (isOtherShare(s)) others.push(s);
+      else mails.push(s);
     }
-    if (candidates.length > 0) {
-      if (!conn.scopes.some((x) => /^(mail\.read|mail\.readwrite)$/i.test(x.split('/').pop() ?? ''))) return failWith('MS_SIGN_IN_REQUIRED', 'mail_permission_missing');
-      const found = await d.mail.find(accountId, candidates.map((s) => ('internetMessageId' in s ? s.internetMessageId : '')));
-      if (!found.ok) return found;
-      for (const s of candidates) {
-        const f = 'internetMessageId' in s ? found.value.get(s.internetMessageId) : undefined;
-        if (!f || !('messageId' in s)) {
-          refuseItem(s, 'not_in_your_mailbox');
-          continue;
-        }
-        const next = { ...s, sharerAccountId: accountId, msUserId: conn.oid, msTenantId: conn.tid, messageId: f.messageId, conversationId: f.conversationId } as ShareRecord;
-        await d.shares.put(next);
-        // The previous owner's view history is theirs: it does not move with the item.
-        const { opens: old } = await d.opens.byShare(s.shareId, 1000);
-        await Promise.all(old.map((x) => d.opens.delete(x.openId)));
-        if (next.product === 'jira' && isMailKind(next.kind) && settings.features.linkStore) {
-          const key = places.get(placeKey(targetOf(next)))?.label;
-          await d.links.delete(s.shareId);
-          if (key !== undefined) await d.links.put(linkOf(next as Parameters<typeof linkOf>[0], key));
-        }
-        out.transferred.push({ shareId: s.shareId, kind: s.kind, place: placeView(s, places) });
+    // The new owner's permissions first: without them nothing could be looked up, and the offer stays open.
+    if (mails.length > 0 && !conn.scopes.some((x) => /^(mail\.read|mail\.readwrite)$/i.test(x.split('/').pop() ?? ''))) return failWith('MS_SIGN_IN_REQUIRED', 'mail_permission_missing');
+    if (others.some((s) => s.kind !== 'chat') && !mayReadKind('calendar', conn.scopes)) return failWith('MS_SIGN_IN_REQUIRED', 'handover_calendar_permission_missing');
+    if (others.some((s) => s.kind === 'chat') && !mayReadKind('chat', conn.scopes)) return failWith('MS_SIGN_IN_REQUIRED', 'handover_chat_permission_missing');
+
+    const found = mails.length > 0 ? await d.mail.find(accountId, mails.map((s) => s.internetMessageId)) : ok(new Map<string, { messageId: string; conversationId: string }>());
+    if (!found.ok) return found;
+    const decided = await decideOthers(accountId, o.fromAccountId, others);
+    if (!decided.ok) return decided;
+
+    const moved: ShareRecord[] = [];
+    const mine = { sharerAccountId: accountId, msUserId: conn.oid, msTenantId: conn.tid };
+    for (const s of mails) {
+      const f = found.value.get(s.internetMessageId);
+      if (!f) refuseItem(s, 'not_in_your_mailbox');
+      else moved.push({ ...s, ...mine, messageId: f.messageId, conversationId: f.conversationId });
+    }
+    for (const s of others) {
+      const r = decided.value.get(s.shareId) ?? { why: 'sharer_unavailable' as const };
+      if ('why' in r) refuseItem(s, r.why);
+      else moved.push({ ...s, ...mine, ...(r.move.kind === 'chat' ? { chatId: r.move.chatId } : r.move.kind === 'event' ? { eventId: r.move.eventId } : { calendarId: r.move.calendarId }) });
+    }
+    for (const next of moved) {
+      await d.shares.put(next);
+      // The previous owner's view history is theirs: it does not move with the item.
+      const { opens: old } = await d.opens.byShare(next.shareId, 1000);
+      await Promise.all(old.map((x) => d.opens.delete(x.openId)));
+      if (next.product === 'jira' && isMailKind(next.kind) && settings.features.linkStore) {
+        const key = places.get(placeKey(targetOf(next)))?.label;
+        await d.links.delete(next.shareId);
+        if (key !== undefined) await d.links.put(linkOf(next as Parameters<typeof linkOf>[0], key));
       }
+      out.transferred.push({ shareId: next.shareId, kind: next.kind, place: placeView(next, places) });
     }
     await d.offers.delete(o.offerId);
     await d.places.refreshMirror(issueIdsOf(shares));
     return ok(out);
+  }
+
+  /**
+   * Calendars, events and chats: what the sharer's Microsoft 365 says of each (events and calendars only,
+   * read as the sharer with the account each was shared from) and what the new owner's answers, then the
+   * pure per-item decision (./handover.ts `handOverItem`).
+   */
+  async function decideOthers(accountId: string, fromAccountId: string, others: readonly OtherShareRecord[]): Promise<Result<Map<string, ReturnType<typeof handOverItem>>>> {
+    const outcome = new Map<string, ReturnType<typeof handOverItem>>();
+    if (others.length === 0) return ok(outcome);
+    const sharerFacts = new Map<string, SharerItem>();
+    const fromSharer = others.filter((s): s is Exclude<OtherShareRecord, { kind: 'chat' }> => s.kind !== 'chat');
+    if (fromSharer.length > 0) {
+      const from = await d.mail.connection(fromAccountId);
+      const same = (s: ShareRecord) => from?.oid.toLowerCase() === s.msUserId.toLowerCase() && from.tid.toLowerCase() === s.msTenantId.toLowerCase() && mayReadKind('calendar', from.scopes);
+      const wants = fromSharer.filter(same).map((s): SharerWant => (s.kind === 'event' ? { key: s.shareId, kind: 'event', eventId: s.eventId } : { key: s.shareId, kind: 'calendar', calendarId: s.calendarId }));
+      if (wants.length > 0) {
+        const r = await d.items.sharerItems(fromAccountId, wants);
+        if (!r.ok && r.error.code !== 'MS_SIGN_IN_REQUIRED' && r.error.code !== 'MS_CONSENT_REQUIRED') return r;
+        if (r.ok) for (const [k, v] of r.value) sharerFacts.set(k, v);
+      }
+    }
+    const iCalUIds = [...new Set([...sharerFacts.values()].flatMap((f) => ('kind' in f && f.kind === 'event' ? [f.iCalUId] : [])))];
+    const view = await d.items.newOwnerView(accountId, {
+      chatIds: [...new Set(others.flatMap((s) => (s.kind === 'chat' ? [s.chatId] : [])))],
+      iCalUIds,
+      calendars: [...sharerFacts.values()].some((f) => 'kind' in f && f.kind === 'calendar'),
+    });
+    if (!view.ok) return view;
+    for (const s of others) {
+      const item: ItemToHandOver = s.kind === 'chat' ? { kind: 'chat', chatId: s.chatId } : s.kind === 'event' ? { kind: 'event', eventId: s.eventId } : { kind: 'calendar', calendarId: s.calendarId };
+      outcome.set(s.shareId, handOverItem(item, sharerFacts.get(s.shareId), view.value));
+    }
+    return ok(outcome);
   }
 
   /** The project's rules for its Sharing tab: the site's, the project's choices, and the result. Project admins only. */

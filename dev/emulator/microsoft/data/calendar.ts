@@ -294,7 +294,6 @@ const assemble = (fx: MicrosoftFixture, dir: Directory, startDay: number): Calen
           person: personOf(spec.user),
         };
       });
-      const guid = stableGuid(restId);
       const created = Math.min(part.startMs, startDay) - 14 * DAY;
       const subject = part.override?.subject ?? e.subject;
       return {
@@ -310,7 +309,10 @@ const assemble = (fx: MicrosoftFixture, dir: Directory, startDay: number): Calen
         joinUrl: e.online ? `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${stableGuid(oidOf(organizerKey), e.key).replaceAll('-', '').slice(0, 32)}%40thread.v2/0?context=%7b%22Tid%22%3a%22${dir.home(organizerKey)?.tenantId ?? ''}%22%2c%22Oid%22%3a%22${oidOf(organizerKey)}%22%7d` : null,
         recurrence: part.recurrence ?? null,
         createdMs: created, modifiedMs: part.type === 'exception' ? created + DAY : created,
-        iCalUId: `040000008200E00074C5B7101A82E008${guid.replaceAll('-', '').toUpperCase()}`,
+        // One meeting, one iCalUId in every calendar that has a copy of it ("a unique identifier for an event
+        // across calendars. This ID is different for each occurrence in a recurring series", resources/event.md):
+        // derived from the organizer and the meeting's key, not from the copy's owner.
+        iCalUId: `040000008200E00074C5B7101A82E008${stableGuid(oidOf(organizerKey), ...idParts).replaceAll('-', '').toUpperCase()}`,
         resource: {},
       };
     };

@@ -138,11 +138,27 @@ const ORDER_KEYS: Record<string, (e: CalendarEvent) => number | string> = {
   subject: (e) => e.subject.toLowerCase(),
 };
 
-/** `$orderby` on start, end or subject; other sort keys and any `$filter` are not emulated (400, stricter than Graph). */
-const ordered = (ctx: RouteContext, xs: readonly CalendarEvent[]): CalendarEvent[] => {
-  if (option(ctx.req.query, 'filter') !== undefined) {
-    throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', 'The emulator does not evaluate $filter on events; narrow the time window instead.');
+/**
+ * The one `$filter` the emulator evaluates on event lists: `iCalUId eq '…'`, OR-ed — how a meeting is
+ * found in an attendee's own calendar, where its id differs (event ids are unique per mailbox,
+ * microsoft-graph-docs#14370; `GET /me/events?$filter=iCalUId eq '040000…'` answered by v1.0 in
+ * microsoft-graph-docs-contrib#6348). Undefined when there is no `$filter`.
+ */
+const iCalUIdsOf = (ctx: RouteContext, allowed: boolean): Set<string> | undefined => {
+  const raw = option(ctx.req.query, 'filter');
+  if (raw === undefined) return undefined;
+  const one = /^\s*iCalUId\s+eq\s+'((?:[^']|'')*)'\s*$/i;
+  const terms = raw.split(/\s+or\s+/i).map((t) => one.exec(t)?.[1]);
+  if (!allowed || terms.some((t) => t === undefined)) {
+    throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', 'The emulator evaluates only iCalUId eq \'…\' (OR-ed) on event lists; narrow the time window instead.');
   }
+  return new Set(terms.map((t) => (t ?? '').replace(/''/g, "'")));
+};
+
+/** `$orderby` on start, end or subject; other sort keys and any other `$filter` are not emulated (400, stricter than Graph). */
+const ordered = (ctx: RouteContext, all: readonly CalendarEvent[], filterable = false): CalendarEvent[] => {
+  const uids = iCalUIdsOf(ctx, filterable);
+  const xs = uids ? all.filter((e) => uids.has(e.iCalUId)) : all;
   const raw = option(ctx.req.query, 'orderby');
   if (raw === undefined) return [...xs];
   const m = /^\s*([\w/]+)(?:\s+(asc|desc))?\s*$/i.exec(raw);
@@ -162,9 +178,9 @@ const viewOf = (ctx: RouteContext): EventView => {
   return { prefs, basicOnly, select: checkEventSelect(selectOf(ctx.req.query), basicOnly) };
 };
 
-const eventsAnswer = (ctx: RouteContext, view: EventView, events: readonly CalendarEvent[], max: number): GraphResult => ({
+const eventsAnswer = (ctx: RouteContext, view: EventView, events: readonly CalendarEvent[], max: number, filterable = false): GraphResult => ({
   status: 200,
-  body: page(ctx, ordered(ctx, events), topOf(ctx, max), (e) => renderEvent(e, view)),
+  body: page(ctx, ordered(ctx, events, filterable), topOf(ctx, max), (e) => renderEvent(e, view)),
   headers: preferenceApplied(view.prefs, { events: true }),
 });
 
@@ -187,7 +203,7 @@ const calendarView: Handler = (ctx, person, pattern) => {
   return eventsAnswer(ctx, view, inWindow(cal.instances, windowOf(ctx)), PAGE_MAX);
 };
 
-const listEvents: Handler = (ctx, person, pattern) => eventsAnswer(ctx, viewOf(ctx), calendarOf(ctx, person, pattern).events, PAGE_MAX);
+const listEvents: Handler = (ctx, person, pattern) => eventsAnswer(ctx, viewOf(ctx), calendarOf(ctx, person, pattern).events, PAGE_MAX, true);
 
 const getEvent = (scoped: boolean): Handler => (ctx, person, pattern) => {
   const view = viewOf(ctx);
