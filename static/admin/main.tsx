@@ -5,6 +5,7 @@ import type { AdminView } from '../../src/contract';
 import { call } from '../shared/invoke';
 import { Registration } from './registration';
 import { Diagnostics, Features, SharePointSites, SharingDefaults, Storage } from './sections';
+import { SharingKinds } from './sharing-kinds';
 import './admin.css';
 
 type Page = { kind: 'loading' } | { kind: 'forbidden' } | { kind: 'error'; message: string } | { kind: 'ready'; view: AdminView };
@@ -57,6 +58,7 @@ function AdminPage() {
       <Features view={view} onView={onView} refresh={load} />
       <SharePointSites view={view} onView={onView} />
       <SharingDefaults view={view} onView={onView} />
+      <SharingKinds view={view} onView={onView} />
       <Diagnostics view={view} onView={onView} />
       <Storage />
     </main>

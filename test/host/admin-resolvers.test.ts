@@ -109,6 +109,35 @@ describe('admin resolvers', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('per-kind sharing rules: only a site admin changes them, a malformed change is refused in words and nothing is lost', async () => {
+    const site = { defaultScope: 'atlassian', allowedScopes: ['private', 'atlassian', 'public'] };
+    const good = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { 'share.chat': true }, sharing: { ...site, kinds: { chat: { allowedScopes: ['private'], defaultScope: 'private' } }, calendarFreeBusyOnly: true } });
+    expect(good.value).toMatchObject({ ok: true, value: { sharing: { kinds: { chat: { allowedScopes: ['private'], defaultScope: 'private' } }, calendarFreeBusyOnly: true } } });
+    const before = await state();
+    // Bob forges the admin page's call, from the admin module and from the issue panel.
+    for (const mod of [JIRA_ADMIN, 'm365-issue-panel']) {
+      const r = await asBob().invoke(mod, 'admin/settings/save', { features: { 'share.chat': true }, sharing: { ...site, kinds: { chat: { allowedScopes: ['public'], defaultScope: 'public' } } } });
+      expect(r.value, mod).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'not_admin' } });
+    }
+    const refusals: Array<[unknown, string]> = [
+      [{ kinds: { fax: { allowedScopes: ['private'], defaultScope: 'private' } } }, 'Unknown kind of shared item: fax.'],
+      [{ kinds: { chat: { allowedScopes: [], defaultScope: 'private' } } }, 'Teams chats: allow at least one sharing scope.'],
+      [{ kinds: { chat: { allowedScopes: ['private'], defaultScope: 'public' } } }, 'Teams chats: the default scope must be one of the allowed scopes.'],
+      [{ kinds: { calendar: { allowedScopes: ['everyone'], defaultScope: 'everyone' } } }, 'Calendars needs a default scope and the allowed scopes (private, atlassian, public).'],
+      [{ kinds: 'chat' }, 'Per-kind sharing rules must name a kind (mail, conversation, calendar, event, chat).'],
+      [{ allowedScopes: ['private', 'atlassian'], kinds: { event: { allowedScopes: ['public'], defaultScope: 'public' } } }, 'Single events: allow at least one of the audiences allowed for the whole site.'],
+    ];
+    for (const [bad, words] of refusals) {
+      // A feature switch in the same change is refused with it: the change is all or nothing.
+      const r = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { 'share.chat': false }, sharing: { ...site, ...(bad as object) } });
+      expect(r.value, JSON.stringify(bad)).toEqual({ ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST', message: words }) });
+    }
+    expect(await state()).toEqual(before);
+    const after = await asAlice().invoke(JIRA_ADMIN, 'admin/settings');
+    expect(after.value.value.sharing).toMatchObject({ kinds: { chat: { allowedScopes: ['private'] } }, calendarFreeBusyOnly: true });
+    expect(after.value.value.features.find((f: { key: string }) => f.key === 'share.chat').enabled).toBe(true);
+  });
+
   it('a switched-off feature gets no tokens in its modules; other modules are unaffected', async () => {
     // The app is installed separately in Jira and in Confluence: the macros follow the Confluence installation's settings.
     const inJira = await asAlice().invoke(JIRA_ADMIN, 'admin/settings/save', { features: { sharepoint: false } });

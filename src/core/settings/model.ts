@@ -14,6 +14,15 @@ export const SHARE_SCOPES: readonly ShareScope[] = ['private', 'atlassian', 'pub
 export type SharingKindName = 'mail' | 'conversation' | 'calendar' | 'event' | 'chat';
 export const SHARING_KIND_NAMES: readonly SharingKindName[] = ['mail', 'conversation', 'calendar', 'event', 'chat'];
 
+/** Each kind as the admin page and the settings' refusals name it. */
+export const SHARING_KIND_LABELS: Readonly<Record<SharingKindName, string>> = {
+  mail: 'Single mails',
+  conversation: 'Whole conversations',
+  calendar: 'Calendars',
+  event: 'Single events',
+  chat: 'Teams chats',
+};
+
 /** One kind's audiences: within the site-wide allowed scopes (a rule never widens them). */
 export interface SharingKindRule {
   allowedScopes: ShareScope[];
@@ -248,8 +257,11 @@ function validSharing(v: unknown): Result<SharingSettings> {
     const kinds: Partial<Record<SharingKindName, SharingKindRule>> = {};
     for (const [k, rule] of Object.entries(v.kinds)) {
       if (!(SHARING_KIND_NAMES as readonly string[]).includes(k) || !isRecord(rule)) return fail('BAD_REQUEST', `Unknown kind of shared item: ${k.slice(0, 40)}.`);
-      const r = validScopes(rule, `Sharing ${k}`);
+      const label = SHARING_KIND_LABELS[k as SharingKindName];
+      const r = validScopes(rule, label);
       if (!r.ok) return r;
+      // A rule only narrows the site-wide audiences (src/core/sharing/kind-policy.ts): one that leaves none would silently stop the kind.
+      if (!r.value.allowedScopes.some((s) => base.value.allowedScopes.includes(s))) return fail('BAD_REQUEST', `${label}: allow at least one of the audiences allowed for the whole site.`);
       kinds[k as SharingKindName] = r.value;
     }
     out.kinds = kinds;

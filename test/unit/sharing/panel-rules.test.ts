@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endDate } from '../../../src/core/sharing/lifecycle';
-import { endOfDay, latestEndDay } from '../../../static/shared/sharing/ends-on';
+import { endOfDay, latestEndDay } from '../../../static/shared/sharing/end-dates';
 import { ALICE, user, world } from './fakes';
 
 // What the share forms are told by the panel view: each kind's audiences, default and the admin's Public
