@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { continueToSite, leavingDialog } from '../support/microsoft';
+import { settingsPages } from '../../dev/host/pages/products';
 
 // router.open / router.navigate to another site: "the user is prompted before opening the link in a new tab. If
 // the user declines to proceed, the returned Promise is rejected. If you're using relative URLs (starts with /),
@@ -106,6 +107,27 @@ describe('leaving the site through the bridge router (Chromium)', () => {
       expect(new URL(again.url()).origin).toBe(host.microsoftOrigins.login);
     });
   }
+
+  it('an admin who declines Microsoft’s approval page is told so quietly and can approve again', async () => {
+    const admin = settingsPages(host.manifest).find((p) => p.module.key === 'm365-jira-admin');
+    if (!admin) throw new Error('no Jira admin page');
+    await page.goto(`${host.origin}${admin.url}?as=alice`);
+    const f = page.frameLocator('iframe[title="Microsoft 365 settings"]');
+    const approve = f.getByRole('button', { name: 'Approve for the organisation' }).first();
+    await approve.click();
+    const dialog = leavingDialog(page);
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    const note = f.getByRole('status').filter({ hasText: 'Microsoft’s approval page was not opened.' });
+    await note.waitFor();
+    expect(await note.getAttribute('class')).not.toContain('error');
+    expect(await f.getByRole('alert').count()).toBe(0);
+    expect(context.pages()).toHaveLength(1);
+
+    const tab = await continueToSite(page, () => approve.click());
+    expect(new URL(tab.url()).origin).toBe(host.microsoftOrigins.login);
+    await f.getByText('Approve the permissions in the new tab').waitFor();
+  });
 
   it('the bridge: a relative URL opens without asking; any absolute one asks, and a "no" rejects the call', async () => {
     const f = await panelFrame();
