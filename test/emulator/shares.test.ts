@@ -293,3 +293,41 @@ describe('redeeming a sharing link (`Prefer` on /shares)', () => {
     expect((await get('carol', driveItemPath(f))).status).toBe(404);
   });
 });
+
+describe('a redeemed link where the site is closed to the caller (SharePoint\'s Limited Access)', () => {
+  // Carol is no member of the Partner portal (403 there); this run adds an organization link to one of its files.
+  const PARTNER_LINK = 'https://contoso.sharepoint.com/:x:/s/partners/EPartn3rSc0reCardOrgL1nkXk3mQp8ZrT2vWyA6cD9fGhJ';
+  let other: Running;
+  const as: Record<string, Tokens> = {};
+  beforeAll(async () => {
+    other = await startEmulator({
+      fixture: (fx) => ({
+        ...fx,
+        sharingLinks: [...(fx.sharingLinks ?? []), { url: PARTNER_LINK, site: 'partners', list: 'Shared Documents', path: 'Partner scorecard.xlsx', scope: 'organization', type: 'view' }],
+      }),
+    });
+    for (const who of ['alice', 'carol']) as[who] = await signIn(other, `${who}@contoso.com`);
+  });
+  afterAll(async () => { await other?.close(); });
+  const call = async (who: string, path: string, headers: Record<string, string> = {}) => {
+    const res = await graphFetch(other, as[who]?.access_token ?? '', path, { headers });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  it('opens that one file by id, and nothing else of the site or library', async () => {
+    const f = (await call('alice', `/shares/${enc(PARTNER_LINK)}/driveItem`, PEEK)).body;
+    const drive = `/drives/${f.parentReference.driveId}`;
+    expect((await call('carol', `${drive}/items/${f.id}`)).status).toBe(403);
+    expect((await call('carol', `/shares/${enc(PARTNER_LINK)}/driveItem`, REDEEM)).body).toMatchObject({ id: f.id, name: 'Partner scorecard.xlsx' });
+    expect((await call('carol', `${drive}/items/${f.id}`)).body).toMatchObject({ id: f.id, name: 'Partner scorecard.xlsx' });
+    // The library, its other files and the site stay closed to her.
+    expect((await call('carol', `${drive}/root/children`)).status).toBe(403);
+    expect((await call('carol', drive)).status).toBe(403);
+    expect((await call('carol', `${drive}/items/root`)).status).toBe(403);
+    // Another library's file on the same site (Alice reads it) stays closed too.
+    const guide = (await call('alice', `/shares/${enc('https://contoso.sharepoint.com/sites/partners/SharedWithPartners/Onboarding%20guide.pdf')}/driveItem`, PEEK)).body;
+    expect(guide.name).toBe('Onboarding guide.pdf');
+    expect((await call('carol', `/drives/${guide.parentReference.driveId}/items/${guide.id}`)).status).toBe(403);
+    expect((await call('carol', `/sites/${f.parentReference.siteId}`)).status).toBe(403);
+  });
+});
