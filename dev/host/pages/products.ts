@@ -95,7 +95,7 @@ const INDEX_ISSUES_PER_PROJECT = 10;
 function confluenceIndex(d: PageDeps, user: AtlassianUser | undefined): Html {
   const c = d.site.confluence;
   const spaces = c.spaces().filter((s) => c.canView(whoFor(user), s));
-  return html`<h2>Confluence</h2>${spaces.map((s) => html`<h3>${s.name} (${s.key})</h3><ul>${c.pages().filter((p) => p.spaceKey === s.key).map((p) => html`<li><a href="/wiki/spaces/${p.spaceKey}/pages/${p.id}">${p.title}</a></li>`)}</ul>`)}`;
+  return html`<h2>Confluence</h2>${spaces.map((s) => html`<h3>${s.name} (${s.key})</h3><ul>${c.pages().filter((p) => p.spaceKey === s.key && c.readRestrictionAdmits(whoFor(user), p)).map((p) => html`<li><a href="/wiki/spaces/${p.spaceKey}/pages/${p.id}">${p.title}</a></li>`)}</ul>`)}`;
 }
 
 /** The projects and issues the visitor may browse (the first few of each project). */
@@ -110,8 +110,7 @@ function tryThis(d: PageDeps, user: AtlassianUser | undefined): Html {
   const macros = modulesOf(d.manifest, 'macro').map((m) => m.title);
   // Only what this visitor may open, as the lists above: an anonymous visitor is offered neither.
   const shown = d.site.page('65601');
-  const space = shown && d.site.confluence.space(shown.spaceKey);
-  const page = user && space && d.site.confluence.canView(whoFor(user), space) ? shown : undefined;
+  const page = user && shown && d.site.confluence.canViewPage(whoFor(user), shown) ? shown : undefined;
   const found = d.site.issue('DEMO-1');
   const issue = found && d.site.jira.visible(whoFor(user), found) ? found : undefined;
   const sp = 'https://contoso.sharepoint.com/sites/phoenix';
@@ -168,10 +167,10 @@ export function settingsPage(d: PageDeps, user: AtlassianUser | undefined, page:
 export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pageId: string, editing: boolean): string | undefined {
   const page = d.site.page(pageId);
   if (!page) return undefined;
-  // A logged-in user who may not view the space gets Confluence's "page not found". Anonymous
-  // visitors still see every page: the browser tests meet the macros that way (see products/README.md).
-  const space = d.site.confluence.space(page.spaceKey);
-  if (user && (!space || !d.site.confluence.canView({ kind: 'user', user }, space))) return undefined;
+  // A logged-in user who may not view the page (its space, its read restriction) gets Confluence's "page not
+  // found"; so does everyone a read restriction leaves out. Anonymous visitors still see the pages of spaces
+  // closed to them: the browser tests meet the macros that way (see products/README.md).
+  if (user ? !d.site.confluence.canViewPage({ kind: 'user', user }, page) : !d.site.confluence.readRestrictionAdmits({ kind: 'anonymous' }, page)) return undefined;
   const base = { content: { id: page.id, type: 'page' }, space: { key: page.spaceKey } };
   const bylines = modulesOf(d.manifest, 'confluence:contentBylineItem').filter((m) => moduleAllows(m, accountTypeFor(user, 'confluence'))).map((m) => {
     const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${page.id}`, extension: { type: 'confluence:contentBylineItem', ...base }, app: appOf(d, m) }, d.cdnOrigin, { lazy: true });

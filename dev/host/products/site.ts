@@ -73,6 +73,15 @@ export interface SpaceFixture {
   view?: Grant[];
 }
 
+/**
+ * A page's restrictions as Confluence's v1 restriction API names them (`operation` → `restrictions.user`,
+ * `restrictions.group`): users by fixture key or account id (`app` is the app's own user), groups by name.
+ * Only `read` is emulated; see products/README.md, "Page restrictions".
+ */
+export interface PageRestrictionsFixture {
+  read?: { users?: string[]; groups?: string[] };
+}
+
 export interface PageFixture {
   id: string;
   spaceKey: string;
@@ -80,6 +89,7 @@ export interface PageFixture {
   body: string;
   author?: string;
   created?: string;
+  restrictions?: PageRestrictionsFixture;
 }
 
 export interface AtlassianFixture {

@@ -3,7 +3,7 @@ import { appUuid, type AppManifest } from '../manifest';
 import { LOCAL_ENVIRONMENT } from '../installation';
 import type { AccountStates } from '../products/accounts';
 import type { PageStore } from '../products/page-store';
-import type { SiteDirectory } from '../products/site';
+import type { AtlassianUser, SiteDirectory } from '../products/site';
 import type { CurrentUser } from '../session';
 import type { ServedHost } from '../egress';
 import { confluencePage, indexPage, jiraIssuePage, settingsPage, settingsPages } from '../pages/products';
@@ -33,9 +33,15 @@ export function productRoutes(d: ProductRoutesDeps): Hono {
     return page ? c.html(page) : c.html('<h1>Page not found</h1>', 404);
   });
   // The editor's saves: only a logged-in user may change a page, and only with macros the app declares.
+  // A page the editor may not view (its space, its read restriction) is as missing to them as one that does not exist.
+  const editable = (user: AtlassianUser, id: string) => {
+    const page = d.site.page(id);
+    return !!page && d.site.confluence.canViewPage({ kind: 'user', user }, page);
+  };
   app.post('/__host/pages/:id/macros', async (c) => {
-    if (!currentUser(c, false)) return c.json({ error: 'Log in to edit this page.' }, 401);
-    if (!d.site.page(c.req.param('id'))) return c.json({ error: 'Page not found.' }, 404);
+    const user = currentUser(c, false);
+    if (!user) return c.json({ error: 'Log in to edit this page.' }, 401);
+    if (!editable(user, c.req.param('id'))) return c.json({ error: 'Page not found.' }, 404);
     const body = (await c.req.json().catch(() => null)) as { moduleKey?: unknown; localId?: unknown; config?: unknown } | null;
     const mod = typeof body?.moduleKey === 'string' ? d.manifest.uiModules.get(body.moduleKey) : undefined;
     if (!body || mod?.type !== 'macro' || typeof body.localId !== 'string') return c.json({ error: 'Unknown macro.' }, 400);
@@ -43,7 +49,9 @@ export function productRoutes(d: ProductRoutesDeps): Hono {
     return error ? c.json({ error }, 400) : c.json({ ok: true });
   });
   app.delete('/__host/pages/:id/macros/:localId', (c) => {
-    if (!currentUser(c, false)) return c.json({ error: 'Log in to edit this page.' }, 401);
+    const user = currentUser(c, false);
+    if (!user) return c.json({ error: 'Log in to edit this page.' }, 401);
+    if (!editable(user, c.req.param('id'))) return c.json({ error: 'Page not found.' }, 404);
     d.pages.remove(c.req.param('id'), c.req.param('localId'));
     return c.json({ ok: true });
   });

@@ -1,6 +1,6 @@
 import { fixtureInstant } from '../dates';
 import type { Directory, Grant, PageFixture } from '../site';
-import type { Who } from '../jira/permissions';
+import { APP_ACCOUNT_ID, type Who } from '../jira/permissions';
 
 export interface Space {
   key: string;
@@ -14,7 +14,7 @@ export interface Page extends PageFixture {
   createdAt: number;
 }
 
-/** Confluence's spaces and pages, and who may view a space. */
+/** Confluence's spaces and pages, who may view a space, and the pages' read restrictions. */
 export function confluenceSite(dir: Directory) {
   const fx = dir.fixture.confluence;
   let spaces: Space[] = [];
@@ -26,7 +26,7 @@ export function confluenceSite(dir: Directory) {
   };
   load();
   const space = (keyOrId: string) => spaces.find((s) => s.key === keyOrId || s.id === keyOrId);
-  return {
+  const site = {
     spaces: () => spaces,
     space,
     page: (id: string) => pages.find((p) => p.id === id),
@@ -46,8 +46,29 @@ export function confluenceSite(dir: Directory) {
         return false;
       });
     },
+    /**
+     * Whether a page's read restriction admits the caller: no read restriction admits everyone the space
+     * does; otherwise only the users and the members of the groups it lists. Nobody else passes — not an
+     * anonymous visitor, not a site admin who is not listed, not the app unless its own user is listed.
+     * Sources: products/README.md, "Page restrictions".
+     */
+    readRestrictionAdmits(who: Who, p: Page): boolean {
+      const read = p.restrictions?.read;
+      const users = read?.users ?? [];
+      const groups = read?.groups ?? [];
+      if (users.length === 0 && groups.length === 0) return true;
+      if (who.kind === 'anonymous') return false;
+      if (who.kind === 'app') return users.includes('app') || users.includes(APP_ACCOUNT_ID);
+      return users.includes(who.user.key) || users.includes(who.user.accountId) || groups.some((g) => who.user.groups.includes(g));
+    },
+    /** Confluence's "permission to view the page and its corresponding space": both must admit the caller. */
+    canViewPage(who: Who, p: Page): boolean {
+      const s = space(p.spaceKey);
+      return !!s && site.canView(who, s) && site.readRestrictionAdmits(who, p);
+    },
     reset: load,
   };
+  return site;
 }
 
 export type ConfluenceSite = ReturnType<typeof confluenceSite>;
