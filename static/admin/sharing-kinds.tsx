@@ -114,7 +114,7 @@ export function SharingKinds({ view, onView }: SectionProps) {
                     <th scope="row" id={id}>{label}</th>
                     <td>
                       <input
-                        type="checkbox" class="switch" role="switch" checked={r.on} disabled={!built(k) || save.busy} aria-label={`Share ${label.toLowerCase()}`}
+                        type="checkbox" class="switch" role="switch" checked={r.on} disabled={!built(k) || save.busy} aria-label={view.features.find((f) => f.key === FEATURE[k])?.label ?? `Share ${label.toLowerCase()}`}
                         onChange={(e) => { set(k, { on: e.currentTarget.checked }); }}
                       />
                     </td>
