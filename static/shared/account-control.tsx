@@ -27,7 +27,7 @@ function Status({ state, onConnect, onSignOut, ask }: Omit<Props, 'footer'>) {
     case 'disconnected':
       return (
         <div class="account">
-          {state.message ? <p class="notice" role="alert">{state.message}</p> : <p class={ask ? undefined : 'muted'}>{ask ?? 'Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.'}</p>}
+          {state.message && state.quiet ? <p class="muted" role="status">{state.message}</p> : state.message ? <p class="notice" role="alert">{state.message}</p> : <p class={ask ? undefined : 'muted'}>{ask ?? 'Connect your Microsoft 365 account to see mail, files and lists from Microsoft 365 here.'}</p>}
           <button type="button" class="primary" onClick={() => void onConnect()}>Connect Microsoft 365</button>
         </div>
       );

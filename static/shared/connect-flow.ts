@@ -12,7 +12,7 @@ const CONNECT_WINDOW_MS = 10 * 60 * 1000;
 
 type FlowState =
   | { kind: 'connecting'; cancel: () => void }
-  | { kind: 'disconnected'; message?: string }
+  | { kind: 'disconnected'; message?: string; quiet?: true }
   | { kind: 'error'; message: string };
 
 /** What the flow needs to keep this module in step with the app's other modules on the page. */
@@ -41,10 +41,10 @@ export function useConnectFlow(stateKind: string, check: () => Promise<unknown>,
   const { accountId, forget } = sync;
 
   const stop = useCallback(
-    (message: string) => {
+    (message: string, quiet = false) => {
       since.current = null;
       signInId.current = undefined;
-      setState({ kind: 'disconnected', message });
+      setState({ kind: 'disconnected', message, ...(quiet ? { quiet: true as const } : {}) });
     },
     [setState],
   );
@@ -113,7 +113,7 @@ export function useConnectFlow(stateKind: string, check: () => Promise<unknown>,
       // The page asked "you're leaving…" and the person declined, so router.open rejected and no tab opened
       // (Forge docs, custom-ui-bridge/router): back to Connect, quietly, and the unused sign-in is ended.
       if (signInId.current !== id) return; // cancelled, or another sign-in started meanwhile
-      stop(messageFor('MS_SIGN_IN_FAILED', 'sign_in_not_opened'));
+      stop(messageFor('MS_SIGN_IN_FAILED', 'sign_in_not_opened'), true);
       void call('account/signIn/cancel', { signInId: id });
     }
   }, [setState, cancel, stop]);

@@ -8,7 +8,7 @@ import { createGraphSender, type GraphSender } from './graph-send';
 export type AccountState =
   | { kind: 'loading' }
   | { kind: 'anonymous' }
-  | { kind: 'disconnected'; message?: string }
+  | { kind: 'disconnected'; message?: string; /** Nothing went wrong (the person chose not to go on): said as a note, not an alert. */ quiet?: true }
   /** A sign-in tab is open; `cancel` ends that sign-in. */
   | { kind: 'connecting'; cancel?: () => void }
   | { kind: 'connected'; name: string; mail: string }

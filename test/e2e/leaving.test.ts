@@ -88,7 +88,9 @@ describe('leaving the site through the bridge router (Chromium)', () => {
       await dialog.waitFor({ state: 'hidden' });
 
       await connectButton().waitFor();
-      expect(await panelOf(page).getByText('Sign-in was not opened, so nothing changed.').count()).toBe(1);
+      // A note, not an alert: nothing went wrong, the person chose to stay.
+      expect(await panelOf(page).getByRole('status').filter({ hasText: 'Sign-in was not opened, so nothing changed.' }).count()).toBe(1);
+      expect(await panelOf(page).getByRole('alert').count()).toBe(0);
       expect(await panelOf(page).getByText('Finish signing in').count()).toBe(0);
       expect(context.pages()).toHaveLength(1);
 
