@@ -81,13 +81,14 @@
         const onClick = (e) => {
           const choice = e.target.closest && e.target.closest('[data-leaving]');
           if (choice) answer(choice.dataset.leaving === 'continue');
-          else if (e.target === dialog && outside(dialog, e)) answer(false); // a click on the blanket, as Atlassian's modals close
+          else if (e.target === dialog && outside(dialog, e)) answer(false); // a click on the blanket (modal-dialog's `shouldCloseOnOverlayClick`, default true)
         };
-        const onCancel = (e) => { e.preventDefault(); answer(false); }; // Esc
+        const onCancel = (e) => { e.preventDefault(); answer(false); }; // Esc (`shouldCloseOnEscapePress`, default true)
         dialog.addEventListener('click', onClick);
         dialog.addEventListener('cancel', onCancel);
         dialog.showModal();
-        // Focus on the primary action, as Atlassian's modal dialogs do.
+        // Focus moves into the dialog on open, as @atlaskit/modal-dialog's does (its `autoFocus` names the element,
+        // else the first interactive one: atlassian.design/components/modal-dialog/code); the host names Continue.
         dialog.querySelector('[data-leaving="continue"]').focus();
       });
       const answered = queue.then(run);
