@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
-import { continueToSite, leavingDialog } from '../support/microsoft';
+import { connectInNewTab, continueToSite, leavingDialog } from '../support/microsoft';
 import { settingsPages } from '../../dev/host/pages/products';
 
 // router.open / router.navigate to another site: "the user is prompted before opening the link in a new tab. If
@@ -109,6 +109,23 @@ describe('leaving the site through the bridge router (Chromium)', () => {
       expect(new URL(again.url()).origin).toBe(host.microsoftOrigins.login);
     });
   }
+
+  it('declining the extra permission’s sign-in (Allow reading mail) leaves the panel as it was, with a note', async () => {
+    await connectInNewTab(page, panelOf(page), 'alice@contoso.com');
+    const panel = panelOf(page);
+    await panel.getByText('Signed in as Alice Adams').waitFor();
+    await panel.getByRole('button', { name: 'Share from Outlook' }).click();
+    await panel.getByRole('button', { name: 'Allow reading mail' }).click();
+    await leavingDialog(page).waitFor();
+    await page.keyboard.press('Escape');
+    await panel.getByText('Sign-in was not opened, so nothing changed.').waitFor();
+    expect(await panel.getByText('Finish signing in').count()).toBe(0);
+    expect(context.pages()).toHaveLength(1);
+    // Still signed in, and the permission can be asked again.
+    expect(await panel.getByText('Signed in as Alice Adams').count()).toBe(1);
+    const tab = await continueToSite(page, () => panel.getByRole('button', { name: 'Allow reading mail' }).click());
+    expect(new URL(tab.url()).origin).toBe(host.microsoftOrigins.login);
+  });
 
   it('an admin who declines Microsoft’s approval page is told so quietly and can approve again', async () => {
     const admin = settingsPages(host.manifest).find((p) => p.module.key === 'm365-jira-admin');
