@@ -42,11 +42,11 @@ const s = ((Date.now() - t0) / 1000).toFixed(1);
 console.log(`
   Microsoft 365 for Jira and Confluence — local Forge host ready in ${s} s
 
-  Start here        ${host.origin}/  (nobody is logged in until you pick a demo account)
-${demoUsers.map((u) => `  ${`Log in as ${u.key}`.padEnd(18)}${host.origin}/?as=${u.key}  ${u.displayName}${u.admin ? ', site admin' : ''}\n`).join('')}  Confluence page   ${host.origin}/wiki/spaces/DEMO/pages/65601?as=${admin}
-  Jira issue        ${host.origin}/browse/DEMO-1?as=${admin}
-${settings.map((p) => `  ${`${p.product} settings`.padEnd(18)}${host.origin}${p.url}?as=${admin}\n`).join('')}  Switch user       add ?as=${[...demoUsers.map((u) => u.key), 'anonymous'].join(' | ')} to any address (or use the picker at the top right)
-  Emulator control  ${host.origin}/__emulator/state  (routes: dev/host/README.md)
+  Start here           ${host.origin}/  (nobody is logged in until you pick a demo account)
+${demoUsers.map((u) => `  ${`Log in as ${u.key}`.padEnd(21)}${host.origin}/?as=${u.key}  ${u.displayName}${u.admin ? ', site admin' : ''}\n`).join('')}  Confluence page      ${host.origin}/wiki/spaces/DEMO/pages/65601?as=${admin}
+  Jira issue           ${host.origin}/browse/DEMO-1?as=${admin}
+${settings.map((p) => `  ${`${p.product} settings`.padEnd(21)}${host.origin}${p.url}?as=${admin}\n`).join('')}  Switch user          add ?as=${[...demoUsers.map((u) => u.key), 'anonymous'].join(' | ')} to any address (or use the picker at the top right)
+  Emulator control     ${host.origin}/__emulator/state  (routes: dev/host/README.md)
 
   Microsoft hosts, each on its own origin:
 ${host.microsoftOrigins.served.map((h) => `    ${h.production.replace(/^https:\/\//, '').padEnd(32)}${h.local}\n`).join('')}`);
