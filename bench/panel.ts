@@ -21,19 +21,17 @@
  * Writes its section of bench/RESULTS.md (after the macros' tables, which `npm run bench` writes first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { gzippedJsBytes } from '../scripts/build-ui';
-import { clickButton } from '../test/emulator/support';
 import { launchChromium } from '../test/support/browser';
 import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { measureRender, type Measurement } from './measure';
 import { probeScript } from './probe';
 import { markdownTable, median, textTable } from './report';
+import { KVS_KINDS, adminApproves as approve, connect as connectAs, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, writeSection, type Cost } from './setup';
 
 const MODULE = 'm365-issue-panel';
 const ISSUE_ID = '10001';
@@ -58,7 +56,6 @@ const SHARERS = ['alice', 'bob', 'carol'] as const;
 const SECTION = '## Issue panel: 10 shared items from 3 sharers';
 /** Graph latency for the "in parallel?" check. */
 const PROBE_LATENCY_MS = 250;
-const UPN = (user: string) => `${user}@contoso.com`;
 
 export interface PanelBenchOptions {
   runs: number;
@@ -67,79 +64,14 @@ export interface PanelBenchOptions {
   log: (line: string) => void;
 }
 
-/** What the host and the emulator count, as far as this benchmark reads it. */
-interface Snapshot {
-  resolver: number;
-  kvs: Record<string, number>;
-  tokenRequests: number;
-  graphRequests: number;
-  graphBatchParts: number;
-  users: Record<string, { requests: number; batchParts: number }>;
-}
-
-/** KVS operations by kind (SDK endpoints of @forge/kvs, as the host serves them: dev/host/kvs/handlers.ts). */
-const KVS_KINDS: Record<string, string[]> = {
-  queries: ['/api/v1/query', '/api/v1/entity/query'],
-  gets: ['/api/v1/get', '/api/v1/entity/get', '/api/v1/batch/get'],
-  'secret reads': ['/api/v1/secret/get'],
-  writes: ['/api/v1/set', '/api/v1/delete', '/api/v1/secret/set', '/api/v1/secret/delete', '/api/v1/entity/set', '/api/v1/entity/delete', '/api/v1/batch/set', '/api/v1/batch/delete', '/api/v1/transaction'],
-};
-
-interface Cost {
-  resolver: number;
-  kvs: Record<keyof typeof KVS_KINDS, number>;
-  identity: number;
-  /** Graph HTTP round trips and `$batch` parts per sharer (server side: the viewer's own browser requests taken out). */
-  perSharer: Record<string, { requests: number; batchParts: number }>;
-  graphTotal: number;
-}
-
-async function snapshot(host: TestHost): Promise<Snapshot> {
-  const s = (await host.state()) as {
-    stats: { host: { resolverInvocations: number }; kvs: { byEndpoint?: Record<string, number> }; microsoft: { graphRequests: number; graphBatchParts: number; tokenRequests: number; users: Snapshot['users'] } };
-  };
-  const m = s.stats.microsoft;
-  return { resolver: s.stats.host.resolverInvocations, kvs: { ...(s.stats.kvs.byEndpoint ?? {}) }, tokenRequests: m.tokenRequests, graphRequests: m.graphRequests, graphBatchParts: m.graphBatchParts, users: structuredClone(m.users) };
-}
-
-/** The difference of two snapshots; `browserGraph` = the viewer's own Graph traffic from the browser, not the server's. */
-function cost(a: Snapshot, b: Snapshot, browserGraph = { requests: 0, batchParts: 0 }): Cost {
-  const kvs = Object.fromEntries(Object.entries(KVS_KINDS).map(([kind, paths]) => [kind, paths.reduce((n, p) => n + (b.kvs[p] ?? 0) - (a.kvs[p] ?? 0), 0)])) as Cost['kvs'];
-  const perSharer = Object.fromEntries(
-    SHARERS.map((u) => {
-      const before = a.users[UPN(u)] ?? { requests: 0, batchParts: 0 };
-      const after = b.users[UPN(u)] ?? { requests: 0, batchParts: 0 };
-      const own = u === VIEWER ? browserGraph : { requests: 0, batchParts: 0 };
-      return [u, { requests: after.requests - before.requests - own.requests, batchParts: after.batchParts - before.batchParts - own.batchParts }];
-    }),
-  );
-  return { resolver: b.resolver - a.resolver, kvs, identity: b.tokenRequests - a.tokenRequests, perSharer, graphTotal: b.graphRequests - a.graphRequests };
-}
+/** The difference of two snapshots for this page's sharers; `browserGraph` = the viewer's own Graph traffic from the browser, not the server's. */
+const cost = (a: Awaited<ReturnType<typeof snapshot>>, b: Awaited<ReturnType<typeof snapshot>>, browserGraph = { requests: 0, batchParts: 0 }): Cost => costBetween(a, b, SHARERS, VIEWER, browserGraph);
 
 /** Signs `user` in to Microsoft 365 through the app with Mail.Read, as the panel's "Allow reading mail" does. */
-async function connect(host: TestHost, user: string): Promise<void> {
-  const start = (await host.asUser(user).invoke(MODULE, 'account/connect', { feature: 'share.mail' })) as { value?: { value?: { authorizeUrl?: string } } };
-  const url = start.value?.value?.authorizeUrl;
-  if (!url) throw new Error(`account/connect as ${user}: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), UPN(user));
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`consent as ${user}: ${String(done.status)}`);
-  if (!(await (await fetch(back)).text()).includes('connected')) throw new Error(`the callback did not connect ${user}`);
-}
+const connect = (host: TestHost, user: string): Promise<void> => connectAs(host, MODULE, user, 'share.mail');
 
 /** Bob's and Carol's accounts may read mail once an admin approved it for Contoso: Alice does, from the app's settings. */
-async function adminApproves(host: TestHost): Promise<void> {
-  const start = (await host.asUser('alice').invoke('m365-jira-admin', 'admin/consent/start', { feature: 'share.mail' })) as { value?: { value?: { url?: string } } };
-  const url = start.value?.value?.url;
-  if (!url) throw new Error(`admin/consent/start: ${JSON.stringify(start)}`);
-  const picked = await clickButton(await (await fetch(url)).text(), UPN('alice'));
-  const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
-  const back = done.headers.get('location');
-  if (!back) throw new Error(`admin consent: ${String(done.status)}`);
-  const page = await fetch(back);
-  if (!page.ok) throw new Error(`admin consent callback: ${String(page.status)}`);
-}
+const adminApproves = (host: TestHost): Promise<void> => approve(host, 'share.mail');
 
 async function seed(host: TestHost): Promise<void> {
   await adminApproves(host);
@@ -159,17 +91,6 @@ async function checkView(host: TestHost): Promise<void> {
   const items = r.value?.value?.items ?? [];
   const shown = items.filter((i) => (i.messages?.length ?? 0) > 0);
   if (items.length !== SHARES.length || shown.length !== SHARES.length) throw new Error(`the panel shows ${shown.length} of ${SHARES.length} items: ${JSON.stringify(items.map((i) => i.problem ?? 'ok'))}`);
-}
-
-/** Moves the host clock past the access tokens' hour: every sharer's cached token is stale. */
-const expireTokens = async (host: TestHost) => {
-  const r = await host.control('clock', { advanceSeconds: 61 * 60 });
-  if (r.status !== 200) throw new Error(`clock: ${r.status}`);
-};
-
-async function faults(host: TestHost, latencyMs: number) {
-  const res = await fetch(`${host.origin}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ graph: { latencyMs } }) });
-  if (!res.ok) throw new Error(`faults: ${res.status}`);
 }
 
 interface ServerRun {
@@ -271,35 +192,7 @@ async function browserRound(browser: Browser, host: TestHost): Promise<Record<Br
   }
 }
 
-/** Each JavaScript file of the panel, gzipped (level 9, as scripts/build-ui.ts counts). */
-function jsFiles(dir: string): Array<{ file: string; bytes: number; entry: boolean }> {
-  // The entry chunk is the one index.html loads; the others are imported later (the To Do section).
-  const html = existsSync(join(dir, 'index.html')) ? readFileSync(join(dir, 'index.html'), 'utf8') : '';
-  const out: Array<{ file: string; bytes: number; entry: boolean }> = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.js')) {
-        const file = p.slice(dir.length + 1);
-        out.push({ file, bytes: gzipSync(readFileSync(p), { level: 9 }).length, entry: html.includes(`"./${file}"`) });
-      }
-    }
-  };
-  walk(dir);
-  return out.sort((x, y) => y.bytes - x.bytes);
-}
-
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-/** A count that varied between runs shows as `median (min–max)`. */
-const count = (xs: number[]): string => {
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  return lo === hi ? String(lo) : `${median(xs)} (${lo}–${hi})`;
-};
-const millis = (xs: number[]): string => (xs.length ? `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})` : '—');
 const sharerCells = (costs: Cost[]) => SHARERS.map((u) => `${count(costs.map((c) => c.perSharer[u]?.requests ?? 0))} / ${count(costs.map((c) => c.perSharer[u]?.batchParts ?? 0))}`);
-const kvsCells = (costs: Cost[]) => Object.keys(KVS_KINDS).map((k) => count(costs.map((c) => c.kvs[k] ?? 0)));
 
 export interface PanelBenchResult {
   markdown: string;
@@ -461,11 +354,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const r = await runPanelBench({ runs: Math.max(1, Number(args.runs)), latencyMs: Math.max(0, Number(args.latency)), skipBuild: args['skip-build'], log });
   process.stdout.write(`${r.text}\n`);
-  // The macros' part of the file (npm run bench) stays; this section replaces the panel's.
+  // The macros' part of the file (npm run bench) and the sections after it stay; this section replaces the panel's.
   const out = String(args.out);
-  const before = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const at = before.indexOf(SECTION);
-  const kept = (at >= 0 ? before.slice(0, at) : before).trimEnd();
-  writeFileSync(out, `${kept ? `${kept}\n\n` : ''}${r.markdown}`);
+  writeSection(out, SECTION, r.markdown);
   log(`\nwrote the issue panel section of ${out}`);
 }

@@ -15,8 +15,11 @@ export interface ProbeOptions {
 export interface ProbeResult {
   /** Epoch ms (sub-ms precision) of the first animation frame in which the target was in the DOM. */
   at: number;
-  /** `rows` | `card` | `items` (the issue panel's shared items) | `placeholder` (the macro is not built yet). */
-  state: 'rows' | 'card' | 'items' | 'placeholder';
+  /**
+   * `rows` | `card` | `items` (the issue panel's shared items; a Microsoft 365 item macro's item) |
+   * `none` (a Microsoft 365 item macro with nothing to show) | `placeholder` (the macro is not built yet).
+   */
+  state: 'rows' | 'card' | 'items' | 'none' | 'placeholder';
 }
 
 declare global {
@@ -41,6 +44,7 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
     : path.includes('/__cdn/sp-document/') ? 'document'
     : path.startsWith('/__bench/mgt/') ? 'mgt'
     : path.includes('/__cdn/issue-panel/') ? 'panel'
+    : path.includes('/__cdn/m365-item/') ? 'item'
     : undefined;
   if (!kind) return;
 
@@ -74,6 +78,17 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
     if (kind === 'document') return containsAll(body, opts.documentCardTexts) ? 'card' : placeholder();
     // The issue panel: the first shared item with its mail read from Graph (its subject is its name).
     if (kind === 'panel') return Array.from(document.querySelectorAll('article.shared-item')).some((a) => (a.getAttribute('aria-label') || '') !== '' && !/^Shared (mail|conversation)$/.test(a.getAttribute('aria-label') || '')) ? 'items' : undefined;
+    // A Microsoft 365 item macro: its item shown with what Graph answered, or its "nothing here" marker.
+    // (A calendar, event or chat counts once its view — a chunk loaded after the entry — is on screen too.)
+    if (kind === 'item') {
+      const article = document.querySelector('section.m365-item[data-state="shown"] article.shared-item');
+      if (article) {
+        const meta = ((article.querySelector('p.meta') || {}).textContent || '').trim();
+        const drawn = /^(Mail|Conversation)\b/.test(meta) || !!article.querySelector('.shared-calendar, .event-card, .chat-thread');
+        return drawn ? 'items' : undefined;
+      }
+      return document.querySelector('[data-state="none"], [data-state="error"]') ? 'none' : undefined;
+    }
     return mgtRows() ? 'rows' : undefined;
   };
   const tick = () => {
