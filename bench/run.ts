@@ -2,7 +2,8 @@
  * `npm run bench` — cold and warm renders of the SharePoint List and Document macros against the
  * local host and emulator with injected Graph latency, side by side with Microsoft Graph Toolkit's
  * `mgt-file-list` / `mgt-file` on the same emulator and the same libraries; then the Jira issue panel with
- * 10 shared items from 3 sharers (bench/panel.ts, also `npm run bench:panel` alone) at the first latency.
+ * 10 shared items from 3 sharers (bench/panel.ts, also `npm run bench:panel` alone) and the Confluence page of
+ * five Microsoft 365 items (bench/confluence-page.ts, `npm run bench:page`) at the first latency.
  * Prints the tables and writes them to bench/RESULTS.md.
  *
  *   npm run bench                                  # 5 runs per cell, 50 ms Graph latency (~2–3 min on 2 idle cores)
@@ -345,4 +346,14 @@ if (!args['no-panel']) {
   process.stdout.write(`\n${panel.text}\n`);
   writeFileSync(String(args.out), `${macrosMarkdown}\n${panel.markdown}`);
   log(`wrote the issue panel to ${String(args.out)}`);
+}
+
+if (!args['no-panel']) {
+  // The Confluence page of five Microsoft 365 item macros (bench/confluence-page.ts), in a host of its own.
+  const { runPageBench, SECTION } = await import('./confluence-page');
+  const { writeSection } = await import('./setup');
+  const page = await runPageBench({ runs: RUNS, latencyMs: LATENCIES[0] ?? 50, skipBuild: args['skip-build'], log });
+  process.stdout.write(`\n${page.text}\n`);
+  writeSection(String(args.out), SECTION, page.markdown);
+  log(`wrote the Confluence page to ${String(args.out)}`);
 }
