@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { PageItemView } from '../../src/contracts/sharing';
 import type { ViewContext } from '../shared/context';
 import { call } from '../shared/invoke';
@@ -21,6 +21,7 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
   const editing = ctx.extension['isEditing'] === true;
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [notice, setNotice] = useState<string | undefined>();
+  const retries = useRef(0);
 
   const load = useCallback(async (): Promise<PageItemView | undefined> => {
     if (!pageId || !shareId) {
@@ -30,6 +31,14 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
     const r = await call('sharing/pageItem', { pageId, shareId });
     if (r.ok) {
       setState(r.value.item ? { kind: 'ready', view: r.value } : { kind: 'absent' });
+      // Microsoft 365 was busy (e.g. Outlook's 4 requests at a time per mailbox, when several macros of one
+      // sharer load together): the item says "Trying again shortly" — so try again, after the wait Graph
+      // asked for, a few times at most.
+      const p = r.value.item?.problem;
+      if (p?.code === 'THROTTLED' && retries.current < 3) {
+        retries.current++;
+        setTimeout(() => void load(), Math.min(30, p.retryAfterSeconds ?? 2) * 1000 + Math.random() * 500);
+      } else if (!p) retries.current = 0;
       return r.value;
     }
     // Sharing switched off, or a page this visitor may not view: nothing to show.
