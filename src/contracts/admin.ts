@@ -19,6 +19,11 @@ export type AdminDefs = {  /** Feature switches and policies every module needs.
 
   /** Site admins only (checked with the product, as the caller). */
   'admin/settings': () => Promise<Result<AdminView>>;
+  /**
+   * One all-or-nothing change: any malformed field refuses the whole of it with words for the admin. A
+   * `sharing` change names the site-wide `allowedScopes`/`defaultScope`; its `kinds`, when sent, replace
+   * every kind's rule (a kind left out follows the site-wide audiences), each within those audiences.
+   */
   'admin/settings/save': (p: SettingsPatch) => Promise<Result<AdminView>>;
   /** `confirmEndConnections` must be true when the client or tenant changes. */
   'admin/registration/save': (p: { tenant: string; clientId: string; clientSecret?: string; confirmEndConnections?: boolean }) => Promise<Result<AdminView>>;
