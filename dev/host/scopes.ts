@@ -86,6 +86,7 @@ export const PRODUCT_SCOPES: Record<'jira' | 'confluence', readonly ScopeRule[]>
     { method: 'GET', path: '/wiki/rest/api/user/bulk', classic: ['read:confluence-user'], source: `${CONFLUENCE_V1}, Users: Get multiple users using ids` },
     // v2 takes granular scopes only: a classic grant is refused there.
     { method: 'GET', path: '/wiki/api/v2/pages/{}', classic: ['read:page:confluence'], source: `${CONFLUENCE_V2}, Page: Get page by id` },
+    { method: 'GET', path: '/wiki/api/v2/pages', classic: ['read:page:confluence'], source: `${CONFLUENCE_V2}, Page: Get pages` },
     { method: 'GET', path: '/wiki/api/v2/spaces/{}', classic: ['read:space:confluence'], source: `${CONFLUENCE_V2}, Space: Get space by id` },
   ],
 };

@@ -25,8 +25,8 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
   const mailbox = async (user: string): Promise<Json[]> => ((await (await fetch(`${host.origin}/__emulator/mail?user=${user}`)).json())).messages;
   const clockNow = async () => Date.parse(((await (await fetch(`${host.origin}/__emulator/clock`)).json())).now);
 
-  async function connect(user: string, email: string): Promise<void> {
-    const start = await invoke(user, 'account/connect', { feature: 'share.mail' });
+  async function connect(user: string, email: string, feature = 'share.mail', module = 'm365-issue-panel'): Promise<void> {
+    const start = await invoke(user, 'account/connect', { feature }, module);
     const picked = await clickButton(await (await fetch(start.value.authorizeUrl as string)).text(), email);
     const done = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
     await (await fetch(done.headers.get('location') ?? '')).text();
@@ -61,6 +61,14 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
     await connect('bob', 'bob@contoso.com');
     await connect('carol', 'carol@contoso.com');
   }, 120_000);
+
+  /** Alice approves a feature's permissions for the organisation (Contoso needs an admin for them). */
+  async function approve(feature: string): Promise<void> {
+    const start = await invoke('alice', 'admin/consent/start', { feature }, 'm365-jira-admin');
+    const picked = await clickButton(await (await fetch(start.value.url as string)).text(), 'alice@contoso.com');
+    const approved = picked.status === 302 ? picked : await clickButton(await picked.text(), 'Accept');
+    await fetch(approved.headers.get('location') ?? '');
+  }
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
@@ -179,5 +187,61 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
     expect(Date.parse(item.expiresAt) - before).toBeLessThanOrEqual(30 * DAY * 1000 + 60_000);
     const m = await myShares('alice');
     await frame(m).getByRole('row').filter({ hasText: 'DEMO-2' }).getByText('Public shares end within 30 days.').waitFor();
+  });
+  it('Alice hands a chat, a meeting and her calendar to Bob: the chat and his copy of the meeting move, and still show after Alice signs out', async () => {
+    for (const feature of ['share.calendar', 'share.chat']) await approve(feature);
+    for (const feature of ['share.calendar', 'share.chat']) await connect('alice', 'alice@contoso.com', feature);
+    for (const feature of ['share.calendar', 'share.chat']) await connect('bob', 'bob@contoso.com', feature);
+    const token = (await invoke('alice', 'account/token', {})).value.accessToken as string;
+    const graph = async (path: string, prefer?: string): Promise<Json> => (await fetch(`${host.microsoftOrigins.graph}/graph/v1.0${path}`, { headers: { Authorization: `Bearer ${token}`, ...(prefer ? { Prefer: prefer } : {}) } })).json();
+    const calendarId = (await graph('/me/calendars')).value.find((c: Json) => c.isDefaultCalendar === true).id as string;
+    const now = await clockNow();
+    const events = (await graph(`/me/calendarView?startDateTime=${new Date(now - 20 * DAY * 1000).toISOString()}&endDateTime=${new Date(now + 40 * DAY * 1000).toISOString()}&$top=200&$select=id,subject`, 'IdType="ImmutableId"')).value as Json[];
+    for (const item of [
+      { kind: 'chat', chatId: '19:7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b@thread.v2' },
+      { kind: 'event', eventId: events.find((e) => e.subject === 'Design review').id },
+      { kind: 'calendar', calendarId, window: 'next-30d', freeBusyOnly: false },
+    ]) expect((await invoke('alice', 'sharing/createItem', { issueId: DEMO_1, scope: 'atlassian', ...item })).ok).toBe(true);
+
+    const m = await myShares('alice');
+    const f = frame(m);
+    for (const kind of ['Teams chat', 'Event', 'Calendar']) await f.getByRole('row').filter({ hasText: kind }).getByRole('checkbox').check();
+    await f.getByRole('searchbox', { name: 'Colleague' }).fill('Bob');
+    await f.getByRole('button', { name: 'Bob Brown' }).click();
+    await f.getByRole('button', { name: 'Offer to Bob Brown' }).click();
+    await f.getByText('Offered 3 items to Bob Brown.', { exact: false }).waitFor();
+
+    const b = await myShares('bob');
+    const bf = frame(b);
+    await bf.getByText('offers you 3 shared items').waitFor();
+    await bf.getByRole('button', { name: 'Accept' }).click();
+    await bf.getByText('You took over 2 of 3 items from Alice Adams.').waitFor();
+    await bf.getByText(/Calendar on DEMO-1: This calendar is not shared with you in Outlook/).waitFor();
+    await bf.getByRole('row').filter({ hasText: 'Teams chat' }).waitFor();
+    await bf.getByRole('row').filter({ hasText: 'Event' }).waitFor();
+
+    // Alice signs out of Microsoft 365: what Bob took over is read with his account and still shows.
+    expect((await invoke('alice', 'account/signOut', {})).ok).toBe(true);
+    const carol = await open('carol', '/browse/DEMO-1');
+    const panel = carol.frameLocator('iframe[title="Microsoft 365"]');
+    const meeting = panel.getByRole('article').filter({ hasText: 'Design review' });
+    await meeting.getByText('Bob Brown').first().waitFor();
+    const chat = panel.getByRole('article').filter({ hasText: 'Teams chat' }).filter({ hasText: 'Bob Brown' });
+    await chat.first().waitFor();
+    await panel.getByText(/unavailable while they are signed out/i).first().waitFor();
+  });
+
+  it('Your shares in Confluence names each page by its title, read as the viewer', async () => {
+    await connect('alice', 'alice@contoso.com', 'share.mail', 'm365-item');
+    const kickoff = (await mailbox('alice')).find((x) => x.key === 'a1');
+    expect((await invoke('alice', 'sharing/create', { pageId: '65601', kind: 'mail', messageId: kickoff.immutableId, scope: 'atlassian' }, 'm365-item')).ok).toBe(true);
+    const p = await open('alice', '/wiki/spaces/DEMO/pages/65601');
+    await p.getByRole('button', { name: 'Microsoft 365' }).click();
+    const byline = p.frameLocator('iframe[title="Microsoft 365"]');
+    await byline.getByRole('button', { name: 'Your shares' }).click();
+    await byline.getByRole('row').filter({ hasText: 'Mail' }).getByRole('link', { name: 'Project Phoenix — team hub' }).waitFor();
+    // The title is read at display time, never stored.
+    const stored = JSON.stringify((await host.state()).storage);
+    expect(stored).not.toContain('Project Phoenix — team hub');
   });
 });

@@ -4,7 +4,7 @@ import { isRecord, own } from '../../core/guards';
 import { readSettings } from '../../core/settings/model';
 import { ISSUE_ID, ISSUE_KEY } from '../../core/sharing/model';
 import { mirrorIds } from '../../core/sharing/service';
-import { placeKey } from '../../core/sharing/target';
+import { PAGE_ID, placeKey } from '../../core/sharing/target';
 import type { PlacesPort } from '../../core/sharing/my-shares';
 import type { Product } from './product';
 import { jiraIssues, writeMirror } from './jira-issues';
@@ -20,13 +20,14 @@ const JSON_HEADERS = { Accept: 'application/json' };
  * The products as the caller (`asUser()`: a resolver acts only as its own invoker), for My shares and
  * hand-over. Jira: issue keys by JQL `id in (…)` (POST /rest/api/3/search/jql answers only issues the
  * caller may browse), people by GET /rest/api/3/user/search ("Browse users and groups"), project
- * admin by mypermissions. Confluence: the page, asked as the caller (GET /wiki/api/v2/pages/{id}).
+ * admin by mypermissions. Confluence: the pages' titles, asked as the caller in one request
+ * (GET /wiki/api/v2/pages?id=…), and one page (GET /wiki/api/v2/pages/{id}).
  * Jira and Confluence are separate installations with separate storage, so each lists its own places.
  */
 export function sharePlaces(product: Product): PlacesPort {
   const me = (accountId: string) => ({ kind: 'user' as const, accountId });
   return {
-    async describe(accountId, targets) {
+    async describe(_accountId, targets) {
       const out = new Map<string, { label: string; url: string }>();
       const issueIds = [...new Set(targets.flatMap((t) => (t.product === 'jira' && ISSUE_ID.test(t.issueId) ? [t.issueId] : [])))];
       if (product === 'jira') {
@@ -48,13 +49,25 @@ export function sharePlaces(product: Product): PlacesPort {
           }
         }
       } else {
-        await Promise.all(
-          targets.map(async (t) => {
-            if (t.product !== 'confluence') return;
-            const page = await confluencePages.viewPage(me(accountId), t.pageId).catch(() => undefined);
-            if (page?.ok) out.set(placeKey(t), { label: `Confluence page ${t.pageId}`, url: `/wiki/pages/viewpage.action?pageId=${t.pageId}` });
-          }),
-        );
+        // One request for all pages (per 250): v2 "Get pages" by `id`, as the caller, answers only the pages
+        // they may view (Confluence REST v2 OpenAPI, Page: Get pages); titles are read now, never stored.
+        const pageIds = [...new Set(targets.flatMap((t) => (t.product === 'confluence' && PAGE_ID.test(t.pageId) ? [t.pageId] : [])))];
+        for (let i = 0; i < pageIds.length; i += 250) {
+          const chunk = pageIds.slice(i, i + 250);
+          const params = new URLSearchParams({ id: chunk.join(','), status: 'current', limit: String(chunk.length) });
+          const res = await api.asUser().requestConfluence(route`/wiki/api/v2/pages?${params}`, { headers: JSON_HEADERS });
+          if (!res.ok) continue;
+          const body = (await res.json().catch(() => undefined)) as unknown;
+          const results = isRecord(body) ? own(body, 'results') : undefined;
+          if (!Array.isArray(results)) continue;
+          for (const p of results) {
+            const id = isRecord(p) ? own(p, 'id') : undefined;
+            const title = isRecord(p) ? own(p, 'title') : undefined;
+            if (typeof id === 'string' && chunk.includes(id) && typeof title === 'string') {
+              out.set(placeKey({ product: 'confluence', pageId: id, spaceId: '1' }), { label: title.slice(0, 255) || `Page ${id}`, url: `/wiki/pages/viewpage.action?pageId=${id}` });
+            }
+          }
+        }
       }
       return out;
     },

@@ -20,7 +20,7 @@ const dateInput = (iso: string | undefined) => {
 const endOfDay = (ymd: string) => new Date(`${ymd}T23:59:59`).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function Place({ place }: { place: MyShareView['place'] }) {
-  if (!place.label || !place.url) return <span class="muted">{place.product === 'jira' ? 'an issue you can no longer view' : 'a page you can no longer view'}</span>;
+  if (!place.label || !place.url) return <span class="muted">{place.product === 'jira' ? 'an issue you can no longer view' : 'A page you can’t view'}</span>;
   const url = place.url;
   return (
     <a href={url} onClick={(e) => { e.preventDefault(); router.open(url).catch(() => undefined); }}>{place.label}</a>
@@ -181,7 +181,7 @@ function Offers({ toMe, byMe, onChanged }: { toMe: OfferView[]; byMe: OfferView[
       {toMe.map((o) => (
         <div class="offer" key={o.offerId}>
           <p><strong>{o.from.name}</strong> offers you {String(o.items.length)} shared {o.items.length === 1 ? 'item' : 'items'}: {o.items.map((i) => `${KIND[i.kind] ?? i.kind} on ${i.place.label ?? 'a place you cannot view'}`).join(', ')}.</p>
-          <p class="muted small">Accepting moves what is in your own mailbox to you: it is then shown from your Microsoft 365.</p>
+          <p class="muted small">Accepting moves to you what you can read in your own Microsoft 365 — mail in your mailbox, chats you are in, meetings in your calendar, calendars shared with you: it is then shown from your account.</p>
           <button type="button" class="primary" disabled={busy} onClick={() => void accept(o)}>Accept</button> <button type="button" disabled={busy} onClick={() => void refuse(o, false)}>Refuse</button>
         </div>
       ))}
