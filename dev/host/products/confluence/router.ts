@@ -60,24 +60,6 @@ export function confluenceRouter(deps: { site: ConfluenceSite; accounts: Account
       });
       return { res: json(200, { results, _links: { base: `${deps.siteUrl}/wiki` } }), objects: results.length };
     }
-    // v2 "Get pages" filtered by `id` (comma-separated, at most 250; `limit` 1–250, default 25): the pages
-    // the caller may view, each as "Get page by id" answers it, those they may not view left out
-    // (Confluence REST v2 OpenAPI, Page: Get pages). Paging by cursor is not emulated: more ids than `limit` is 400.
-    if (method === 'GET' && path === '/wiki/api/v2/pages') {
-      const ids = url.searchParams.getAll('id').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-      const limit = Number(url.searchParams.get('limit') ?? '25');
-      if (ids.length === 0 || ids.length > 250 || ids.some((i) => !/^\d{1,18}$/.test(i)) || !Number.isInteger(limit) || limit < 1 || limit > 250 || ids.length > limit) {
-        return { res: json(400, { errors: [{ status: 400, code: 'INVALID_REQUEST_PARAMETER', title: 'The local host emulates Get pages by id only: 1–250 ids, no more than limit (1–250).', detail: null }] }) };
-      }
-      // Who may view each page is decided exactly as "Get page by id" decides it.
-      const results = ids.flatMap((id) => {
-        const p = site.page(id);
-        const space = p && site.space(p.spaceKey);
-        if (!p || !space || route(who, 'GET', new URL(`/wiki/api/v2/pages/${id}`, url)).res.status !== 200) return [];
-        return [{ id: p.id, status: 'current', title: p.title, spaceId: space.id, parentId: null, parentType: null, position: 0, authorId: p.authorId, ownerId: p.authorId, createdAt: new Date(p.createdAt).toISOString(), _links: { webui: `/spaces/${space.key}/pages/${p.id}`, tinyui: `/x/${p.id}` } }];
-      });
-      return { res: json(200, { results, _links: { base: `${deps.siteUrl}/wiki` } }), objects: results.length };
-    }
     const page = /^\/wiki\/api\/v2\/pages\/(\d+)$/.exec(path);
     if (method === 'GET' && page) {
       const p = site.page(page[1] as string);
