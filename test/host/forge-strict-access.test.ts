@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
  */
 describe('local Forge host: unlicensedAccess', () => {
   let host: TestHost;
-  const PAGE = '/wiki/spaces/DEMO/pages/65601';
+  // The public space's page and the public project's issue: anonymous visitors may view them (demo-tenant.json).
+  const PAGE = '/wiki/spaces/PUBSPACE/pages/65602';
   beforeAll(async () => {
     host = await startTestHost({ appDir: join(ROOT, 'test/fixtures/probe-app') });
   });
@@ -22,18 +23,20 @@ describe('local Forge host: unlicensedAccess', () => {
 
   it('renders an issue panel for an anonymous visitor only when it declares anonymous access', async () => {
     expect(frames(await pageAs('/browse/DEMO-1', 'alice'))).toEqual(['probe-panel', 'probe-public-panel']);
-    expect(frames(await pageAs('/browse/DEMO-1', 'anonymous'))).toEqual(['probe-public-panel']);
+    expect(frames(await pageAs('/browse/PUB-1', 'alice'))).toEqual(['probe-panel', 'probe-public-panel']);
+    expect(frames(await pageAs('/browse/PUB-1', 'anonymous'))).toEqual(['probe-public-panel']);
   });
 
   it('treats a user without Jira access as unlicensed in Jira, and licensed in Confluence', async () => {
-    expect(frames(await pageAs('/browse/DEMO-1', 'gina'))).toEqual([]);
+    // PUB-1, which anyone may browse: on DEMO-1 she would get no frame only because Jira refuses her the issue.
+    expect(frames(await pageAs('/browse/PUB-1', 'gina'))).toEqual([]);
     expect((await host.asUser('gina').invoke('probe-panel', 'whoami')).error.name).toBe('FORBIDDEN');
     expect((await host.asUser('gina').invoke('probe-byline', 'whoami')).value).toEqual({ accountId: '557058:91a00000-0000-4000-8000-000000000004', accountType: 'licensed' });
   });
 
   it('shows placed macros and bylines on a page only to the users they declare', async () => {
     const place = (moduleKey: string, localId: string) =>
-      fetch(`${host.origin}/__host/pages/65601/macros`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'forge_local_as=alice' }, body: JSON.stringify({ moduleKey, localId, config: {} }) });
+      fetch(`${host.origin}/__host/pages/65602/macros`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'forge_local_as=alice' }, body: JSON.stringify({ moduleKey, localId, config: {} }) });
     expect((await place('probe-macro', 'm-private')).status).toBe(200);
     expect((await place('probe-public-macro', 'm-public')).status).toBe(200);
     expect(frames(await pageAs(PAGE, 'bob')).sort()).toEqual(['probe-byline', 'probe-macro', 'probe-public-macro']);

@@ -164,13 +164,27 @@ export function settingsPage(d: PageDeps, user: AtlassianUser | undefined, page:
   };
 }
 
+/**
+ * The product's answer for an issue or page the visitor may not see, or that does not exist (the same answer, so
+ * it does not tell which): 404, no app frame. An anonymous visitor is also asked to log in — the layout's banner
+ * offers the demo accounts — as Jira and Confluence Cloud send a visitor who is not logged in to their log-in page
+ * (dev/host/README.md, "Product pages for anonymous visitors").
+ */
+export function refusalPage(d: PageDeps, user: AtlassianUser | undefined, product: 'Jira' | 'Confluence'): string {
+  const title = product === 'Jira' ? 'Issue does not exist' : 'Page not found';
+  const why = product === 'Jira' ? 'This issue does not exist, or you do not have permission to see it.' : 'This page does not exist, or you do not have permission to view it.';
+  return layout(
+    chrome(d, user, product, title),
+    html`<article class="no-permission"><h1>${title}</h1><p>${why}</p>${user ? '' : html`<p>You are not logged in: log in to see it if you have access.</p>`}</article>`,
+  );
+}
+
 export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pageId: string, editing: boolean): string | undefined {
   const page = d.site.page(pageId);
   if (!page) return undefined;
-  // A logged-in user who may not view the page (its space, its read restriction) gets Confluence's "page not
-  // found"; so does everyone a read restriction leaves out. Anonymous visitors still see the pages of spaces
-  // closed to them: the browser tests meet the macros that way (see products/README.md).
-  if (user ? !d.site.confluence.canViewPage({ kind: 'user', user }, page) : !d.site.confluence.readRestrictionAdmits({ kind: 'anonymous' }, page)) return undefined;
+  // Whoever may not view the page — its space's view permission (anonymous visitors only where the space grants
+  // anonymous access), its read restriction — gets the product's refusal and no app frame (refusalPage).
+  if (!d.site.confluence.canViewPage(whoFor(user), page)) return undefined;
   const base = { content: { id: page.id, type: 'page' }, space: { key: page.spaceKey } };
   const bylines = modulesOf(d.manifest, 'confluence:contentBylineItem').filter((m) => moduleAllows(m, accountTypeFor(user, 'confluence'))).map((m) => {
     const frame = extensionFrame({ moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${page.id}`, extension: { type: 'confluence:contentBylineItem', ...base }, app: appOf(d, m) }, d.cdnOrigin, { lazy: true });
@@ -207,8 +221,9 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
 export function jiraIssuePage(d: PageDeps, user: AtlassianUser | undefined, issueKey: string): string | undefined {
   const issue = d.site.issue(issueKey);
   if (!issue) return undefined;
-  // As for pages: a logged-in user who may not browse the issue gets "Issue does not exist".
-  if (user && !d.site.jira.visible({ kind: 'user', user }, issue)) return undefined;
+  // As for pages: whoever may not browse the issue (anonymous visitors only in a project whose Browse Projects
+  // permission is granted to the public) gets "Issue does not exist", and no app frame.
+  if (!d.site.jira.visible(whoFor(user), issue)) return undefined;
   const panels = modulesOf(d.manifest, 'jira:issuePanel').filter((m) => moduleAllows(m, accountTypeFor(user, 'jira'))).map(
     (m) => html`<section class="issue-panel"><h2>${m.title}</h2>${extensionFrame(
       { moduleKey: m.key, resourceKey: m.resource, title: m.title, localId: `${m.key}-${issue.id}`, extension: { type: 'jira:issuePanel', issue: { id: issue.id, key: issue.key, type: 'Task' }, project: { key: issue.projectKey } }, app: appOf(d, m) },

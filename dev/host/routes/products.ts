@@ -6,7 +6,7 @@ import type { PageStore } from '../products/page-store';
 import type { AtlassianUser, SiteDirectory } from '../products/site';
 import type { CurrentUser } from '../session';
 import type { ServedHost } from '../egress';
-import { confluencePage, indexPage, jiraIssuePage, settingsPage, settingsPages } from '../pages/products';
+import { confluencePage, indexPage, jiraIssuePage, refusalPage, settingsPage, settingsPages } from '../pages/products';
 
 export interface ProductRoutesDeps {
   manifest: AppManifest;
@@ -30,7 +30,7 @@ export function productRoutes(d: ProductRoutesDeps): Hono {
   app.get('/wiki/spaces/:space/pages/:id', (c) => {
     const user = currentUser(c, true);
     const page = confluencePage(pageDeps, user, c.req.param('id'), c.req.query('mode') === 'edit' && !!user);
-    return page ? c.html(page) : c.html('<h1>Page not found</h1>', 404);
+    return page ? c.html(page) : c.html(refusalPage(pageDeps, user, 'Confluence'), 404);
   });
   // The editor's saves: only a logged-in user may change a page, and only with macros the app declares.
   // A page the editor may not view (its space, its read restriction) is as missing to them as one that does not exist.
@@ -56,8 +56,9 @@ export function productRoutes(d: ProductRoutesDeps): Hono {
     return c.json({ ok: true });
   });
   app.get('/browse/:key', (c) => {
-    const page = jiraIssuePage(pageDeps, currentUser(c, true), c.req.param('key'));
-    return page ? c.html(page) : c.html('<h1>Issue does not exist</h1>', 404);
+    const user = currentUser(c, true);
+    const page = jiraIssuePage(pageDeps, user, c.req.param('key'));
+    return page ? c.html(page) : c.html(refusalPage(pageDeps, user, 'Jira'), 404);
   });
 
   // Settings pages, each at the one URL its product gives it; the extension context is the module type only.
