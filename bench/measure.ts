@@ -22,11 +22,23 @@ export interface Measurement {
 }
 
 export interface Phases {
+  /** The frame's HTML received (navigation `responseEnd`). */
+  htmlDone?: number;
+  /** The frame's own JavaScript files received (the last `responseEnd` of a script from the frame's origin). */
+  bundleDone?: number;
   /** The frame's HTML, scripts and styles loaded and run (DOMContentLoaded end). */
   scriptsReady?: number;
+  /** The app's entry module ran (`m365:module`, static/shared/boot-mark.ts). */
+  moduleRun?: number;
+  /** `view.getContext()` answered (`m365:context`). */
+  context?: number;
+  /** The session token known: from the tab, or from the resolver (`m365:token`). */
+  token?: number;
   /** The last resolver call that ended before the rows (the session token). */
   resolverDone?: number;
-  /** The first Graph request started. */
+  /** The app called `fetch` for its first Graph request (`m365:graph`). */
+  graphAsked?: number;
+  /** The first Graph request started (Resource Timing). */
   graphStart?: number;
   /** The last Graph response that ended before the rows. */
   graphDone?: number;
@@ -56,7 +68,7 @@ const same = (a: Counters, b: Counters) =>
   a.resolverInvocations === b.resolverInvocations && a.graphRequests === b.graphRequests && a.graphBatchParts === b.graphBatchParts && a.tokenRequests === b.tokenRequests;
 
 /** Waits until neither the host nor the emulator has counted anything for `quietMs`. */
-async function settle(origin: string, quietMs: number, capMs = 5000): Promise<Counters> {
+export async function settle(origin: string, quietMs: number, capMs = 5000): Promise<Counters> {
   const until = Date.now() + capMs;
   let last = await readCounters(origin);
   let since = Date.now();
@@ -122,9 +134,25 @@ export async function measureRender(page: Page, origin: string, t: Target, navig
   const rel = (t: number | undefined) => (t === undefined || !Number.isFinite(t) ? undefined : t - frameStart);
   const graph = inFrame.filter((e) => isGraph(e.name) && e.start <= rows.at);
   const ended = (list: Entry[]) => list.filter((e) => e.end > 0 && e.end <= rows.at).map((e) => e.end);
-  const dcl = await frame.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd);
+  // Navigation Timing, the frame's own scripts and the app's boot marks (relative to the frame's time origin already).
+  // A string, not a function: tsx names inner arrow functions with a `__name` helper the page lacks.
+  const boot = await frame.evaluate<{ html?: number; dcl?: number; bundle?: number; module?: number; context?: number; token?: number; graph?: number }>(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const scripts = performance.getEntriesByType('resource')
+      .filter((e) => e.initiatorType === 'script' && new URL(e.name).origin === location.origin)
+      .map((e) => e.responseEnd);
+    const mark = (n) => { const m = performance.getEntriesByName(n, 'mark')[0]; return m ? m.startTime : undefined; };
+    return { html: nav && nav.responseEnd, dcl: nav && nav.domContentLoadedEventEnd, bundle: scripts.length ? Math.max(...scripts) : undefined, module: mark('m365:module'), context: mark('m365:context'), token: mark('m365:token'), graph: mark('m365:graph') };
+  })()`);
+  const beforeRows = (t: number | undefined) => (t !== undefined && t > 0 && frameStart + t <= rows.at ? t : undefined);
   const phases: Phases = {
-    scriptsReady: dcl ? dcl : undefined,
+    htmlDone: beforeRows(boot.html),
+    bundleDone: beforeRows(boot.bundle),
+    scriptsReady: boot.dcl ? boot.dcl : undefined,
+    moduleRun: beforeRows(boot.module),
+    context: beforeRows(boot.context),
+    token: beforeRows(boot.token),
+    graphAsked: beforeRows(boot.graph),
     resolverDone: rel(Math.max(...ended(top.filter((e) => isResolver(e.name))))),
     graphStart: rel(Math.min(...graph.map((e) => e.start))),
     graphDone: rel(Math.max(...ended(graph))),

@@ -61,7 +61,7 @@ export function markdownTable(header: string[], rows: string[][]): string {
   return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
-export const PHASE_HEADER = ['latency', 'scenario', 'by', 'render', 'scripts ready', 'resolver answered', 'first Graph request', 'last Graph response', 'rows on screen'];
+export const PHASE_HEADER = ['latency', 'scenario', 'by', 'render', 'HTML in', 'scripts in', 'scripts ready', 'entry ran', 'context', 'resolver answered', 'token', 'Graph fetch called', 'first Graph request', 'last Graph response', 'rows on screen'];
 
 /** Medians, in ms from the rendering frame's navigation start; `—` when it did not happen before the rows. */
 export function phaseCells(r: Row): string[] | undefined {
@@ -75,10 +75,72 @@ export function phaseCells(r: Row): string[] | undefined {
     r.scenario,
     r.who,
     r.render,
+    at((m) => m.phases.htmlDone),
+    at((m) => m.phases.bundleDone),
     at((m) => m.phases.scriptsReady),
+    at((m) => m.phases.moduleRun),
+    at((m) => m.phases.context),
     at((m) => m.phases.resolverDone),
+    at((m) => m.phases.token),
+    at((m) => m.phases.graphAsked),
     at((m) => m.phases.graphStart),
     at((m) => m.phases.graphDone),
     at((m) => m.inFrameMs),
   ];
+}
+
+/** The issue's goal against Microsoft Graph Toolkit, first rows measured from frame start: cold ≤ 1.0×, warm ≤ 1.25×. */
+export const MGT_GOAL: Record<Render, number> = { cold: 1.0, warm: 1.25 };
+
+/**
+ * Which MGT page each app scenario is held against: its own where MGT has one (`mgt-file-list` for a
+ * library, `mgt-file` for the Document macro); MGT has no SharePoint *list* component, so the two
+ * lists are held against its nearest, `mgt-file-list` on the Documents library (a first page of rows).
+ */
+export function mgtPeerOf(scenario: string, mgtScenarios: string[]): { peer: string; own: boolean } | undefined {
+  if (mgtScenarios.includes(scenario)) return { peer: scenario, own: true };
+  const nearest = mgtScenarios.find((s) => s.startsWith('Documents library'));
+  return nearest && !scenario.startsWith('Document (') ? { peer: nearest, own: false } : undefined;
+}
+
+export const MGT_RATIO_HEADER = ['latency', 'scenario', 'against MGT', 'cold: from frame start', 'warm: from frame start', 'cold: from navigation', 'warm: from navigation', 'goal (cold ≤ 1.0×, warm ≤ 1.25×, from frame start)'];
+
+/**
+ * App ÷ MGT, medians of first rows, per app scenario and latency. The app's figure is always its first
+ * *fresh* rows (what Graph answers now); MGT's warm figure is its cached copy, as it paints.
+ */
+export function mgtRatios(rows: Row[], latencies: number[]): { rows: string[][]; verdicts: string[] } {
+  const out: string[][] = [];
+  const verdicts: string[] = [];
+  const med = (r: Row | undefined, metric: 'firstRowsMs' | 'inFrameMs') => (r && r.runs.length && !r.error ? median(r.runs.map((m) => m[metric])) : NaN);
+  const fmt = (q: number) => (Number.isFinite(q) ? `${q.toFixed(2)}×` : '—');
+  for (const latencyMs of latencies) {
+    const here = rows.filter((r) => r.latencyMs === latencyMs);
+    const mgtScenarios = [...new Set(here.filter((r) => r.who === 'MGT').map((r) => r.scenario))];
+    for (const scenario of [...new Set(here.filter((r) => r.who === 'app').map((r) => r.scenario))]) {
+      const peer = mgtPeerOf(scenario, mgtScenarios);
+      if (!peer) continue;
+      const find = (who: string, s: string, render: Render) => here.find((r) => r.who === who && r.scenario === s && r.render === render);
+      const q = (render: Render, metric: 'firstRowsMs' | 'inFrameMs') => med(find('app', scenario, render), metric) / med(find('MGT', peer.peer, render), metric);
+      const cold = q('cold', 'inFrameMs');
+      const warm = q('warm', 'inFrameMs');
+      const met = (render: Render, v: number) => (!Number.isFinite(v) ? 'not measured' : v <= MGT_GOAL[render] ? 'met' : 'not met');
+      const verdict = `cold ${fmt(cold)} ${met('cold', cold)}, warm ${fmt(warm)} ${met('warm', warm)}`;
+      const against = peer.own ? (scenario.startsWith('Document (') ? 'mgt-file, same file' : 'mgt-file-list, same library') : `mgt-file-list, ${peer.peer} (MGT has no list component)`;
+      out.push([`${latencyMs} ms`, scenario, against, fmt(cold), fmt(warm), fmt(q('cold', 'firstRowsMs')), fmt(q('warm', 'firstRowsMs')), verdict]);
+      verdicts.push(`${scenario} at ${latencyMs} ms vs ${against}: ${verdict}`);
+    }
+  }
+  return { rows: out, verdicts };
+}
+
+/** Requests that ran one after another: a request that starts after every earlier one has ended opens a new round trip. */
+export function roundTripsInARow(requests: Array<{ start: number; end: number }>): number {
+  let trips = 0;
+  let lastEnd = -Infinity;
+  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
+    if (r.start >= lastEnd) trips++;
+    lastEnd = Math.max(lastEnd, r.end);
+  }
+  return trips;
 }

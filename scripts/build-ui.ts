@@ -38,7 +38,20 @@ async function main() {
       configFile: false,
       resolve: { alias: [{ find: /^@forge\/bridge\/out\/(.*)$/, replacement: join(root, 'node_modules/@forge/bridge/out/$1') }] },
       esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-      build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, modulePreload: { polyfill: false } },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        target: 'es2022',
+        reportCompressedSize: false,
+        modulePreload: { polyfill: false },
+        // V8's explicit compile hint (Chrome 136+, https://v8.dev/blog/explicit-compile-hints): a frame runs
+        // nearly all of its bundle while it boots (bridge, context, session, first render, first request), so
+        // every function is compiled eagerly, on a background thread while the file streams in, instead of
+        // lazily on the main thread at its first call. The benchmark saw that first-call cost between the
+        // session token and the first Graph request (bench/RESULTS.md, "Where the time goes").
+      },
+      // After minification (which drops comments): the hint must be the file's first line.
+      plugins: [{ name: 'compile-hints', enforce: 'post', generateBundle(_, bundle) { for (const f of Object.values(bundle)) if (f.type === 'chunk') f.code = `//# allFunctionsCalledOnLoad\n${f.code}`; } }],
     });
     console.log(`${r.key.padEnd(24)} ${(gzippedJsBytes(outDir) / 1024).toFixed(1)} KB gzipped JS`);
   }

@@ -1,5 +1,6 @@
 import type { AppErrorBody, Result, SessionToken } from '../../src/contract';
 import type { GraphRequest } from '../../src/core/sharepoint/odata';
+import { bootMark } from './boot-mark';
 import { decideOnFailure, failureFromResponse, type GraphFailure } from '../../src/core/sharepoint/states';
 
 /** The part of `createSession` the sender needs: a token, refreshed on demand, and a way to forget it. */
@@ -52,6 +53,7 @@ export function createGraphSender(deps: SenderDeps) {
       if (req.body !== undefined) headers['Content-Type'] = 'application/json';
       let failure: GraphFailure;
       try {
+        bootMark('graph');
         const res = await doFetch(`${t.value.graphBaseUrl}${req.path}`, {
           method: req.method,
           headers,

@@ -2,6 +2,7 @@ import { theme } from '@forge/bridge/out/view/theme';
 import { render, type ComponentChildren } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
 import { loadContext, type ViewContext } from './context';
+import { bootMark } from './boot-mark';
 import './ui.css';
 
 /**
@@ -22,7 +23,11 @@ export function mount(node: ComponentChildren) {
 /** Mounts a Custom UI app once the product has told it where it runs (`view.getContext()`). */
 export function mountWithContext(app: (ctx: ViewContext) => ComponentChildren) {
   // Asked before the first render, not in an effect after it: one frame less before any data request.
-  const context = loadContext();
+  bootMark('module');
+  const context = loadContext().then((c) => {
+    bootMark('context');
+    return c;
+  });
   function Shell() {
     const [ctx, setCtx] = useState<ViewContext | null>(null);
     useLayoutEffect(() => void context.then(setCtx), []);

@@ -26,7 +26,19 @@ export function tabStorage(): TokenStorage {
     return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
   }
 }
-const storageKey = (accountId: string) => `m365.session.${accountId}`;
+const PREFIX = 'm365.session.';
+const storageKey = (accountId: string) => `${PREFIX}${accountId}`;
+
+/** Whether this tab's sessionStorage holds a session token for anyone (false where the frame is denied storage). */
+export function tabHoldsSession(read: () => Pick<Storage, 'length' | 'key'> = () => window.sessionStorage): boolean {
+  try {
+    const s = read();
+    for (let i = 0; i < s.length; i++) if (s.key(i)?.startsWith(PREFIX)) return true;
+    return false;
+  } catch {
+    return false;
+  }
+}
 
 export function createSession(accountId: string, fetchToken: TokenSource, storage: TokenStorage = tabStorage(), now: () => number = Date.now) {
   function cached(): SessionToken | undefined {

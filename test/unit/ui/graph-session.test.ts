@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSession } from '../../../static/shared/session';
+import { createSession, tabHoldsSession } from '../../../static/shared/session';
 import { createGraphSender } from '../../../static/shared/graph-send';
 import type { AppErrorBody } from '../../../src/contract';
 import type { Result, SessionToken } from '../../../src/contract';
@@ -117,5 +117,23 @@ describe('the browser’s one Graph sender', () => {
     const session = createSession('acc', tokenServer(() => 0).fetchToken, memoryStorage(), () => 0);
     const graph = createGraphSender({ session, fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
     expect(await graph.send(me)).toMatchObject({ ok: false, error: { code: 'MS_UNAVAILABLE', reason: 'network' } });
+  });
+});
+
+describe('whether the tab holds a session token (a macro asks account/token early only when it does not)', () => {
+  const storage = (keys: string[]) => ({ length: keys.length, key: (i: number) => keys[i] ?? null });
+  it('is true when any account’s session token is kept, false for other keys or none', () => {
+    expect(tabHoldsSession(() => storage(['other', 'm365.session.acc-1']))).toBe(true);
+    expect(tabHoldsSession(() => storage(['m365.probe', 'bench.mgt.session']))).toBe(false);
+    expect(tabHoldsSession(() => storage([]))).toBe(false);
+  });
+  it('is false where the browser denies the frame its storage', () => {
+    expect(
+      tabHoldsSession(() => {
+        throw new DOMException('denied', 'SecurityError');
+      }),
+    ).toBe(false);
+    // And with no window at all (the default reader).
+    expect(tabHoldsSession()).toBe(false);
   });
 });
