@@ -8,6 +8,7 @@ import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 // The tests run in order: the first one inserts the macros the later ones view.
 
 const PAGE = '/wiki/spaces/DEMO/pages/65601';
+const PUBLIC_PAGE = '/wiki/spaces/PUBSPACE/pages/65602'; // open to anonymous visitors
 const TASKS_URL = 'https://contoso.sharepoint.com/sites/phoenix/Lists/Tasks/AllItems.aspx';
 const DOCS_URL = 'https://contoso.sharepoint.com/sites/phoenix/Shared%20Documents/Forms/AllItems.aspx';
 const BIG_URL = 'https://contoso.sharepoint.com/sites/phoenix/Lists/BigList/AllItems.aspx';
@@ -275,9 +276,17 @@ describe('SharePoint List macro (Chromium)', () => {
   });
 
   it('an anonymous visitor sees no SharePoint List (the macro declares no unlicensedAccess), and nothing is requested from Graph', async () => {
+    // The DEMO space is closed to anonymous visitors (they get "Page not found"): the same list goes on the public page 65602.
+    // Read as HTML, not in a browser, so no frame of Alice's asks Graph anything while the visitor is counted.
+    const asAlice = async (path: string) => (await fetch(`${host.origin}${path}`, { headers: { cookie: 'forge_local_as=alice' } })).text();
+    const attr = /data-config="([^"]*)"/.exec(await asAlice(PAGE))?.[1] ?? 'null';
+    const config = JSON.parse(attr.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Record<string, unknown>;
+    const placed = await fetch(`${host.origin}/__host/pages/65602/macros`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'forge_local_as=alice' }, body: JSON.stringify({ moduleKey: 'sharepoint-list', localId: 'public-list', config }) });
+    expect(placed.status).toBe(200);
+    expect(await asAlice(PUBLIC_PAGE)).toContain('title="SharePoint List"');
     const before = (await state()).stats.microsoft.graphRequests;
     const anon = await newPage();
-    await anon.goto(`${host.origin}${PAGE}?as=anonymous`);
+    await anon.goto(`${host.origin}${PUBLIC_PAGE}?as=anonymous`);
     await anon.locator('.page-body').waitFor();
     expect(await anon.locator('iframe[title="SharePoint List"]').count()).toBe(0);
     expect((await state()).stats.microsoft.graphRequests).toBe(before);
