@@ -5,6 +5,7 @@ import { startTestHost, type TestHost } from '../support/host';
 import { connectInNewTab as signInInNewTab } from '../support/microsoft';
 
 const PAGE = '/wiki/spaces/DEMO/pages/65601';
+const PUBLIC_PAGE = '/wiki/spaces/PUBSPACE/pages/65602'; // open to anonymous visitors
 // Alice alone may read this file (dev/fixtures/demo-tenant.json): Bob gets a trimmed 404, Gina (guest) a 403 on the site.
 const FILE_URL = 'https://contoso.sharepoint.com/sites/phoenix/Shared Documents/Specs/Vendor contract.pdf';
 const FILE_NAME = 'Vendor contract.pdf';
@@ -195,7 +196,13 @@ describe('SharePoint Document macro (Chromium)', () => {
   });
 
   it('an anonymous visitor sees no SharePoint Document (the macro declares no unlicensedAccess), and nothing is asked of Microsoft', async () => {
-    const { page, requests } = await visit('anonymous');
+    // The DEMO space is closed to anonymous visitors (they get "Page not found"): the same macro goes on the public page 65602.
+    const { page: editor } = await visit('alice');
+    const config = JSON.parse((await editor.locator('.macro').first().getAttribute('data-config')) ?? 'null') as Record<string, unknown>;
+    const placed = await fetch(`${host.origin}/__host/pages/65602/macros`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'forge_local_as=alice' }, body: JSON.stringify({ moduleKey: 'sharepoint-document', localId: 'public-document', config }) });
+    expect(placed.status).toBe(200);
+    expect(await (await visit('alice', PUBLIC_PAGE)).page.locator('iframe[title="SharePoint Document"]').count()).toBe(1);
+    const { page, requests } = await visit('anonymous', PUBLIC_PAGE);
     await page.locator('.page-body').waitFor();
     expect(await page.locator('iframe[title="SharePoint Document"]').count()).toBe(0);
     expect(graphCalls(requests)).toEqual([]);
