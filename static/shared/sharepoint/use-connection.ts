@@ -12,7 +12,9 @@ import type { AccountState } from '../use-account';
  * `view.getContext()`; the call itself needs no context (the resolver authorises from the invocation's
  * own, `context.accountId`), so it starts when this module loads — alongside getContext instead of after
  * it — and the viewer's session takes its answer for its first ask (stored under the viewer's account as
- * always). Only when the tab holds no session token for anyone: a tab that has one costs no call.
+ * always). Only when the tab holds no session token for anyone: a tab that has one costs no call. The
+ * price: a viewer who is not logged in, or a macro not configured yet, makes that one call for nothing
+ * (answered `UNAUTHENTICATED`, or not read).
  * Imported by the two macro views only (sp-list, sp-document), which ask for the token on every load.
  */
 let early: Promise<Result<SessionToken>> | undefined = (() => {
