@@ -133,12 +133,18 @@ describe('Microsoft 365 item macro on Confluence pages (Chromium)', () => {
     expect(await shared.locator('.meta').textContent()).toContain('shared by Alice Adams');
   });
 
-  it('an anonymous visitor sees nothing of what was shared on 65601', async () => {
+  it('an anonymous visitor gets "Page not found" for 65601, no macro, and nothing of what was shared there', async () => {
+    // The DEMO space is closed to anonymous visitors: Confluence refuses them the page, and the app renders nowhere on it.
     const visitor = await open('anonymous', DEMO_PAGE);
-    // The host still renders the DEMO page to anonymous visitors (products/README.md); the app shows them nothing.
-    await expect.poll(() => macros(visitor).count()).toBe(2);
-    expect(await itemsShown(visitor)).toEqual([]);
-    for (let i = 0; i < 2; i++) expect(await macro(visitor, i).locator('body').textContent()).not.toMatch(/Phoenix|Alice|vendor/i);
+    await visitor.getByRole('heading', { name: 'Page not found' }).waitFor();
+    expect(await macros(visitor).count()).toBe(0);
+    expect(await visitor.locator('main').textContent()).not.toMatch(/Phoenix|vendor|kick-?off/i);
+    // Nor does the app give them the shares behind the page's macros if asked directly.
+    // Read as HTML (not in Alice's browser page, which the next test drives): the share ids in the page's macros.
+    const asAlice = await (await fetch(`${host.origin}${DEMO_PAGE}`, { headers: { cookie: 'forge_local_as=alice' } })).text();
+    const shareIds = [...asAlice.matchAll(/data-config="([^"]*)"/g)].map((m) => (JSON.parse((m[1] ?? '').replaceAll('&quot;', '"')) as { shareId?: string }).shareId);
+    expect(shareIds).toHaveLength(2);
+    for (const shareId of shareIds) expect(await invoke('anonymous', 'sharing/pageItem', { pageId: '65601', shareId }, 'm365-item')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('removing the macro leaves the share with its sharer, who can remove it', async () => {
