@@ -36,6 +36,7 @@ describe('hand-over of calendars, events and Teams chats', () => {
   };
 
   let calendarShare = '';
+  let phoenixShare = '';
   let eventShare = '';
   let chatShare = '';
   let alicesEventId = '';
@@ -63,6 +64,9 @@ describe('hand-over of calendars, events and Teams chats', () => {
       return r.value.shareId as string;
     };
     calendarShare = await create({ kind: 'calendar', calendarId: alicesCalendarId, window: 'next-30d', freeBusyOnly: false });
+    // Alice shared her Project Phoenix calendar with Bob in Outlook (the demo tenant's one shared calendar).
+    const phoenix = (await graph('alice', '/me/calendars')).value.find((c: Json) => c.name === 'Project Phoenix').id as string;
+    phoenixShare = await create({ kind: 'calendar', calendarId: phoenix, window: 'next-30d', freeBusyOnly: false });
     eventShare = await create({ kind: 'event', eventId: alicesEventId });
     chatShare = await create({ kind: 'chat', chatId: PHOENIX });
   }, 120_000);
@@ -72,7 +76,7 @@ describe('hand-over of calendars, events and Teams chats', () => {
   const sharers = async () => Object.fromEntries((await entities()).filter((e) => e.entityName === 'mail-share').map((e) => [e.value.shareId, e.value.sharerAccountId]));
 
   it('only the person offered can accept, with an exact payload, and without their permissions nothing moves', async () => {
-    const offer = await as('alice').call('myShares/offer', { toAccountId: BOB, shareIds: [calendarShare, eventShare, chatShare] });
+    const offer = await as('alice').call('myShares/offer', { toAccountId: BOB, shareIds: [calendarShare, eventShare, chatShare, phoenixShare] });
     expect(offer.ok).toBe(true);
     offerId = offer.value.offerId as string;
     expect(await as('carol').call('myShares/accept', { offerId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', reason: 'offer_not_found' } });
@@ -80,16 +84,16 @@ describe('hand-over of calendars, events and Teams chats', () => {
     expect(await as('bob').call('myShares/accept', { offerId: `${offerId.slice(0, 21)}x` })).toMatchObject({ ok: false, error: { reason: 'offer_not_found' } });
     // Bob has not allowed reading his calendars: the accept fails as a whole and the offer stays open.
     expect(await as('bob').call('myShares/accept', { offerId })).toMatchObject({ ok: false, error: { code: 'MS_SIGN_IN_REQUIRED', reason: 'handover_calendar_permission_missing' } });
-    expect(await sharers()).toEqual({ [calendarShare]: ALICE, [eventShare]: ALICE, [chatShare]: ALICE });
+    expect(await sharers()).toEqual({ [calendarShare]: ALICE, [eventShare]: ALICE, [chatShare]: ALICE, [phoenixShare]: ALICE });
     expect((await as('bob').call('myShares/list')).value.offersToMe).toHaveLength(1);
   });
 
-  it('the chat Bob is in and his copy of the meeting move to him; Alice’s calendar, not shared with him, stays hers', async () => {
+  it('the chat Bob is in, his copy of the meeting and the calendar shared with him move to him; Alice’s own calendar stays hers', async () => {
     await connectThroughApp(host, PANEL, 'bob', 'bob@contoso.com', 'share.calendar');
     await connectThroughApp(host, PANEL, 'bob', 'bob@contoso.com', 'share.chat');
     const accepted = await as('bob').call('myShares/accept', { offerId });
     expect(accepted.ok).toBe(true);
-    expect(accepted.value.transferred.map((t: Json) => t.shareId).sort()).toEqual([eventShare, chatShare].sort());
+    expect(accepted.value.transferred.map((t: Json) => t.shareId).sort()).toEqual([eventShare, chatShare, phoenixShare].sort());
     expect(accepted.value.notTransferable).toMatchObject([{ shareId: calendarShare, kind: 'calendar', why: 'calendar_not_shared_with_you', message: expect.stringContaining('not shared with you') }]);
 
     const stored = Object.fromEntries((await entities()).filter((e) => e.entityName === 'mail-share').map((e) => [e.value.shareId, e.value]));
@@ -99,10 +103,14 @@ describe('hand-over of calendars, events and Teams chats', () => {
     expect((await graph('bob', `/me/events/${encodeURIComponent(stored[eventShare].eventId as string)}?$select=subject`)).subject).toBe('Design review');
     expect(stored[chatShare]).toMatchObject({ sharerAccountId: BOB, msUserId: BOB_OID, chatId: PHOENIX });
     expect(stored[calendarShare]).toMatchObject({ sharerAccountId: ALICE, calendarId: alicesCalendarId });
+    // The shared calendar now points at Bob's own view of it (an id of his mailbox).
+    const bobsView = (await graph('bob', '/me/calendars')).value.find((c: Json) => c.name === 'Project Phoenix');
+    expect(bobsView.owner.address).toBe('alice@contoso.com');
+    expect(stored[phoenixShare]).toMatchObject({ sharerAccountId: BOB, calendarId: bobsView.id });
     expect(await as('bob').call('myShares/accept', { offerId })).toMatchObject({ ok: false, error: { reason: 'offer_not_found' } });
   });
 
-  it('after Alice signs out, the event and the chat still show (read as Bob); her calendar does not', async () => {
+  it('after Alice signs out, the event, the chat and the shared calendar still show (read as Bob); her own calendar does not', async () => {
     expect((await as('alice', PANEL).call('account/signOut')).ok).toBe(true);
     const items = (await as('carol', PANEL).call('sharing/panel', { issueId: DEMO_1 })).value.items as Json[];
     const event = items.find((i) => i.shareId === eventShare);
@@ -111,6 +119,9 @@ describe('hand-over of calendars, events and Teams chats', () => {
     const chat = items.find((i) => i.shareId === chatShare);
     expect(chat.sharer.name).toBe('Bob Brown');
     expect(chat.chat.entries.length).toBeGreaterThan(0);
+    const phoenix = items.find((i) => i.shareId === phoenixShare);
+    expect(phoenix.sharer.name).toBe('Bob Brown');
+    expect(phoenix.calendar.blocks.map((b: Json) => b.subject)).toContain('Sprint planning');
     const calendar = items.find((i) => i.shareId === calendarShare);
     expect(calendar.problem).toBeDefined();
     expect(calendar.calendar).toBeUndefined();

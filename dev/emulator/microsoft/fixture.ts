@@ -309,6 +309,11 @@ export interface CalendarFixture {
   events: EventFixture[];
   /** Deterministic filler events (for benchmarks), added after `events`. */
   generateEvents?: EventsGenerator;
+  /**
+   * People the owner shared this calendar with in Outlook (read access), who accepted: it appears in their
+   * own `/me/calendars` under an id of their mailbox, with `owner` the person who shared it.
+   */
+  sharedWith?: string[];
 }
 
 export type Weekday = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';

@@ -373,6 +373,21 @@ const assemble = (fx: MicrosoftFixture, dir: Directory, startDay: number): Calen
     xs.push(cal);
     byOwner.set(c.owner, xs);
   }
+  // A calendar shared with someone, as they see it in their own mailbox (outlook-get-shared-events-calendars.md,
+  // "from the share recipient's mailbox"; resources/calendar.md `owner`: "the person who shared that calendar
+  // with the user"; `canShare` only for the owner): its own id there, the owner's events, read-only.
+  for (const c of fx.calendars ?? []) {
+    const own = byOwner.get(c.owner)?.find((x) => x.key === c.key);
+    for (const who of c.sharedWith ?? []) {
+      if (!own || !dir.home(who)) continue;
+      const id = opaqueId(CALENDAR_HEADER, 'calendar', oidOf(who), 'shared', oidOf(c.owner), c.key);
+      const view: Calendar = {
+        owner: who, key: `shared:${c.owner}:${c.key}`, id, events: own.events, instances: own.instances,
+        resource: { ...own.resource, id, changeKey: stableGuid(id).slice(0, 24), isDefaultCalendar: false, canShare: false, canEdit: false, canViewPrivateItems: false, isRemovable: true, isTallyingResponses: false },
+      };
+      byOwner.set(who, [...(byOwner.get(who) ?? []), view]);
+    }
+  }
   for (const xs of byOwner.values()) xs.sort((a, b) => Number(b.resource['isDefaultCalendar'] === true) - Number(a.resource['isDefaultCalendar'] === true));
   return { byOwner, byId: (owner, id) => index.get(`${owner}\u0000${id}`) };
 };
