@@ -28,7 +28,8 @@ const readAliases = (value: unknown) => {
 };
 
 interface Account { session: Session; connect: () => Promise<void>; retry: () => void }
-type Preview = { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
+/** `pending`: the card is on screen, the preview answer is not in yet (its place is kept meanwhile). */
+type Preview = { kind: 'pending' } | { kind: 'frame'; url: string } | { kind: 'image'; url: string } | { kind: 'none' };
 type Load =
   | { kind: 'loading' }
   | { kind: 'retrying'; state: ViewerState }
@@ -37,8 +38,9 @@ type Load =
 
 /**
  * The configured document, fetched with the viewer's own token: SharePoint answers only if this
- * viewer may open it. The card and the preview are asked for together (one round trip); a viewer who can
- * open the file only through the macro's sharing link redeems it first, once (two more).
+ * viewer may open it. The card and the preview are asked for together (one round trip); the card is shown
+ * as soon as its own answer is in, the preview's place held until the preview's answer follows. A viewer who
+ * can open the file only through the macro's sharing link redeems it first, once (two more).
  */
 function DocumentPanel({ account, config, ctx }: { account: Account; config: DocumentMacroConfig; ctx: ViewContext }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
@@ -60,14 +62,22 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     const graph = createGraphSender({
       session,
       onRetry: (e) => {
-        // Once the document is shown, a busy SharePoint during a preview renewal leaves it on screen.
+        // Once the card is shown, a busy SharePoint (the preview, or its renewal) leaves it on screen.
         if (run.live && !run.shown) setLoad({ kind: 'retrying', state: viewerState(e, target) });
       },
     });
+    /** Frames only from SharePoint, images also from the thumbnail service; where the session says a
+     * Microsoft host is served elsewhere (the local host), that origin is judged as the public one. */
+    const embedPolicy = async () => {
+      const token = await session.token();
+      return token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
+    };
     void (async () => {
       setLoad({ kind: 'loading' });
-      let [item, preview] = await Promise.all([graph.send(documentItemRequest(config)), graph.send(previewRequest(config))]);
-      if (!run.live) return;
+      // Both leave at once; the card does not wait for the preview.
+      let preview = graph.send(previewRequest(config));
+      let item = await graph.send(documentItemRequest(config));
+      if (gone()) return;
       // Refused by id: a viewer who can open the file only through the kept sharing link redeems it, then
       // reads the preview by id like any reader (src/core/sharepoint/document-access.ts). Once per viewer.
       if (!item.ok) {
@@ -76,11 +86,10 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
           const shared = await graph.send(next.request);
           if (gone()) return;
           item = shared.ok ? readRedeemed(shared.value, config) : shared;
-          if (item.ok) preview = await graph.send(previewRequest(config));
+          // The first preview answer was refused like the item: ask again, now that the link is redeemed.
+          if (item.ok) preview = graph.send(previewRequest(config));
         }
       }
-      const token = await session.token();
-      if (gone()) return;
       if (!item.ok) {
         const state = viewerState(item.error, target);
         setLoad({ kind: 'failed', state });
@@ -95,18 +104,19 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
         return;
       }
       shownName.current = card.value.name;
-      // Frames only from SharePoint, images also from the thumbnail service; where the session says a
-      // Microsoft host is served elsewhere (the local host), that origin is judged as the public one.
-      const embed = token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
+      // The card first: name, size, who changed it, the links — the preview's place is held meanwhile.
+      setLoad({ kind: 'shown', card: card.value, preview: { kind: 'pending' } });
+      run.shown = true;
+      const [answer, embed] = await Promise.all([preview, embedPolicy()]);
+      if (gone()) return;
       let shown: Preview = { kind: 'none' };
-      const url = preview.ok ? readPreviewUrl(preview.value, embed) : undefined;
+      const url = answer.ok ? readPreviewUrl(answer.value, embed) : undefined;
       if (url?.ok) shown = { kind: 'frame', url: url.value };
       else {
         const thumb = thumbnailUrl(item.value, embed);
         if (thumb !== undefined) shown = { kind: 'image', url: thumb };
       }
-      setLoad({ kind: 'shown', card: card.value, preview: shown });
-      run.shown = true;
+      setLoad((cur) => (cur.kind === 'shown' ? { ...cur, preview: shown } : cur));
       if (shown.kind === 'frame') renewPreview();
     })();
     // The preview URL is short-lived: on a page left open a new one is asked for shortly before it expires
@@ -115,9 +125,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
     function renewPreview() {
       renewal = setTimeout(() => {
         void (async () => {
-          const [again, token] = await Promise.all([graph.send(previewRequest(config)), session.token()]);
+          const [again, embed] = await Promise.all([graph.send(previewRequest(config)), embedPolicy()]);
           if (!run.live) return;
-          const embed = token.ok ? { ...POLICY, ...readAliases(token.value.originAliases) } : POLICY;
           const url = again.ok ? readPreviewUrl(again.value, embed) : undefined;
           if (url?.ok) setLoad((cur) => (cur.kind === 'shown' && cur.preview.kind === 'frame' ? { ...cur, preview: { kind: 'frame', url: url.value } } : cur));
           renewPreview();
@@ -154,20 +163,44 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
       return (
         <section aria-label="SharePoint document">
           <DocumentCardView card={load.card} />
-          {load.preview.kind === 'frame' && (
-            <iframe
-              class="doc-preview"
-              title={`Preview of ${load.card.name}`}
-              src={load.preview.url}
-              sandbox="allow-scripts allow-same-origin allow-forms allow-downloads"
-              referrerpolicy="no-referrer"
-            />
-          )}
-          {load.preview.kind === 'image' && <img class="doc-thumb" src={load.preview.url} alt={`Thumbnail of ${load.card.name}`} referrerpolicy="no-referrer" />}
-          {load.preview.kind === 'none' && <p class="muted">SharePoint offers no preview of this document.</p>}
+          <DocumentPreview preview={load.preview} name={load.card.name} />
         </section>
       );
   }
+}
+
+/**
+ * The preview's place: held at the frame's height from the moment the card shows, with a placeholder in
+ * design-token colours until SharePoint's preview URL is in and the frame has loaded it (so the card above
+ * never moves). A thumbnail sits in the same place; "no preview" is one line.
+ */
+function DocumentPreview({ preview, name }: { preview: Preview; name: string }) {
+  // The URL whose frame has loaded: a renewed URL reloads the frame, and the placeholder covers it meanwhile.
+  const [loaded, setLoaded] = useState<string | undefined>(undefined);
+  if (preview.kind === 'none') return <p class="muted">SharePoint offers no preview of this document.</p>;
+  if (preview.kind === 'image') {
+    return (
+      <div class="doc-preview-area">
+        <img class="doc-thumb" src={preview.url} alt={`Thumbnail of ${name}`} referrerpolicy="no-referrer" />
+      </div>
+    );
+  }
+  const busy = preview.kind === 'pending' || loaded !== preview.url;
+  return (
+    <div class="doc-preview-area" aria-busy={busy ? 'true' : 'false'}>
+      {preview.kind === 'frame' && (
+        <iframe
+          class="doc-preview"
+          title={`Preview of ${name}`}
+          src={preview.url}
+          sandbox="allow-scripts allow-same-origin allow-forms allow-downloads"
+          referrerpolicy="no-referrer"
+          onLoad={() => { setLoaded(preview.url); }}
+        />
+      )}
+      {busy && <div class="doc-preview-placeholder" role="status">Loading preview…</div>}
+    </div>
+  );
 }
 
 /** A cached session token costs no round trip; without one, one resolver call (no `/me`). */

@@ -101,6 +101,36 @@ describe('SharePoint Document macro (Chromium)', () => {
     expect(urls.some((u) => u.origin === sharePoint['contoso.sharepoint.com'] && u.pathname === '/_layouts/15/embed.aspx')).toBe(true);
   });
 
+  it('shows the card before the preview answer, holding the preview’s place with a "Loading preview" placeholder, then the frame without a jump', async () => {
+    const { context, page, macro } = await visit('alice', '/');
+    // The preview's answer held back until the test lets it go.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/, async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
+    await page.goto(`${host.origin}${PAGE}`);
+    await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+    expect(await macro.getByRole('article').textContent()).toMatch(/bytes|KB/);
+    expect(await macro.getByRole('link', { name: 'Open in SharePoint' }).count()).toBe(1);
+    const area = macro.locator('.doc-preview-area');
+    expect(await area.getAttribute('aria-busy')).toBe('true');
+    expect(await macro.getByRole('status').textContent()).toBe('Loading preview…');
+    expect(await macro.locator('iframe').count()).toBe(0);
+    const before = await area.boundingBox();
+    expect(before?.height).toBeGreaterThan(400);
+
+    release();
+    const preview = macro.frameLocator(`iframe[title="Preview of ${FILE_NAME}"]`);
+    await expect.poll(() => preview.locator('h1').textContent(), { timeout: 15_000 }).toBe(FILE_NAME);
+    await expect.poll(() => area.getAttribute('aria-busy')).toBe('false');
+    expect(await macro.getByText('Loading preview…').count()).toBe(0);
+    // The frame took the held place: same position and height, nothing below the card moved.
+    const after = await macro.locator(`iframe[title="Preview of ${FILE_NAME}"]`).boundingBox();
+    expect(after).toMatchObject({ y: before?.y, height: before?.height });
+  });
+
   it('falls back to the thumbnail when SharePoint offers no preview', async () => {
     const { context, page, macro, cspErrors } = await visit('alice', '/');
     await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/, (route) =>
