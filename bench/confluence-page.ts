@@ -28,14 +28,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Frame, Page, Request } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
 import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { readCounters } from './measure';
 import { probeScript, type ProbeResult } from './probe';
-import { markdownTable, median, textTable } from './report';
-import { KVS_KINDS, adminApproves, connect, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, writeSection, type Cost, type Snapshot } from './setup';
+import { median } from './report';
+import { KVS_KINDS, adminApproves, connect, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, renderSection, runSectionCli, type Cost, type Snapshot } from './setup';
 
 const MODULE = 'm365-item';
 const PAGE_ID = '65601';
@@ -380,41 +379,21 @@ function report(
     `Machine: ${String(cpus().length)} cores, shared with other work; 1-minute load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${r.seconds.toFixed(0)} s.`,
   ];
   const sizeRows = r.files.map((f) => [`${f.file}${f.entry ? ' (entry)' : ' (loaded later)'}`, kb(f.bytes)]);
-  const date = new Date().toISOString().slice(0, 10);
-  const markdown = [
-    SECTION,
-    '',
-    `Produced by \`npm run bench:page\` (${date}, ${String(o.runs)} runs, Graph latency ${String(o.latencyMs)} ms).`,
-    '',
-    markdownTable(serverHeader, serverRows),
-    '',
-    markdownTable(browserHeader, browserRows),
-    '',
-    markdownTable(['m365-item JavaScript file', 'gzipped'], sizeRows),
-    '',
-    'Against the issue’s goals (measured, not asserted):',
-    '',
-    ...checks.map((c) => `- ${c}`),
-    '',
-    ...notes.map((n) => `- ${n}`),
-    '',
-  ].join('\n');
-  const text = ['Confluence page — each macro’s resolver call', textTable(serverHeader, serverRows), '', 'Confluence page in Chromium', textTable(browserHeader, browserRows), '', ...checks.map((c) => `- ${c}`)].join('\n');
-  return { markdown, text };
+  return renderSection({
+    heading: SECTION,
+    script: 'npm run bench:page',
+    date: new Date().toISOString().slice(0, 10),
+    runs: o.runs,
+    latencyMs: o.latencyMs,
+    server: { title: 'Confluence page — each macro’s resolver call', header: serverHeader, rows: serverRows },
+    browser: { title: 'Confluence page in Chromium', header: browserHeader, rows: browserRows },
+    sizes: { label: 'm365-item JavaScript file', rows: sizeRows },
+    checks,
+    notes,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values: args } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '5' },
-      latency: { type: 'string', default: '50' },
-      'skip-build': { type: 'boolean', default: false },
-      out: { type: 'string', default: join(ROOT, 'bench/RESULTS.md') },
-    },
-  });
-  const log = (s: string) => process.stderr.write(`${s}\n`);
-  const r = await runPageBench({ runs: Math.max(1, Number(args.runs)), latencyMs: Math.max(0, Number(args.latency)), skipBuild: args['skip-build'], log });
-  process.stdout.write(`${r.text}\n`);
-  writeSection(String(args.out), SECTION, r.markdown);
-  log(`\nwrote the Confluence page section of ${String(args.out)}`);
+  // The macros' part of the file (npm run bench) and the other sections stay; this section replaces its own.
+  await runSectionCli(ROOT, SECTION, 'Confluence page', runPageBench);
 }

@@ -23,15 +23,14 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { gzippedJsBytes } from '../scripts/build-ui';
 import { launchChromium } from '../test/support/browser';
 import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { measureRender, type Measurement } from './measure';
 import { probeScript } from './probe';
-import { markdownTable, median, textTable } from './report';
-import { KVS_KINDS, adminApproves as approve, connect as connectAs, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, writeSection, type Cost } from './setup';
+import { median } from './report';
+import { KVS_KINDS, adminApproves as approve, connect as connectAs, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, renderSection, runSectionCli, type Cost } from './setup';
 
 const MODULE = 'm365-issue-panel';
 const ISSUE_ID = '10001';
@@ -319,43 +318,21 @@ function report(
     'The browser rows count the whole panel: the viewer’s own Microsoft 365 connection (`account/token` while the tab has no session token, then `/me` from the browser) and the To Do section (`todo/panel`) besides `sharing/panel`, so their KVS operations and identity calls are the panel’s together; per-sharer Graph is what the server asked (the viewer’s browser requests are shown apart).',
     `Machine: ${cpus().length} cores, shared with other work; 1-minute load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${r.seconds.toFixed(0)} s.`,
   ];
-  const date = new Date().toISOString().slice(0, 10);
-  const markdown = [
-    SECTION,
-    '',
-    `Produced by \`npm run bench:panel\` (${date}, ${o.runs} runs, Graph latency ${o.latencyMs} ms).`,
-    '',
-    markdownTable(serverHeader, serverRows),
-    '',
-    markdownTable(browserHeader, browserRows),
-    '',
-    markdownTable(['issue-panel JavaScript file', 'gzipped'], sizeRows),
-    '',
-    'Against the issue’s goals (measured, not asserted):',
-    '',
-    ...checks.map((c) => `- ${c}`),
-    '',
-    ...notes.map((n) => `- ${n}`),
-    '',
-  ].join('\n');
-  const text = ['Issue panel — server view path', textTable(serverHeader, serverRows), '', 'Issue panel in Chromium', textTable(browserHeader, browserRows), '', ...checks.map((c) => `- ${c}`)].join('\n');
-  return { markdown, text };
+  return renderSection({
+    heading: SECTION,
+    script: 'npm run bench:panel',
+    date: new Date().toISOString().slice(0, 10),
+    runs: o.runs,
+    latencyMs: o.latencyMs,
+    server: { title: 'Issue panel — server view path', header: serverHeader, rows: serverRows },
+    browser: { title: 'Issue panel in Chromium', header: browserHeader, rows: browserRows },
+    sizes: { label: 'issue-panel JavaScript file', rows: sizeRows },
+    checks,
+    notes,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values: args } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '5' },
-      latency: { type: 'string', default: '50' },
-      'skip-build': { type: 'boolean', default: false },
-      out: { type: 'string', default: join(ROOT, 'bench/RESULTS.md') },
-    },
-  });
-  const log = (s: string) => process.stderr.write(`${s}\n`);
-  const r = await runPanelBench({ runs: Math.max(1, Number(args.runs)), latencyMs: Math.max(0, Number(args.latency)), skipBuild: args['skip-build'], log });
-  process.stdout.write(`${r.text}\n`);
-  // The macros' part of the file (npm run bench) and the sections after it stay; this section replaces the panel's.
-  const out = String(args.out);
-  writeSection(out, SECTION, r.markdown);
-  log(`\nwrote the issue panel section of ${out}`);
+  // The macros' part of the file (npm run bench) and the other sections stay; this section replaces its own.
+  await runSectionCli(ROOT, SECTION, 'issue panel', runPanelBench);
 }

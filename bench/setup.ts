@@ -7,11 +7,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { clickButton } from '../test/emulator/support';
 import { connectThroughApp } from '../test/support/connect';
 import type { TestHost } from '../test/support/host';
-import { median } from './report';
+import { markdownTable, median, textTable } from './report';
 
 export const UPN = (user: string): string => `${user}@contoso.com`;
 
@@ -135,4 +136,70 @@ export function writeSection(out: string, heading: string, markdown: string): vo
   const head = (at >= 0 ? before.slice(0, at) : before).trimEnd();
   const tail = next >= 0 ? before.slice(next + 1).trimEnd() : '';
   writeFileSync(out, [head, markdown.trimEnd(), tail].filter((x) => x !== '').join('\n\n') + '\n');
+}
+
+/** One shared-items benchmark's tables: its server table, its browser table, its JS sizes, checks and notes. */
+export interface SectionTables {
+  heading: string;
+  script: string;
+  date: string;
+  runs: number;
+  latencyMs: number;
+  server: { title: string; header: string[]; rows: string[][] };
+  browser: { title: string; header: string[]; rows: string[][] };
+  sizes: { label: string; rows: string[][] };
+  checks: string[];
+  notes: string[];
+}
+
+/** The section as bench/RESULTS.md holds it (markdown) and as the console prints it (text). */
+export function renderSection(t: SectionTables): { markdown: string; text: string } {
+  const markdown = [
+    t.heading,
+    '',
+    `Produced by \`${t.script}\` (${t.date}, ${String(t.runs)} runs, Graph latency ${String(t.latencyMs)} ms).`,
+    '',
+    markdownTable(t.server.header, t.server.rows),
+    '',
+    markdownTable(t.browser.header, t.browser.rows),
+    '',
+    markdownTable([t.sizes.label, 'gzipped'], t.sizes.rows),
+    '',
+    'Against the issue’s goals (measured, not asserted):',
+    '',
+    ...t.checks.map((c) => `- ${c}`),
+    '',
+    ...t.notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+  const text = [t.server.title, textTable(t.server.header, t.server.rows), '', t.browser.title, textTable(t.browser.header, t.browser.rows), '', ...t.checks.map((c) => `- ${c}`)].join('\n');
+  return { markdown, text };
+}
+
+export interface BenchOptions {
+  runs: number;
+  latencyMs: number;
+  skipBuild: boolean;
+  log: (s: string) => void;
+}
+
+/**
+ * The command line both benchmarks share (`--runs`, `--latency`, `--skip-build`, `--out`): runs one, prints
+ * its text and replaces its section of the results file, keeping the others.
+ */
+export async function runSectionCli(root: string, heading: string, what: string, run: (o: BenchOptions) => Promise<{ text: string; markdown: string }>): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      latency: { type: 'string', default: '50' },
+      'skip-build': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(root, 'bench/RESULTS.md') },
+    },
+  });
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const r = await run({ runs: Math.max(1, Number(args.runs)), latencyMs: Math.max(0, Number(args.latency)), skipBuild: args['skip-build'], log });
+  process.stdout.write(`${r.text}\n`);
+  const out = String(args.out);
+  writeSection(out, heading, r.markdown);
+  log(`\nwrote the ${what} section of ${out}`);
 }
