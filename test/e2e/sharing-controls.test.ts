@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
-import { continueToSite } from '../support/microsoft';
+import { consentInNewTab } from '../support/microsoft';
 import { settingsPages } from '../../dev/host/pages/products';
 
 // The admin's per-kind rules and the Public maximum, as people meet them in Chromium: Alice (a site admin)
@@ -32,13 +32,6 @@ describe('sharing rules per kind and end dates in every picker (Chromium)', () =
       return { ymd: `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`, words: d.toLocaleDateString(undefined, { dateStyle: 'medium' }) };
     }, days);
 
-  async function consent(page: Page, panel: FrameLocator, button: string) {
-    const tab = await continueToSite(page, () => panel.getByRole('button', { name: button }).click());
-    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
-    await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);
-    await tab.locator('h1:has-text("connected")').waitFor();
-  }
-
   beforeAll(async () => {
     host = await startTestHost();
     browser = await launchChromium();
@@ -56,10 +49,10 @@ describe('sharing rules per kind and end dates in every picker (Chromium)', () =
     await alice.goto(`${host.origin}${ISSUE}?as=alice`);
     const panel = panelOf(alice);
     await panel.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
-    await consent(alice, panel, 'Connect Microsoft 365');
+    await consentInNewTab(alice, panel, 'Connect Microsoft 365');
     await panel.getByText('Signed in as').waitFor();
     await panel.getByRole('button', { name: 'Share calendar, event or chat' }).click();
-    await consent(alice, panel, 'Allow reading calendars');
+    await consentInNewTab(alice, panel, 'Allow reading calendars');
     await panel.getByRole('radio', { name: /^Calendar \(default\)/ }).check();
     await panel.getByRole('radio', { name: 'Next 7 days' }).check();
     await panel.getByRole('radio', { name: /^Atlassian users/ }).check();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { ROOT, startTestHost, type TestHost } from '../support/host';
-import { continueToSite } from '../support/microsoft';
+import { consentInNewTab } from '../support/microsoft';
 
 type Json = any;
 
@@ -30,15 +30,6 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
     return page;
   }
 
-  /** Clicks `button`, picks Alice in the new tab and accepts what Microsoft asks. */
-  async function consent(page: Page, panel: FrameLocator, button: string) {
-    const tab = await continueToSite(page, () => panel.getByRole('button', { name: button }).click());
-    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
-    // Microsoft asks only for what is not consented yet; with nothing to ask it goes straight back.
-    await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);
-    await tab.locator('h1:has-text("connected")').waitFor();
-  }
-
   beforeAll(async () => {
     host = await startTestHost();
     browser = await launchChromium();
@@ -53,10 +44,10 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
     alice = await open('alice');
     const panel = panelOf(alice);
     await panel.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
-    await consent(alice, panel, 'Connect Microsoft 365');
+    await consentInNewTab(alice, panel, 'Connect Microsoft 365');
     await panel.getByText('Signed in as').waitFor();
     await panel.getByRole('button', { name: 'Share calendar, event or chat' }).click();
-    await consent(alice, panel, 'Allow reading calendars');
+    await consentInNewTab(alice, panel, 'Allow reading calendars');
     await panel.getByRole('radio', { name: /^Calendar \(default\)/ }).check();
     await panel.getByRole('radio', { name: 'Next 30 days' }).check();
     await panel.getByRole('radio', { name: /^Atlassian users/ }).check();
@@ -101,7 +92,7 @@ describe('share calendars and Teams chats into a Jira issue (Chromium)', () => {
     const panel = panelOf(alice);
     await panel.getByRole('button', { name: 'Share calendar, event or chat' }).click();
     await panel.getByRole('radio', { name: 'A Teams chat' }).check();
-    await consent(alice, panel, 'Allow reading chats');
+    await consentInNewTab(alice, panel, 'Allow reading chats');
     await panel.getByRole('radio', { name: 'Release war room' }).check();
     await panel.getByRole('button', { name: 'Share', exact: true }).click();
     await item(panel, 'Teams chat').waitFor();

@@ -48,3 +48,15 @@ export async function signInInNewTab(page: Page, frame: FrameLocator, email: str
 export async function connectInNewTab(page: Page, frame: FrameLocator, email: string): Promise<void> {
   await (await signInInNewTab(page, frame, email)).close();
 }
+
+/**
+ * What a connected person does when a panel asks for one more permission: click `button` in `frame`,
+ * Continue, pick `email` and Accept what Microsoft asks — Microsoft asks only for what is not consented
+ * yet, and with nothing to ask it goes straight back — until the tab says "connected".
+ */
+export async function consentInNewTab(page: Page, frame: FrameLocator, button: string, email = 'alice@contoso.com'): Promise<void> {
+  const tab = await continueToSite(page, () => frame.getByRole('button', { name: button }).click());
+  await tab.getByRole('button', { name: email }).click();
+  await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);
+  await tab.locator('h1:has-text("connected")').waitFor();
+}
