@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { PageItemView } from '../../src/contracts/sharing';
 import type { ViewContext } from '../shared/context';
 import { call } from '../shared/invoke';
 import { mountWithContext } from '../shared/mount';
 import { signInFor } from '../shared/sharing/api';
+import { useBusyRetry } from '../shared/sharing/busy-retry';
 import { SharedItem } from '../shared/sharing/section';
 import { featureOfKind, pageIdOf, shareIdOf } from './place';
 import './item.css';
@@ -21,7 +22,7 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
   const editing = ctx.extension['isEditing'] === true;
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [notice, setNotice] = useState<string | undefined>();
-  const retries = useRef(0);
+  const retryBusy = useBusyRetry();
 
   const load = useCallback(async (): Promise<PageItemView | undefined> => {
     if (!pageId || !shareId) {
@@ -32,20 +33,15 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
     if (r.ok) {
       setState(r.value.item ? { kind: 'ready', view: r.value } : { kind: 'absent' });
       // Microsoft 365 was busy (e.g. Outlook's 4 requests at a time per mailbox, when several macros of one
-      // sharer load together): the item says "Trying again shortly" — so try again, after the wait Graph
-      // asked for, a few times at most.
-      const p = r.value.item?.problem;
-      if (p?.code === 'THROTTLED' && retries.current < 3) {
-        retries.current++;
-        setTimeout(() => void load(), Math.min(30, p.retryAfterSeconds ?? 2) * 1000 + Math.random() * 500);
-      } else if (!p) retries.current = 0;
+      // sharer load together): the item says "Trying again shortly", so it does.
+      retryBusy(r.value.item ? [r.value.item] : [], load);
       return r.value;
     }
     // Sharing switched off, or a page this visitor may not view: nothing to show.
     if (r.error.code === 'FEATURE_OFF' || r.error.code === 'NOT_FOUND') setState({ kind: 'absent' });
     else setState({ kind: 'error', message: r.error.message });
     return undefined;
-  }, [pageId, shareId]);
+  }, [pageId, shareId, retryBusy]);
 
   useEffect(() => {
     void load();

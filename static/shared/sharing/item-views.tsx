@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { AppErrorBody, Result } from '../../../src/contract';
 import type { CalendarBlock, CalendarView, ChatEntry, ChatView, EventView } from '../../../src/contracts/sharing';
+import { retryWhileBusy } from './busy-retry';
 import { MailBody } from './mail-frame';
 import { HOUR_PX, layoutWeek } from './week-layout';
 
@@ -240,7 +241,7 @@ export function ChatThread({ view, loadOlder, loadImages }: ChatThreadProps) {
     const batch = wanted.slice(0, 4);
     if (batch.length === 0) return;
     let live = true;
-    void loadImages(batch).then((r) => {
+    void retryWhileBusy(() => loadImages(batch)).then((r) => {
       if (!live) return;
       setImages((m) => ({ ...m, ...Object.fromEntries(batch.map((b, i) => [`${b.messageId}/${b.hostedId}`, r.ok ? (r.value[i] ?? null) : null])) }));
     });
@@ -253,7 +254,8 @@ export function ChatThread({ view, loadOlder, loadImages }: ChatThreadProps) {
     if (!older) return;
     setBusy(true);
     setError(undefined);
-    const r = await loadOlder(older);
+    // Teams reads a chat once a second: a "busy" answer is asked again after its wait, as it promises.
+    const r = await retryWhileBusy(() => loadOlder(older));
     setBusy(false);
     if (r.ok) setPages([...pages, r.value]);
     else setError(r.error);

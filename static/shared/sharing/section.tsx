@@ -6,6 +6,7 @@ import { call } from '../invoke';
 import { ConfirmDialog } from '../confirm-dialog';
 import type { GraphSender } from '../graph-send';
 import { signInFor } from './api';
+import { useBusyRetry } from './busy-retry';
 import { MailBody } from './mail-frame';
 import { SharePicker } from './picker';
 import type { ItemKind } from './item-pickers';
@@ -50,6 +51,7 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
   const [picking, setPicking] = useState(false);
   const [pickingItem, setPickingItem] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  const retryBusy = useBusyRetry();
 
   const load = useCallback(async (): Promise<PanelView | undefined> => {
     if (!issueId) {
@@ -59,13 +61,15 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
     const r = await call('sharing/panel', { issueId });
     if (r.ok) {
       setState({ kind: 'ready', view: r.value });
+      // An item Microsoft 365 was too busy to read says "Trying again shortly": the panel does, after Graph's wait.
+      retryBusy(r.value.items, load);
       return r.value;
     }
     // Sharing switched off, or an issue this viewer may not see: nothing to show here.
     if (r.error.code === 'FEATURE_OFF' || r.error.code === 'NOT_FOUND') setState({ kind: 'hidden' });
     else setState({ kind: 'error', message: r.error.message });
     return undefined;
-  }, [issueId]);
+  }, [issueId, retryBusy]);
 
   useEffect(() => {
     void load();
