@@ -1,4 +1,4 @@
-import { getContext } from './bridge';
+import { getContext } from '@forge/bridge/out/view/getContext';
 
 /** What the Custom UI needs from `view.getContext()`. Display only: the resolvers never trust it. */
 export interface ViewContext {

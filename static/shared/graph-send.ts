@@ -1,6 +1,7 @@
 import type { AppErrorBody, Result, SessionToken } from '../../src/contract';
 import type { GraphRequest } from '../../src/core/sharepoint/odata';
 import { bootMark } from './boot-mark';
+import { graphFetchArgs } from './graph-request';
 import { decideOnFailure, failureFromResponse, type GraphFailure } from '../../src/core/sharepoint/states';
 
 /** The part of `createSession` the sender needs: a token, refreshed on demand, and a way to forget it. */
@@ -49,16 +50,10 @@ export function createGraphSender(deps: SenderDeps) {
       refreshNext = false;
       if (!t.ok) return t;
       graphBase = t.value.graphBaseUrl;
-      const headers: Record<string, string> = { ...req.headers, Authorization: `Bearer ${t.value.accessToken}` };
-      if (req.body !== undefined) headers['Content-Type'] = 'application/json';
       let failure: GraphFailure;
       try {
         bootMark('graph');
-        const res = await doFetch(`${t.value.graphBaseUrl}${req.path}`, {
-          method: req.method,
-          headers,
-          ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-        });
+        const res = await doFetch(...graphFetchArgs(req, t.value));
         const body: unknown = await res.json().catch(() => undefined);
         if (res.ok) return { ok: true, value: body as T };
         failure = failureFromResponse(res.status, body, res.headers);

@@ -22,10 +22,12 @@ export function tabStorage(): TokenStorage {
     s.getItem('m365.probe');
     return s;
   } catch {
-    const m = new Map<string, string>();
-    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+    return frameMemory;
   }
 }
+// One per frame, like sessionStorage is one per tab: a macro's early start and its view share the token.
+const memory = new Map<string, string>();
+const frameMemory: TokenStorage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v), removeItem: (k) => void memory.delete(k) };
 const PREFIX = 'm365.session.';
 const storageKey = (accountId: string) => `${PREFIX}${accountId}`;
 

@@ -27,6 +27,7 @@ import type { AppErrorBody, SessionToken } from '../../src/contract';
 import { router } from '../shared/bridge';
 import { FileIcon } from '../shared/sharepoint/file-icon';
 import { StateMessage } from '../shared/sharepoint/state-message';
+import { graphFetch } from '../shared/sharepoint/early';
 import { createSharePointGateway, type ListInfo, type TokenSession } from '../shared/sharepoint/gateway';
 
 const SEARCH_DELAY_MS = 400;
@@ -87,7 +88,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const [retrying, setRetrying] = useState<AppErrorBody | undefined>();
   const [painted, setPainted] = useState(false);
   const [searchText, setSearchText] = useState('');
-  const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying }), [session]);
+  const gateway = useMemo(() => createSharePointGateway({ session, onRetry: setRetrying, fetch: graphFetch }), [session]);
   // People known only by id, looked up once per frame (see src/core/sharepoint/people.ts).
   const [people, setPeople] = useState<PeopleCache>(() => new Map());
   const asking = useRef(new Set<string>());

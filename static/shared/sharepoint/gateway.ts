@@ -2,12 +2,12 @@ import type { ColumnDefinition } from '@microsoft/microsoft-graph-types';
 import type { AppErrorBody, Result } from '../../../src/contract';
 import { isRecord, nonEmptyString as str } from '../../../src/core/guards';
 import {
-  batchBody,
+  batchRequest,
   decideOnFailure,
   encodeSegment,
   failureFromResponse,
   FIRST_PAINT_IDS,
-  firstPaintBatch,
+  firstPaintParts,
   folderRequest,
   GRAPH_REASONS,
   isSearchRequest,
@@ -84,7 +84,7 @@ export function createSharePointGateway(deps: GatewayDeps) {
     const out: Record<string, BatchResult> = {};
     let pending: Record<string, GraphRequest> = { ...parts };
     for (let attempt = 0; ; attempt++) {
-      const res = await send({ method: 'POST', path: '/$batch', body: batchBody(pending) }, opts);
+      const res = await send(batchRequest(pending), opts);
       if (!res.ok) return res;
       const parsed = parseBatchResponse(res.value);
       if (!parsed.ok) return parsed;
@@ -200,10 +200,9 @@ export function createSharePointGateway(deps: GatewayDeps) {
    * forbidden list shows up.
    */
   async function firstPaint(s: TableState, opts: SendOptions = {}): Promise<{ state: TableState; list?: ListInfo; error?: AppErrorBody }> {
-    const b = firstPaintBatch(s);
+    const b = firstPaintParts(s);
     if (b === undefined) return { state: s };
-    const requests = Object.fromEntries(b.body.requests.map((r) => [r.id, { method: r.method, path: r.url, ...(r.headers ? { headers: r.headers } : {}) }]));
-    const res = await batch(requests, opts);
+    const res = await batch(b.parts, opts);
     if (!res.ok) return { state: reduceTable(s, { type: 'failed', seq: b.seq }), error: res.error };
     const parts = res.value;
     const listError = partError(parts[FIRST_PAINT_IDS.list], opts);
