@@ -25,6 +25,16 @@ export function gzippedJsBytes(distDir: string): number {
   return total;
 }
 
+/**
+ * The gzipped JavaScript a frame asks for before anything runs: the scripts and module preloads its
+ * `index.html` names (the entry chunk and what it imports statically); chunks imported later are not in it.
+ */
+export function entryJsBytes(distDir: string): number {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\.\/([^"]+\.js)"/g)].map((m) => m[1] as string);
+  return files.reduce((n, f) => n + gzipSync(readFileSync(join(distDir, f)), { level: 9 }).length, 0);
+}
+
 async function main() {
   const only = process.argv.slice(2);
   for (const r of manifest.resources) {
