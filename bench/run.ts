@@ -99,38 +99,45 @@ async function main() {
     const searches: SearchRun[] = [];
     for (const latencyMs of LATENCIES) {
       await faults(host, { latencyMs });
-      for (const s of scenarios) {
-        const runs: Record<Render, Measurement[]> = { cold: [], warm: [] };
-        let error: string | undefined = s.who === 'MGT' && !peer ? (mgtProblem ?? 'peer disabled') : undefined;
-        if (!error) {
+      // Round by round over every scenario (app and MGT alike), not all runs of one scenario in a row: a
+      // slow spell of this shared machine then lands on both sides of each app ÷ MGT ratio instead of on one.
+      const runs = new Map(scenarios.map((s) => [s, { cold: [] as Measurement[], warm: [] as Measurement[] }]));
+      const errors = new Map<Scenario, string>(scenarios.filter((s) => s.who === 'MGT' && !peer).map((s) => [s, mgtProblem ?? 'peer disabled']));
+      // One unrecorded round first (in the first latency block only), so no scenario pays for the
+      // functions' worker starting, JIT and disk caches warming up.
+      const warmUp = latencyMs === LATENCIES[0] ? 1 : 0;
+      for (let i = 0; i < RUNS + warmUp; i++) {
+        for (const s of scenarios) {
+          if (errors.has(s)) continue;
           try {
             await s.prepare();
-            // One unrecorded pass first (in the first latency block only), so no scenario pays for the
-            // functions' worker starting, JIT and disk caches warming up.
-            const warmUp = latencyMs === LATENCIES[0] ? 1 : 0;
-            for (let i = 0; i < RUNS + warmUp; i++) {
-              const pair = await coldThenWarm(browser, host, s, probeOpts);
-              if (i >= warmUp) {
-                runs.cold.push(pair.cold);
-                runs.warm.push(pair.warm);
-              }
+            const pair = await coldThenWarm(browser, host, s, probeOpts);
+            if (i >= warmUp) {
+              runs.get(s)?.cold.push(pair.cold);
+              runs.get(s)?.warm.push(pair.warm);
             }
           } catch (e) {
-            error = (e as Error).message.split('\n')[0]?.slice(0, 160);
+            const error = (e as Error).message.split('\n')[0]?.slice(0, 160) ?? 'failed';
+            errors.set(s, error);
             log(`  ${s.name} (${s.who}) at ${latencyMs} ms: ${error}`);
           }
         }
+      }
+      for (const s of scenarios) {
+        const error = errors.get(s);
+        const r = runs.get(s) ?? { cold: [], warm: [] };
         if (!error && s.search) {
           try {
+            await s.prepare();
             for (let i = 0; i < RUNS; i++) searches.push({ latencyMs, scenario: s.name, text: s.search, ...(await searchOnce(browser, host, s, probeOpts, s.search)) });
           } catch (e) {
             log(`  ${s.name} search at ${latencyMs} ms: ${(e as Error).message.split('\n')[0]?.slice(0, 160)}`);
           }
         }
         for (const render of ['cold', 'warm'] as const) {
-          rows.push({ latencyMs, scenario: s.name, who: s.who, render, runs: runs[render], ...(s.jsGzBytes !== undefined ? { jsGzBytes: s.jsGzBytes } : {}), ...(error ? { error } : {}) });
+          rows.push({ latencyMs, scenario: s.name, who: s.who, render, runs: r[render], ...(s.jsGzBytes !== undefined ? { jsGzBytes: s.jsGzBytes } : {}), ...(error ? { error } : {}) });
         }
-        log(`  ${latencyMs} ms · ${s.name} · ${s.who}: cold ${fmtMedian(runs.cold)}, warm ${fmtMedian(runs.warm)}`);
+        log(`  ${latencyMs} ms · ${s.name} · ${s.who}: cold ${fmtMedian(r.cold)}, warm ${fmtMedian(r.warm)}`);
       }
     }
     await faults(host, { latencyMs: 0 });
@@ -366,7 +373,7 @@ function report(rows: Row[], searches: SearchRun[], sizes: Record<string, number
   const phaseRows = rows.filter((r) => r.latencyMs === LATENCIES[0]).map(phaseCells).filter((c): c is string[] => c !== undefined);
   const phaseTitle = `Where the time goes at ${LATENCIES[0]} ms (medians, ms from the navigation start of the macro’s iframe; MGT: of its page):`;
   const notes = [
-    `Median of ${RUNS} runs per cell after one unrecorded pass; Chromium ${'headless'} with third-party storage allowed (\`launchChromium({ thirdPartyStorage: true })\`), so the Custom UI iframe keeps its session token in sessionStorage across a reload.`,
+    `Median of ${RUNS} runs per cell, taken round by round over all scenarios (app and MGT alternate) after one unrecorded round; Chromium ${'headless'} with third-party storage allowed (\`launchChromium({ thirdPartyStorage: true })\`), so the Custom UI iframe keeps its session token in sessionStorage across a reload.`,
     'cold = a new browser context (no session token, no caches); warm = reload of the same tab (session token present; MGT also has its IndexedDB cache).',
     'first rows = from the navigation start of the Confluence page (MGT: of its own page), and of the macro’s iframe, to the first animation frame with a table row with text (Document: the card with Graph’s size) in the DOM.',
     '“before rows” counts from Resource Timing what started before that frame; “total” is what the host and the emulator counted until 300 ms of quiet (under heavy load MGT’s folder reads after the rows can straggle past that, hence their ranges).',
