@@ -26,6 +26,9 @@ import { enableTheme } from '../theme';
 /** How long an early answer may wait for its view (the view normally asks within ~100 ms). */
 export const EARLY_ANSWER_MS = 10_000;
 
+/** The longest a macro's entry waits for its first requests to be sent before loading its view anyway. */
+export const VIEW_AT_THE_LATEST_MS = 300;
+
 /**
  * The token resolver's answer asked before the view exists (none when the tab had the viewer's token). A
  * token it gives is stored in the tab, where the view finds it; a refusal ("not connected", "turned off")
@@ -92,12 +95,27 @@ export const graphFetch: typeof fetch = (input, init) => {
  * Starts the context, the token and the first Graph requests, and returns the context for the view.
  * `first` names the requests from the stored configuration (src/core/sharepoint/first-requests.ts).
  */
-export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): Promise<ViewContext> {
+export interface EarlyStart {
+  /** The product's context, for the view. */
+  context: Promise<ViewContext>;
+  /** Settles once the first requests are on their way, or it is clear there are none (never rejects). */
+  sent: Promise<void>;
+  /**
+   * When the entry may load the view (never rejects). In a tab that holds a session token: once the first
+   * requests are on their way, or it is clear there are none — evaluating the view earlier would hold the
+   * frame's main thread just as the product's context arrives, and so the request. In a tab without one: at
+   * once — the token takes longer than the view, which must be ready when Graph answers.
+   */
+  viewMayLoad: Promise<void>;
+}
+
+export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
   bootMark('module');
   enableTheme();
   // A tab with no session token asks the resolver at once, alongside getContext. A logged-out viewer or an
   // unconfigured macro makes this one call for nothing.
-  if (!tabHoldsSession()) {
+  const warm = tabHoldsSession();
+  if (!warm) {
     try {
       void askEarly();
     } catch {
@@ -108,7 +126,7 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
     bootMark('context');
     return c;
   });
-  void context
+  const sent = context
     .then(async (ctx) => {
       if (!ctx.accountId) return;
       // Not consuming the early answer: the view's first ask takes it too (a failed one is not stored).
@@ -136,5 +154,5 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
       }
     })
     .catch(() => undefined);
-  return context;
+  return { context, sent, viewMayLoad: warm ? sent : Promise.resolve() };
 }

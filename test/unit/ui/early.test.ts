@@ -92,8 +92,12 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     const m = await load();
-    const context = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
-    await context;
+    const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    expect(await started.context).toMatchObject({ accountId: 'alice' });
+    // The view is loaded only once the request is out (its evaluation would hold the frame meanwhile).
+    await started.viewMayLoad;
+    expect(fake.graph).toHaveLength(1);
+    await started.sent;
     await settle();
     // Before any view: one request, the first paint's batch, with the tab's token; no token call.
     expect(fake.graph.map((g) => `${g.init.method} ${g.url}`)).toEqual([`POST ${GRAPH}/$batch`]);
@@ -116,7 +120,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: library } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     let m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(library));
     expect(fake.graph).toHaveLength(1);
@@ -124,7 +128,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: DOCUMENT } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     m = await load();
-    await m.early.startEarly((ctx) => documentMacroFirstRequests(ctx.extension['config']));
+    await m.early.startEarly((ctx) => documentMacroFirstRequests(ctx.extension['config'])).sent;
     await settle();
     expect(fake.graph.map((g) => g.init.method)).toEqual(['POST', 'GET']);
     const { previewRequest, documentItemRequest } = await import('../../../src/core/sharepoint/requests');
@@ -145,8 +149,11 @@ describe('a SharePoint macro starts its first Graph request before its view load
     const usual = answer;
     answer = (t, p) => (t === 'invoke' ? (fake.bridge.push({ type: t, payload: p }), slow) : usual(t, p));
     const m2 = await load();
-    const context = m2.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
-    await context;
+    const started = m2.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await started.context;
+    // No token in the tab: the view may load at once, while the resolver is still answering.
+    await started.viewMayLoad;
+    expect(fake.graph).toHaveLength(0);
     const viewSession = m2.createSession('alice', m2.early.fetchToken);
     const viewAsk = viewSession.token(false);
     answerToken({ ok: true, value: token('cold') });
@@ -163,7 +170,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: listConfig() } });
     fake.tokens.push({ ok: true, value: token('early') });
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     const view = m.createSession('alice', m.early.fetchToken);
     expect(view.peek()?.accessToken).toBe('early');
@@ -184,7 +191,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
         : Response.json({ responses: [{ id: 'list', status: 200, body: { id: 'l', name: 'Tasks', displayName: 'Tasks', list: { template: 'genericList' } } }, { id: 'columns', status: 200, body: { value: [] } }, { id: 'page', status: 200, body: { value: [{ id: '1', fields: { Title: 'Task 1' } }] } }] });
     fake.tokens.push({ ok: true, value: token('fresh') });
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     const r = await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(config));
     expect(r.error).toBeUndefined();
@@ -198,7 +205,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     vi.useFakeTimers({ now: Date.now() + m.early.EARLY_ANSWER_MS + 1, toFake: ['Date'] });
     await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(config));
@@ -208,20 +215,20 @@ describe('a SharePoint macro starts its first Graph request before its view load
   it('asks Graph nothing early for a logged-out viewer, a malformed configuration, or a viewer not connected', async () => {
     install({ extension: { config: listConfig() } });
     let m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     expect(fake.graph).toHaveLength(0);
 
     install({ accountId: 'alice', extension: { config: { ...listConfig(), siteId: 'https://evil.example/x' } } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     expect(fake.graph).toHaveLength(0);
 
     install({ accountId: 'alice', extension: { config: listConfig() } });
     m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     // Not connected: the token resolver said so (one call, as the view would have made), and Graph saw nothing.
     expect(tokenCalls()).toHaveLength(1);
