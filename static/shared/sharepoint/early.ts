@@ -5,14 +5,14 @@ import { loadContext, type ViewContext } from '../context';
 import { graphFetchArgs } from '../graph-request';
 import { call } from '../invoke';
 import { createSession, tabHoldsSession } from '../session';
-import { enableTheme } from '../theme';
 
 /**
  * A SharePoint macro's early start: the small entry module of each macro (static/sp-list/main.tsx,
  * static/sp-document/main.tsx) calls {@link startEarly} before it loads its view (Preact, the table or the
- * card — most of the bundle). While the view loads and compiles, this asks the product for the context,
- * takes the tab's session token (or asks `account/token`), and starts the view's first Graph request(s)
- * with the viewer's own token. The view then sends exactly those requests through {@link graphFetch},
+ * card — most of the bundle). It asks the product for the context, takes the tab's session token (or asks
+ * `account/token`), and starts the view's first Graph request(s) with the viewer's own token; the view
+ * loads meanwhile or right after (see {@link EarlyStart.viewMayLoad}) and, like the theme's CSS, is
+ * evaluated while Graph answers. The view then sends exactly those requests through {@link graphFetch},
  * which hands over the answer already under way instead of asking again: fresh data, one request, only
  * sooner. The benchmark (bench/RESULTS.md, "Where the time goes") showed a warm macro spending ~100 ms
  * between its frame's start and its first Graph request, most of it loading and running the whole bundle.
@@ -111,7 +111,8 @@ export interface EarlyStart {
 
 export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
   bootMark('module');
-  enableTheme();
+  // Not the theme: its token CSS, parsed in this frame, would hold the main thread as the context arrives;
+  // the view asks for it when it mounts, while Graph answers.
   // A tab with no session token asks the resolver at once, alongside getContext. A logged-out viewer or an
   // unconfigured macro makes this one call for nothing.
   const warm = tabHoldsSession();
