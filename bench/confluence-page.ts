@@ -26,7 +26,7 @@
  * Writes its section of bench/RESULTS.md (after the other sections, which it keeps).
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Frame, Page, Request } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
@@ -34,7 +34,7 @@ import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { readCounters } from './measure';
 import { probeScript, type ProbeResult } from './probe';
 import { median } from './report';
-import { KVS_KINDS, adminApproves, connect, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, renderSection, runSectionCli, type Cost, type Snapshot } from './setup';
+import { KVS_KINDS, adminApproves, connect, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, machineNote, millis, snapshot, renderSection, runSectionCli, type Cost, type Snapshot } from './setup';
 
 const MODULE = 'm365-item';
 const PAGE_ID = '65601';
@@ -376,7 +376,7 @@ function report(
     `Median (min–max) of ${String(o.runs)} runs after one unrecorded pass; Graph latency ${String(o.latencyMs)} ms added by the emulator to every Graph HTTP request (a \`$batch\` is one request); resolver, KVS, token endpoint and page get none.`,
     'Per macro: `sharing/pageItem` invoked through the host as the macro invokes it, one share at a time. cold = the host clock moved 61 minutes on first (the sharer’s cached access token is stale and refreshed); warm = the same call right after.',
     'In Chromium: cold = a new browser context after the clock moved on; warm = a reload of the same tab. An item counts as on screen in the first animation frame in which its macro shows it (a calendar, event or chat: with its view, a chunk loaded after the entry). The five macros are five iframes loading the same files; "macro JS requests" counts their script requests (the HTTP cache serves repeats).',
-    `Machine: ${String(cpus().length)} cores, shared with other work; 1-minute load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${r.seconds.toFixed(0)} s.`,
+    machineNote(r.load, r.seconds),
   ];
   const sizeRows = r.files.map((f) => [`${f.file}${f.entry ? ' (entry)' : ' (loaded later)'}`, kb(f.bytes)]);
   return renderSection({

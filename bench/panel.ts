@@ -21,7 +21,7 @@
  * Writes its section of bench/RESULTS.md (after the macros' tables, which `npm run bench` writes first).
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { gzippedJsBytes } from '../scripts/build-ui';
@@ -30,7 +30,7 @@ import { ROOT, startTestHost, type TestHost } from '../test/support/host';
 import { measureRender, type Measurement } from './measure';
 import { probeScript } from './probe';
 import { median } from './report';
-import { KVS_KINDS, adminApproves as approve, connect as connectAs, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, millis, snapshot, renderSection, runSectionCli, type Cost } from './setup';
+import { KVS_KINDS, adminApproves as approve, connect as connectAs, costBetween, count, expireTokens, faults, jsFiles, kb, kvsCells, machineNote, millis, snapshot, renderSection, runSectionCli, type Cost } from './setup';
 
 const MODULE = 'm365-issue-panel';
 const ISSUE_ID = '10001';
@@ -316,7 +316,7 @@ function report(
     'In Chromium: cold = new browser context after the clock moved on (the tab has no session token; the sharers’ tokens are stale); new tab = a new context a moment later (server tokens cached); warm = reload of the same tab (session token in sessionStorage; Chromium with third-party storage allowed). First item = the first animation frame with a shared item showing its subject, read from Graph; "iframe scripts ready" and "last resolver answer before it" are ms from the panel iframe’s navigation start.',
     'KVS gets and writes of a view besides the goal’s query and secret reads: the app settings and the project’s sharing rules (2 gets), and who opened which item (1 batch write; src/core/sharing/opens.ts) — both from the sharing rules and who-opened features.',
     'The browser rows count the whole panel: the viewer’s own Microsoft 365 connection (`account/token` while the tab has no session token, then `/me` from the browser) and the To Do section (`todo/panel`) besides `sharing/panel`, so their KVS operations and identity calls are the panel’s together; per-sharer Graph is what the server asked (the viewer’s browser requests are shown apart).',
-    `Machine: ${cpus().length} cores, shared with other work; 1-minute load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${r.seconds.toFixed(0)} s.`,
+    machineNote(r.load, r.seconds),
   ];
   return renderSection({
     heading: SECTION,

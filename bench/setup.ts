@@ -6,6 +6,7 @@
  * token endpoint and Graph requests per user), the JavaScript sizes, and the cells of the tables.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -150,6 +151,11 @@ export interface SectionTables {
   sizes: { label: string; rows: string[][] };
   checks: string[];
   notes: string[];
+}
+
+/** The notes' line about the machine a section was measured on (load average at the start and the end). */
+export function machineNote(load: readonly [number, number], seconds: number): string {
+  return `Machine: ${String(cpus().length)} cores, shared with other work; 1-minute load average ${load[0].toFixed(1)} at the start and ${load[1].toFixed(1)} at the end — times are inflated and noisy, counts and sizes are not; the run took ${seconds.toFixed(0)} s.`;
 }
 
 /** The section as bench/RESULTS.md holds it (markdown) and as the console prints it (text). */
