@@ -157,3 +157,16 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
     .catch(() => undefined);
   return { context, sent, viewMayLoad: warm ? sent : Promise.resolve() };
 }
+
+/**
+ * Loads the macro's view when the early start says (`viewMayLoad`), at the latest after
+ * {@link VIEW_AT_THE_LATEST_MS} — it also shows "Connect" and every other state — and shows it with the
+ * context. `load` is the entry's own `import('./view')`, so the bundler keeps the view a chunk of its own.
+ */
+export function showView(early: EarlyStart, load: () => Promise<{ show: (context: Promise<ViewContext>) => void }>): void {
+  void Promise.race([early.viewMayLoad, new Promise((r) => setTimeout(r, VIEW_AT_THE_LATEST_MS))])
+    .then(load)
+    .then((view) => {
+      view.show(early.context);
+    });
+}
