@@ -3,10 +3,10 @@ import type { CalculatedOutput, ColumnRef } from './columns';
 import { currencyForLocale } from './currency';
 import { formatFileSize } from './files';
 import { htmlToText, stripControls } from './html-text';
-import type { FormatContext } from './format-context';
+import { dateTimeOptions, type FormatContext } from './format-context';
 import type { PersonRef, TableRow } from './rows';
 
-export { createFormatContext, type CellLabels, type FormatContext, type FormatOptions } from './format-context';
+export { createFormatContext, warmFormats, type CellLabels, type FormatContext, type FormatOptions } from './format-context';
 
 /**
  * What a table cell shows. Always text, never HTML: the UI renders `text` as a text node and `href` as
@@ -176,9 +176,7 @@ function dateCell(value: unknown, ctx: FormatContext, dateOnly: boolean): Cell {
     const day = dateOnlyDay(value as string, t, ctx);
     return text(ctx.dateFormat({ timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' }).format(day));
   }
-  return text(
-    ctx.dateFormat({ timeZone: ctx.timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(t),
-  );
+  return text(ctx.dateFormat(dateTimeOptions(ctx)).format(t));
 }
 
 // Person fields come in several shapes: Graph's `XLookupId` alone (single person), arrays of

@@ -80,3 +80,24 @@ export function createFormatContext(opts: FormatOptions): FormatContext {
     dateFormat: (o) => cached(`d${JSON.stringify(o)}`, () => new Intl.DateTimeFormat(locale, o)),
   };
 }
+
+/** A date-and-time value as a cell shows it: the viewer's day and time, in the viewer's time zone. */
+export function dateTimeOptions(ctx: Pick<FormatContext, 'timeZone'>): Intl.DateTimeFormatOptions {
+  return { timeZone: ctx.timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit' };
+}
+
+/**
+ * Formats one date and time as a cell does, and one number, and throws the result away. A frame's first
+ * use of `Intl` loads ICU's locale and time-zone data: 15–30 ms of the main thread in Chromium (bench,
+ * issue 8), which otherwise falls between Graph's answer and the first rows. ICU keeps that data for the
+ * whole process, so doing it while Graph answers makes the real formatters cheap. Never throws.
+ */
+export function warmFormats(opts: Pick<FormatOptions, 'locale' | 'timeZone'>): void {
+  try {
+    const ctx = createFormatContext(opts);
+    ctx.dateFormat(dateTimeOptions(ctx)).format(0);
+    ctx.numberFormat({ maximumFractionDigits: 1 }).format(1.5);
+  } catch {
+    // No Intl worth warming: the view formats (or falls back) as it always does.
+  }
+}

@@ -1,4 +1,5 @@
 import type { Result, SessionToken } from '../../../src/contract';
+import { warmFormats } from '../../../src/core/sharepoint/format-context';
 import type { GraphRequest } from '../../../src/core/sharepoint/odata';
 import { bootMark } from '../boot-mark';
 import { loadContext, type ViewContext } from '../context';
@@ -98,15 +99,18 @@ export const graphFetch: typeof fetch = (input, init) => {
 export interface EarlyStart {
   /** The product's context, for the view. */
   context: Promise<ViewContext>;
-  /** Settles once the first requests are on their way, or it is clear there are none (never rejects). */
-  sent: Promise<void>;
+  /**
+   * Settles once the first requests are on their way (`true`), or it is clear there are none (`false`);
+   * never rejects.
+   */
+  sent: Promise<boolean>;
   /**
    * When the entry may load the view (never rejects). In a tab that holds a session token: once the first
    * requests are on their way, or it is clear there are none — evaluating the view earlier would hold the
    * frame's main thread just as the product's context arrives, and so the request. In a tab without one: at
    * once — the token takes longer than the view, which must be ready when Graph answers.
    */
-  viewMayLoad: Promise<void>;
+  viewMayLoad: Promise<unknown>;
 }
 
 export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
@@ -128,21 +132,22 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
     return c;
   });
   const sent = context
-    .then(async (ctx) => {
-      if (!ctx.accountId) return;
+    .then(async (ctx): Promise<boolean> => {
+      if (!ctx.accountId) return false;
       // Not consuming the early answer: the view's first ask takes it too (a failed one is not stored).
       const t = await createSession(ctx.accountId, ({ refresh }) => (refresh ? askResolver(true) : askEarly())).token(false);
       // A token is now in the tab for the view to find; an answer kept longer could hand the view a token
       // after the viewer signed out. Only a refusal ("not connected") waits for the view's first ask.
       if (t.ok) asked = undefined;
-      if (!t.ok) return;
+      if (!t.ok) return false;
       bootMark('token');
       let requests: readonly GraphRequest[];
       try {
         requests = first(ctx, t.value);
       } catch {
-        return;
+        return false;
       }
+      let any = false;
       for (const req of requests) {
         const [url, init] = graphFetchArgs(req, t.value);
         bootMark('graph');
@@ -152,9 +157,11 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
         // The view reads it (or never asks, and it is dropped): an unread failure is not an error here.
         answer.catch(() => undefined);
         early.push({ key, answer, at: Date.now() });
+        any = true;
       }
+      return any;
     })
-    .catch(() => undefined);
+    .catch(() => false);
   return { context, sent, viewMayLoad: warm ? sent : Promise.resolve() };
 }
 
@@ -165,7 +172,17 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
  */
 export function showView(early: EarlyStart, load: () => Promise<{ show: (context: Promise<ViewContext>) => void }>): void {
   void Promise.race([early.viewMayLoad, new Promise((r) => setTimeout(r, VIEW_AT_THE_LATEST_MS))])
-    .then(load)
+    .then(() => {
+      const view = load();
+      // With the view's file on its way and Graph answering, the main thread waits: the moment to pay for
+      // Intl's first use, which the first rows and the document card would otherwise pay after the answer.
+      void early.sent.then(async (any) => {
+        if (!any) return;
+        const ctx = await early.context;
+        warmFormats({ locale: ctx.locale ?? 'en-US', timeZone: ctx.timezone ?? 'UTC' });
+      });
+      return view;
+    })
     .then((view) => {
       view.show(early.context);
     });

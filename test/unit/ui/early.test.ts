@@ -212,6 +212,47 @@ describe('a SharePoint macro starts its first Graph request before its view load
     expect(fake.graph).toHaveLength(2);
   });
 
+  it('pays for Intl’s first use while Graph answers: after the batch is out and the view’s file is asked for, in the viewer’s locale and zone; not at all with nothing asked', async () => {
+    // Each Intl.DateTimeFormat made, with what had happened by then.
+    const made: Array<{ locale: unknown; timeZone: unknown; requests: number; viewAsked: boolean }> = [];
+    let viewAsked = false;
+    const Real = Intl.DateTimeFormat;
+    const spy = function (this: unknown, ...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+      made.push({ locale: args[0], timeZone: args[1]?.timeZone, requests: fake.graph.length, viewAsked });
+      return new Real(...args);
+    };
+    const view = async () => {
+      viewAsked = true;
+      return { show: () => undefined };
+    };
+
+    install({ accountId: 'alice', locale: 'de-DE', timezone: 'Europe/Berlin', extension: { config: listConfig() } });
+    storage.set('m365.session.alice', JSON.stringify(token('warm')));
+    let m = await load();
+    vi.stubGlobal('Intl', Object.assign(Object.create(Intl) as typeof Intl, { DateTimeFormat: spy }));
+    let started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    m.early.showView(started, view);
+    expect(await started.sent).toBe(true);
+    await settle();
+    expect(made.length).toBeGreaterThan(0);
+    // Nothing formatted before the request left and the view's file was asked for.
+    expect(made.every((x) => x.requests === 1 && x.viewAsked)).toBe(true);
+    expect(made).toContainEqual(expect.objectContaining({ locale: 'de-DE', timeZone: 'Europe/Berlin' }));
+
+    // Not connected: no request, so nothing to format (the Connect prompt has no dates).
+    made.length = 0;
+    viewAsked = false;
+    install({ accountId: 'alice', extension: { config: listConfig() } });
+    m = await load();
+    vi.stubGlobal('Intl', Object.assign(Object.create(Intl) as typeof Intl, { DateTimeFormat: spy }));
+    started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    m.early.showView(started, view);
+    expect(await started.sent).toBe(false);
+    await settle();
+    expect(viewAsked).toBe(true);
+    expect(made).toEqual([]);
+  });
+
   it('asks Graph nothing early for a logged-out viewer, a malformed configuration, or a viewer not connected', async () => {
     install({ extension: { config: listConfig() } });
     let m = await load();
