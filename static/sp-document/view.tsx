@@ -11,7 +11,7 @@ import { macroTitle, viewerState, type FailureTarget, type ViewerState } from '.
 import { AccountControl } from '../shared/account-control';
 import type { ViewContext } from '../shared/context';
 import { mountWithContext } from '../shared/mount';
-import { DocumentCardView } from '../shared/sharepoint-document/card';
+import { DocumentCardPlaceholder, DocumentCardView } from '../shared/sharepoint-document/card';
 import type { Session } from '../shared/session';
 import { createGraphSender } from '../shared/graph-send';
 import { graphFetch } from '../shared/sharepoint/early';
@@ -27,6 +27,20 @@ const readAliases = (value: unknown) => {
   const originAliases = readOriginAliases(value);
   return originAliases ? { originAliases } : {};
 };
+
+/** Resolves once the next frame has been painted (at the latest after 100 ms: a hidden tab paints nothing). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame !== 'function') return;
+    requestAnimationFrame(() => {
+      setTimeout(() => {
+        clearTimeout(done);
+        resolve();
+      }, 0);
+    });
+  });
+}
 
 interface Account { session: Session; connect: () => Promise<void>; retry: () => void }
 /** `pending`: the card is on screen, the preview answer is not in yet (its place is kept meanwhile). */
@@ -111,7 +125,10 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
       // The card first: name, size, who changed it, the links — the preview's place is held meanwhile.
       setLoad({ kind: 'shown', card: card.value, preview: { kind: 'pending' } });
       run.shown = true;
-      const [answer, embed] = await Promise.all([preview, embedPolicy()]);
+      // The preview's frame after the card has been painted: when both answers came together, creating and
+      // laying out a frame in the card's paint delayed the card (a Chromium trace), and the preview loads a
+      // whole page anyway.
+      const [answer, embed] = await Promise.all([preview, embedPolicy(), afterPaint()]);
       if (gone()) return;
       let shown: Preview = { kind: 'none' };
       const url = answer.ok ? readPreviewUrl(answer.value, embed) : undefined;
@@ -146,7 +163,7 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
   const title = macroTitle(targetNow());
   switch (load.kind) {
     case 'loading':
-      return <p class="muted" role="status">Loading the document from SharePoint…</p>;
+      return <DocumentCardPlaceholder />;
     case 'retrying':
       return (
         <section class="doc-state" aria-label={title}>

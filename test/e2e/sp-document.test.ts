@@ -131,6 +131,37 @@ describe('SharePoint Document macro (Chromium)', () => {
     expect(after).toMatchObject({ y: before?.y, height: before?.height });
   });
 
+  it('while SharePoint answers, shows the card’s shape and says it is loading; the card then takes that place without a jump', async () => {
+    const { context, page, macro } = await visit('alice', '/');
+    // The item's answer (the card's data) held back until the test lets it go.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/?]+(\?|$)/, async (route) => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    });
+    await page.goto(`${host.origin}${PAGE}`);
+    const region = macro.getByRole('region', { name: 'SharePoint document' });
+    await expect.poll(() => macro.getByRole('status').first().textContent()).toBe('Loading the document from SharePoint…');
+    expect(await region.getAttribute('aria-busy')).toBe('true');
+    // No name yet, not even a made-up one for screen readers: the shapes are hidden from them.
+    expect(await macro.getByRole('heading').count()).toBe(0);
+    expect(await macro.getByText('Document name').isVisible()).toBe(false);
+    const box = macro.locator('.doc-card');
+    const before = await box.boundingBox();
+    const nameBefore = await macro.locator('.doc-name').boundingBox();
+    expect(before?.height).toBeGreaterThan(40);
+
+    release();
+    await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+    expect(await macro.getByText('Loading the document from SharePoint…').count()).toBe(0);
+    const after = await macro.getByRole('article').boundingBox();
+    const nameAfter = await macro.getByRole('heading', { name: FILE_NAME }).boundingBox();
+    expect(after?.y).toBe(before?.y);
+    expect(Math.abs((after?.height ?? 0) - (before?.height ?? 0))).toBeLessThanOrEqual(1);
+    expect(nameAfter?.y).toBe(nameBefore?.y);
+  });
+
   it('falls back to the thumbnail when SharePoint offers no preview', async () => {
     const { context, page, macro, cspErrors } = await visit('alice', '/');
     await context.route(/\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/]+\/preview$/, (route) =>
