@@ -6,7 +6,7 @@ import { htmlToText, stripControls } from './html-text';
 import { dateTimeOptions, type FormatContext } from './format-context';
 import type { PersonRef, TableRow } from './rows';
 
-export { createFormatContext, warmFormats, type CellLabels, type FormatContext, type FormatOptions } from './format-context';
+export { createFormatContext, type CellLabels, type FormatContext, type FormatOptions } from './format-context';
 
 /**
  * What a table cell shows. Always text, never HTML: the UI renders `text` as a text node and `href` as
