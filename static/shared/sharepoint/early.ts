@@ -6,6 +6,7 @@ import { loadContext, type ViewContext } from '../context';
 import { graphFetchArgs } from '../graph-request';
 import { call } from '../invoke';
 import { createSession, tabHoldsSession } from '../session';
+import { enableTheme } from '../theme';
 
 /**
  * A SharePoint macro's early start: the small entry module of each macro (static/sp-list/main.tsx,
@@ -115,8 +116,8 @@ export interface EarlyStart {
 
 export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
   bootMark('module');
-  // Not the theme: its token CSS, parsed in this frame, would hold the main thread as the context arrives;
-  // the view asks for it when it mounts, while Graph answers.
+  // Not the theme yet: its token CSS, parsed in this frame, would hold the main thread as the context
+  // arrives; {@link showView} asks for it once the first requests are out.
   // A tab with no session token asks the resolver at once, alongside getContext. A logged-out viewer or an
   // unconfigured macro makes this one call for nothing.
   const warm = tabHoldsSession();
@@ -171,6 +172,13 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
  * context. `load` is the entry's own `import('./view')`, so the bundler keeps the view a chunk of its own.
  */
 export function showView(early: EarlyStart, load: () => Promise<{ show: (context: Promise<ViewContext>) => void }>): void {
+  // The theme as soon as the first requests are out, before the view is asked for: its answer and the token
+  // CSS take longest, and so are in place before Graph's answer — the view's first layout is its only one. A
+  // trace showed the theme's restyle and font lookups landing on Graph's answer when the view asked for it
+  // on mounting. (A tab without a token mounts its view sooner, which asks for it then.)
+  void early.sent.then(() => {
+    enableTheme();
+  });
   void Promise.race([early.viewMayLoad, new Promise((r) => setTimeout(r, VIEW_AT_THE_LATEST_MS))])
     .then(() => {
       const view = load();

@@ -253,6 +253,49 @@ describe('a SharePoint macro starts its first Graph request before its view load
     expect(made).toEqual([]);
   });
 
+  it('asks for the product’s theme once the first request is out and before the view’s file: never ahead of the context or the request', async () => {
+    // What had happened when the theme was asked for, and when the view's file was.
+    const seen: Record<string, { graph: number; bridge: string[] }> = {};
+    const snapshot = () => ({ graph: fake.graph.length, bridge: fake.bridge.map((c) => c.type) });
+    const view = async () => {
+      seen['view'] = snapshot();
+      return { show: () => undefined };
+    };
+
+    install({ accountId: 'alice', extension: { config: listConfig() } });
+    storage.set('m365.session.alice', JSON.stringify(token('warm')));
+    const inner = answer;
+    answer = async (type, payload) => {
+      if (type === 'enableTheming') seen['theme'] = snapshot();
+      return inner(type, payload);
+    };
+    const m = await load();
+    const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    m.early.showView(started, view);
+    expect(await started.sent).toBe(true);
+    await settle();
+    // After the context and the $batch; before the view's file was asked for; once.
+    expect(seen['theme']).toEqual({ graph: 1, bridge: ['getContext'] });
+    expect(seen['view']?.bridge).toEqual(['getContext', 'enableTheming']);
+    expect(fake.bridge.filter((c) => c.type === 'enableTheming')).toHaveLength(1);
+
+    // Not connected: no request, yet the theme is asked for all the same (the Connect prompt is themed too).
+    delete seen['theme'];
+    install({ accountId: 'alice', extension: { config: listConfig() } });
+    const inner2 = answer;
+    answer = async (type, payload) => {
+      if (type === 'enableTheming') seen['theme'] = snapshot();
+      return inner2(type, payload);
+    };
+    const m2 = await load();
+    const again = m2.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    m2.early.showView(again, view);
+    expect(await again.sent).toBe(false);
+    await settle();
+    expect(seen['theme']?.graph).toBe(0);
+    expect(seen['theme']?.bridge).toEqual(expect.arrayContaining(['getContext', 'invoke']));
+  });
+
   it('asks Graph nothing early for a logged-out viewer, a malformed configuration, or a viewer not connected', async () => {
     install({ extension: { config: listConfig() } });
     let m = await load();
