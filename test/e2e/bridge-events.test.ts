@@ -103,6 +103,24 @@ describe('bridge events between frames', () => {
     expect(await got(frames['Microsoft 365']!)).toEqual([{ from: 'elsewhere' }]);
   });
 
+  it('getContext gives every frame the user’s locale and time zone (the browser’s, here), the same on each ask', async () => {
+    const ctx = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${host.origin}/browse/DEMO-1?as=alice`);
+      const f = await (await p.locator('iframe[title="Microsoft 365"]').elementHandle())?.contentFrame();
+      if (!f) throw new Error('no panel frame');
+      await f.waitForFunction(() => !!(window as unknown as Win).__bridge);
+      const ask = () => f.evaluate(() => (window as unknown as Win).__bridge.callBridge('getContext') as Promise<{ locale?: string; timezone?: string; accountId?: string }>);
+      const first = await ask();
+      expect(first).toMatchObject({ locale: 'de-DE', timezone: 'Europe/Berlin' });
+      expect(first.accountId).toBeTruthy();
+      expect(await ask()).toMatchObject({ locale: 'de-DE', timezone: 'Europe/Berlin' });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('refuses what the platform refuses: a payload that is not JSON, an event without a name, an unknown unsubscribe', async () => {
     await subscribe(frames['same app']!, 'account.changed');
     expect(await frames['Microsoft 365']!.evaluate(() => (window as unknown as Win).__bridge.callBridge('emit', { event: 'account.changed', payload: { n: 10n } }).then(() => 'ok', (e: Error) => `${e.name}: ${e.message}`))).toBe('BridgeAPIError: An event payload must be JSON-serializable.');
