@@ -224,7 +224,9 @@ async function render(host: TestHost, page: Page, rec: ReturnType<typeof recorde
     if (seen.size >= shares.length) break;
     if (Date.now() > deadline) {
       const missing = await Promise.all(frames.filter((f) => !seen.has(f)).map((f) => f.evaluate(() => (document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 160)).catch(() => '(gone)')));
-      throw new Error(`${String(seen.size)} of ${String(shares.length)} items on screen within 30 s (${String(frames.length)} frames); the others show: ${JSON.stringify(missing)}`);
+      // The host's last lines too (resolver errors, time limits): a run stopped once on a frame left empty, cause unseen.
+      const tail = host.logs.slice(-15).join('\n');
+      throw new Error(`${String(seen.size)} of ${String(shares.length)} items on screen within 30 s (${String(frames.length)} frames); the others show: ${JSON.stringify(missing)}\nhost log, last lines:\n${tail || '(empty)'}`);
     }
     await sleep(20);
   }
