@@ -262,36 +262,32 @@ describe('a SharePoint macro starts its first Graph request before its view load
       return { show: () => undefined };
     };
 
-    install({ accountId: 'alice', extension: { config: listConfig() } });
-    storage.set('m365.session.alice', JSON.stringify(token('warm')));
-    const inner = answer;
-    answer = async (type, payload) => {
-      if (type === 'enableTheming') seen['theme'] = snapshot();
-      return inner(type, payload);
+    /** A List macro's entry and view, with or without the tab's session token; `sent` as it settles. */
+    const start = async (withToken: boolean) => {
+      delete seen['theme'];
+      install({ accountId: 'alice', extension: { config: listConfig() } });
+      if (withToken) storage.set('m365.session.alice', JSON.stringify(token('warm')));
+      const inner = answer;
+      answer = async (type, payload) => {
+        if (type === 'enableTheming') seen['theme'] = snapshot();
+        return inner(type, payload);
+      };
+      const m = await load();
+      const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+      m.early.showView(started, view);
+      const sent = await started.sent;
+      await settle();
+      return sent;
     };
-    const m = await load();
-    const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
-    m.early.showView(started, view);
-    expect(await started.sent).toBe(true);
-    await settle();
+
+    expect(await start(true)).toBe(true);
     // After the context and the $batch; before the view's file was asked for; once.
     expect(seen['theme']).toEqual({ graph: 1, bridge: ['getContext'] });
     expect(seen['view']?.bridge).toEqual(['getContext', 'enableTheming']);
     expect(fake.bridge.filter((c) => c.type === 'enableTheming')).toHaveLength(1);
 
     // Not connected: no request, yet the theme is asked for all the same (the Connect prompt is themed too).
-    delete seen['theme'];
-    install({ accountId: 'alice', extension: { config: listConfig() } });
-    const inner2 = answer;
-    answer = async (type, payload) => {
-      if (type === 'enableTheming') seen['theme'] = snapshot();
-      return inner2(type, payload);
-    };
-    const m2 = await load();
-    const again = m2.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
-    m2.early.showView(again, view);
-    expect(await again.sent).toBe(false);
-    await settle();
+    expect(await start(false)).toBe(false);
     expect(seen['theme']?.graph).toBe(0);
     expect(seen['theme']?.bridge).toEqual(expect.arrayContaining(['getContext', 'invoke']));
   });
