@@ -2,7 +2,7 @@
  * Every sentence a user reads about a failure, in one table: by error code, and by reason where the
  * reason changes what the user should do. Plain words, no jargon, and always what to do next.
  */
-import type { ErrorCode } from './result';
+import type { ErrorCode } from './error-codes';
 
 const BY_CODE: Record<ErrorCode, string> = {
   BAD_REQUEST: 'That request was not understood. Reload the page and try again.',
