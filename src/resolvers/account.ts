@@ -6,7 +6,7 @@ import { failWith, ok, type Result } from '../core/result';
 import { FEATURES, firstUseScopes, isFeatureKey, type FeatureKey } from '../core/settings';
 import { kindOfKey, RECORD_KINDS } from '../adapters/forge/keys';
 import { readAccountRecords, deleteAccountRecords } from '../adapters/forge/personal-data';
-import { beforeSignOut } from '../adapters/forge/automations';
+import { beforeSignOut, forgetAutomations } from '../automation-services';
 import { hasShares, shareStore } from '../adapters/forge/share-store';
 import { FEATURE_OF_KIND } from '../core/sharing/service';
 
@@ -55,7 +55,7 @@ export async function myRecords(accountId: string): Promise<Result<MyRecords>> {
 }
 
 export async function deleteMyRecords(accountId: string): Promise<Result<{ deleted: number }>> {
-  return ok({ deleted: await deleteAccountRecords(accountId) });
+  return ok({ deleted: await deleteAccountRecords(accountId, forgetAutomations) });
 }
 
 

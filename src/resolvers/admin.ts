@@ -26,7 +26,7 @@ import { RECORD_KINDS, type RecordKind } from '../adapters/forge/keys';
 import { guardStorage } from '../adapters/forge/kvs-errors';
 import type { Product } from '../adapters/forge/product';
 import { identityClient } from '../adapters/microsoft/identity-client';
-import { onFeatureChanged } from '../adapters/forge/automations';
+import { onFeatureChanged } from '../automation-services';
 
 export async function view(s: Services, product: Product): Promise<Result<AdminView>> {
   const [settings, app, damaged, uri, storedConnections] = await Promise.all([s.settings.current(), s.settings.microsoftApp(), s.settings.damaged(), redirectUri(), connectionStore.count()]);

@@ -2,7 +2,7 @@ import type { Handlers } from '@forge/resolver';
 import type { AutomationsDefs } from '../contracts/automations';
 import { isRecord } from '../core/guards';
 import type { Result } from '../core/result';
-import { automations } from '../adapters/forge/automations';
+import { automations } from '../automation-services';
 import { asAccount, type TrustedContext } from './context';
 
 const field = (p: unknown, k: string): unknown => (isRecord(p) && Object.hasOwn(p, k) ? p[k] : undefined);

@@ -2,7 +2,8 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { readJiraEvent, type Job } from '../core/automations';
 import { isRecord } from '../core/guards';
 import { toAppError } from '../core/result';
-import { automationQueue, automations } from '../adapters/forge/automations';
+import { automationQueue } from '../adapters/forge/automations';
+import { automations } from '../automation-services';
 import { logFailure } from '../adapters/forge/log';
 
 /** The renewal's share of its 300 s: the rest is margin for the subscription in flight. */

@@ -4,6 +4,7 @@ import { accountIndex, type AccountIndexEntry } from '../adapters/forge/account-
 import { keys } from '../adapters/forge/keys';
 import { guardStorage } from '../adapters/forge/kvs-errors';
 import { deleteAccountRecords } from '../adapters/forge/personal-data';
+import { forgetAutomations } from '../automation-services';
 import { logFailure } from '../adapters/forge/log';
 import { services } from '../services';
 
@@ -25,7 +26,7 @@ export async function personalDataReport(): Promise<{ reported: number; closed: 
       const mine = entries.find((e) => e.accountId === a.accountId);
       if (!mine) continue;
       if (a.status === 'closed') {
-        await deleteAccountRecords(a.accountId);
+        await deleteAccountRecords(a.accountId, forgetAutomations);
         closed++;
       } else {
         await guardStorage(() => kvs.set<AccountIndexEntry>(keys.accountIndex(a.accountId), { ...mine.entry, updatedAt: new Date().toISOString() }));

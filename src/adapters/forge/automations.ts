@@ -1,16 +1,13 @@
 import { createHmac } from 'node:crypto';
 import api, { route, webTrigger, type APIResponse } from '@forge/api';
 import { Queue } from '@forge/events';
-import { automationsService, GRAPH_ID, JIRA_ID, type Actor, type GraphPort, type Job, type JiraPort, type QueuePort, type StatusRef, type TodoTask } from '../../core/automations';
+import { GRAPH_ID, JIRA_ID, type Actor, type GraphPort, type Job, type JiraPort, type QueuePort, type StatusRef, type TodoTask } from '../../core/automations';
 import { isRecord, own } from '../../core/guards';
 import { fail, failWith, ok, type Result } from '../../core/result';
-import { services, type Services } from '../../services';
 import { graphPath } from '../graph';
-import { forAccount } from '../graph/forge';
+import { forAccount, type AccountTokens } from '../graph/forge';
 import type { GraphClient } from '../graph/client';
-import { nodeCrypto } from '../node/crypto';
 import { connectionStore } from './account-stores';
-import { automationStore, deleteAutomationRecordsOf } from './automation-store';
 
 /** Manifest keys: the web trigger Graph notifies, the queue the consumer reads. */
 export const NOTIFICATION_TRIGGER = 'graph-notifications';
@@ -224,8 +221,14 @@ export const automationJira: JiraPort = {
 
 const TASK_SELECT = ['id', 'status', 'completedDateTime'];
 
+/** Where Graph clients for named people come from: the sign-in service for the registration in force (src/services.ts). */
+export interface GraphAccounts {
+  accounts: () => Promise<AccountTokens>;
+  endpoints: { graphBaseUrl: string };
+}
+
 /** Graph as the named person, through their stored connection (`forAccount`): never as the app. */
-export function automationGraph(s: Services): GraphPort {
+export function automationGraph(s: GraphAccounts): GraphPort {
   const clients = new Map<string, GraphClient>();
   const graphAs = async (accountId: string): Promise<GraphClient> => {
     const known = clients.get(accountId);
@@ -293,60 +296,3 @@ export const notificationUrl = async (subId: string, nonce: string): Promise<str
 
 /** HMAC-SHA256, base64url: the clientStates of To Do subscriptions (core/automations/notifications.ts). */
 export const hmacSha256 = (key: string, text: string): string => createHmac('sha256', key).update(text).digest('base64url');
-
-/** The automations service on Forge, per invocation: KVS, Jira and Graph as named people, the queue. */
-export function automations() {
-  const s = services();
-  const settings = s.settings;
-  return {
-    s,
-    settings,
-    service: automationsService({
-      store: automationStore,
-      jira: automationJira,
-      graph: automationGraph(s),
-      queue: automationQueue,
-      crypto: nodeCrypto,
-      now: () => new Date(),
-      enabled: () => settings.enabled('automations'),
-      notificationUrl,
-      hmac: hmacSha256,
-    }),
-  };
-}
-
-/**
- * Called by the admin's settings save. Switched off: the trigger filter's app property goes at once (Jira
- * stops delivering events) and a queued job deletes every Graph subscription (Microsoft stops
- * notifying; the web trigger already does nothing once the switch is off). Switched on: the reverse.
- */
-export async function onFeatureChanged(before: Readonly<Record<string, boolean>>, after: Readonly<Record<string, boolean>>, product: 'jira' | 'confluence'): Promise<void> {
-  // Automations live in the Jira installation (its events, its web trigger); Confluence's has none.
-  if (before.automations === after.automations || product !== 'jira') return;
-  const on = after.automations === true;
-  await automations().service.rules.syncFilter();
-  await automationQueue.push([{ kind: 'switch', on }]);
-}
-
-/**
- * Before a person's sign-out ends their connection: their To Do subscriptions are deleted at Microsoft
- * as them (afterwards nobody could), so their lists stop notifying the app. Never stops the sign-out.
- */
-export async function beforeSignOut(accountId: string): Promise<void> {
-  await automations().service.todo.onSignedOut(accountId).catch(() => undefined);
-}
-
-/**
- * A person deleted their data, or their account closed: their links and subscriptions go (deleted at
- * Microsoft as them while their connection still works), and rules they owned stay for the project,
- * paused without an owner, for an admin to take over. Jira then stops delivering those projects' events.
- */
-export async function forgetAutomations(accountId: string): Promise<void> {
-  const a = automations();
-  const graph = automationGraph(a.s);
-  await deleteAutomationRecordsOf(accountId, async (s) => {
-    if (s.graphId) await graph.deleteSubscription(s.accountId, s.graphId);
-  });
-  // Best effort: with their rules paused nothing is sent even if Jira still delivers an event.
-  await a.service.rules.syncFilter().catch(() => undefined);
-}

@@ -10,7 +10,6 @@ import { linkStore } from './link-store';
 import { shareStore } from './share-store';
 import { writeMirror } from './jira-issues';
 import { automationRecordsOf } from './automation-store';
-import { forgetAutomations } from './automations';
 import { offerStore, openStore } from './share-controls';
 import { shareControlKeys } from './keys';
 
@@ -59,8 +58,12 @@ export async function holdsSharedItems(accountId: string): Promise<boolean> {
   return (await shareStore.bySharer(accountId)).length > 0 || (await linkStore.byAccount(accountId)).length > 0 || (await feedStore.listUrls({ accountId })).length > 0 || (await ownedFeeds(accountId)).length > 0 || (await automationRecordsOf(accountId)).length > 0 || (await shareControlRecordsOf(accountId)).length > 0;
 }
 
-/** Deletes every record of the account; returns how many there were. */
-export async function deleteAccountRecords(accountId: string): Promise<number> {
+/**
+ * Deletes every record of the account; returns how many there were. `forgetAutomations` (src/automation-services.ts)
+ * runs before the connection goes: the person's Graph subscriptions can only be deleted as them. Passed in, not
+ * imported: the automations are wired from the app's services, which this store's neighbours are part of.
+ */
+export async function deleteAccountRecords(accountId: string, forgetAutomations: (accountId: string) => Promise<void>): Promise<number> {
   const records = await readAccountRecords(accountId);
   const shares = await shareStore.bySharer(accountId);
   for (const s of shares) {
