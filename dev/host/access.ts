@@ -1,5 +1,5 @@
 import type { UiModule } from './manifest';
-import type { AtlassianUser } from './products/site';
+import type { AtlassianUser } from './products/tenant';
 
 /** Forge's `accountType` (access-to-forge-apps-for-unlicensed-users); `customer` (JSM portals) is not emulated. */
 export type AccountType = 'licensed' | 'unlicensed' | 'anonymous';

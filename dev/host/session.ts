@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AccountStates } from './products/accounts';
-import type { AtlassianUser, SiteDirectory } from './products/site';
+import type { SiteDirectory } from './products/site';
+import type { AtlassianUser } from './products/tenant';
 
 const USER_COOKIE = 'forge_local_as';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { accountStates } from '../../dev/host/products/accounts';
 import { entityPropertyIndex, type IndexedValue } from '../../dev/host/products/jira/entity-properties';
 import { productRest, type Principal } from '../../dev/host/products/rest';
-import { siteDirectory, type AtlassianFixture } from '../../dev/host/products/site';
+import { siteDirectory } from '../../dev/host/products/site';
+import type { AtlassianFixture } from '../../dev/host/products/tenant';
 import { ROOT } from './host';
 
 const fixture = () => (JSON.parse(readFileSync(join(ROOT, 'dev/fixtures/demo-tenant.json'), 'utf8')) as { atlassian: AtlassianFixture }).atlassian;

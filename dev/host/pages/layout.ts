@@ -1,4 +1,4 @@
-import type { AtlassianUser } from '../products/site';
+import type { AtlassianUser } from '../products/tenant';
 import { html, raw, type Html } from './html';
 import { THEME_IDS, themeAttribute, themeState } from '../theme';
 

@@ -1,4 +1,5 @@
-import type { AtlassianUser, SiteDirectory } from './site';
+import type { SiteDirectory } from './site';
+import type { AtlassianUser } from './tenant';
 
 /**
  * When a fixture user's Atlassian profile last changed, unless the fixture says otherwise. Before

@@ -1,6 +1,6 @@
 import type { AccountStates } from '../accounts';
 import { json, type Handled } from '../http';
-import type { AtlassianUser } from '../site';
+import type { AtlassianUser } from '../tenant';
 import type { Who } from '../jira/permissions';
 import type { ConfluenceSite } from './store';
 

@@ -1,5 +1,5 @@
 import { fixtureInstant } from '../dates';
-import type { Directory, Grant, PageFixture } from '../site';
+import type { Directory, Grant, PageFixture } from '../tenant';
 import { APP_ACCOUNT_ID, type Who } from '../jira/permissions';
 
 export interface Space {

@@ -1,5 +1,5 @@
 import type { AccountStates } from '../accounts';
-import type { Directory } from '../site';
+import type { Directory } from '../tenant';
 import type { Who } from './permissions';
 import type { RenderContext } from './render';
 import type { JiraSite } from './store';

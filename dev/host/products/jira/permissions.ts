@@ -1,4 +1,4 @@
-import type { AtlassianUser, Grant } from '../site';
+import type { AtlassianUser, Grant } from '../tenant';
 import type { Issue } from './model';
 
 /** Who a Jira request runs as: a user (asUser), the app's own account (asApp), or nobody (an unauthenticated call). */

@@ -9,7 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { accountStates } from '../accounts';
 import { productRest } from '../rest';
-import { siteDirectory, type AtlassianFixture } from '../site';
+import { siteDirectory } from '../site';
+import type { AtlassianFixture } from '../tenant';
 
 const count = Number(process.argv[2] ?? 50_000);
 const fx = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../fixtures/demo-tenant.json', import.meta.url)), 'utf8')) as { atlassian: AtlassianFixture }).atlassian;

@@ -1,5 +1,5 @@
 import { fixtureInstant, startOfUtcDay } from '../dates';
-import type { AtlassianUser, Directory, Grant, IssueFixture, ProjectFixture } from '../site';
+import type { AtlassianUser, Directory, Grant, IssueFixture, ProjectFixture } from '../tenant';
 import { entityPropertyIndex, type EntityPropertyIndex } from './entity-properties';
 import { PRIORITIES, STATUSES, TRANSITIONS, priorityById, statusById, type CustomField, type Issue } from './model';
 import { ADDONS_ROLE, APP_ACCOUNT_ID, browseDependsOnIssue, canBrowse, type PermissionProject, type ProjectRoleActors, type ResolvedGrant, type Who } from './permissions';

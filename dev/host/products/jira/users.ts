@@ -1,6 +1,6 @@
 import type { AccountStates } from '../accounts';
 import { jiraError, ok, type Handled } from '../http';
-import type { AtlassianUser } from '../site';
+import type { AtlassianUser } from '../tenant';
 import type { JiraApi, JiraRequest } from './api';
 import { APP_ACCOUNT_ID, globalPermission } from './permissions';
 

@@ -1,5 +1,5 @@
 import { DAY, startOfUtcDay } from '../../dates';
-import type { AtlassianUser } from '../../site';
+import type { AtlassianUser } from '../../tenant';
 import type { IndexedValue } from '../entity-properties';
 import { PRIORITIES, STATUSES, STATUS_CATEGORIES, ISSUE_TYPE, priorityById, statusById, type Issue } from '../model';
 import { APP_ACCOUNT_ID, projectPermission, type Who } from '../permissions';
