@@ -121,6 +121,26 @@ describe('bridge events between frames', () => {
     }
   });
 
+  it('a frame loads only once the page answers it: with the page’s bridge script 2 s late, the panel still shows', async () => {
+    const ctx = await browser.newContext();
+    try {
+      await ctx.route('**/__host/assets/host-bridge.js', async (route) => {
+        const answer = await route.fetch();
+        await new Promise((r) => setTimeout(r, 2000));
+        await route.fulfill({ response: answer });
+      });
+      const p = await ctx.newPage();
+      await p.goto(`${host.origin}/browse/DEMO-1?as=alice`, { waitUntil: 'commit' });
+      // A frame written into the page with its address started before the page listened: its getContext went
+      // unanswered and it stayed empty. Now it has no address until the bridge gives it one.
+      const f = await (await p.locator('iframe[title="Microsoft 365"]').elementHandle())?.contentFrame();
+      if (!f) throw new Error('no panel frame');
+      await expect.poll(() => f.evaluate(() => document.body.innerText).catch(() => ''), { timeout: 20_000 }).toContain('Connect Microsoft 365');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('refuses what the platform refuses: a payload that is not JSON, an event without a name, an unknown unsubscribe', async () => {
     await subscribe(frames['same app']!, 'account.changed');
     expect(await frames['Microsoft 365']!.evaluate(() => (window as unknown as Win).__bridge.callBridge('emit', { event: 'account.changed', payload: { n: 10n } }).then(() => 'ok', (e: Error) => `${e.name}: ${e.message}`))).toBe('BridgeAPIError: An event payload must be JSON-serializable.');

@@ -62,9 +62,13 @@ export interface ExtensionFrame {
   app: { id: string; environmentId: string; installationId: string };
 }
 
-/** An iframe hosting one Custom UI resource; the parent bridge finds it by its data attribute. */
+/**
+ * An iframe hosting one Custom UI resource; the parent bridge finds it by its data attribute. It has no `src`
+ * in the page: the product page's bridge (assets/host-bridge.js) gives it its address once it answers frames —
+ * at once (`data-load="now"`), or on first use (`lazy`: a byline popup, the macro editor's dialog).
+ */
 export function extensionFrame(f: ExtensionFrame, cdnOrigin: string, opts: { lazy?: boolean } = {}): Html {
   const src = `${cdnOrigin}/__cdn/${encodeURIComponent(f.resourceKey)}/index.html`;
-  return html`<iframe class="forge-frame" title="${f.title}" data-forge-extension="${JSON.stringify(f)}" ${opts.lazy ? html`data-src="${src}"` : html`src="${src}"`}
+  return html`<iframe class="forge-frame" title="${f.title}" data-forge-extension="${JSON.stringify(f)}" data-src="${src}" ${opts.lazy ? '' : html`data-load="now"`}
  sandbox="allow-scripts allow-same-origin allow-forms allow-downloads" referrerpolicy="no-referrer"></iframe>`;
 }
