@@ -191,6 +191,9 @@ interface BrowserRun {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The browser context's console messages, failed requests and page errors (kept for an error message). */
+const consoleLines: string[] = [];
+
 /** Waits until neither the host nor the emulator has counted anything for `quietMs`. */
 async function settle(host: TestHost, quietMs: number, capMs = 8000): Promise<void> {
   const until = Date.now() + capMs;
@@ -223,10 +226,16 @@ async function render(host: TestHost, page: Page, rec: ReturnType<typeof recorde
     }
     if (seen.size >= shares.length) break;
     if (Date.now() > deadline) {
-      const missing = await Promise.all(frames.filter((f) => !seen.has(f)).map((f) => f.evaluate(() => (document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 160)).catch(() => '(gone)')));
+      const missing = await Promise.all(frames.filter((f) => !seen.has(f)).map((f) => f.evaluate(() => ({
+        text: (document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 160),
+        readyState: document.readyState,
+        bridge: typeof (window as { __bridge?: unknown }).__bridge,
+        html: document.documentElement.outerHTML.length,
+        resources: performance.getEntriesByType('resource').map((e) => `${e.name.replace(/^https?:\/\/[^/]+/, '')} ${String(Math.round(e.startTime))}+${String(Math.round(e.duration))}`),
+      })).catch((e: unknown) => `(gone: ${String(e)})`)));
       // The host's last lines too (resolver errors, time limits): a run stopped once on a frame left empty, cause unseen.
       const tail = host.logs.slice(-15).join('\n');
-      throw new Error(`${String(seen.size)} of ${String(shares.length)} items on screen within 30 s (${String(frames.length)} frames); the others show: ${JSON.stringify(missing)}\nhost log, last lines:\n${tail || '(empty)'}`);
+      throw new Error(`${String(seen.size)} of ${String(shares.length)} items on screen within 30 s (${String(frames.length)} frames); the others show: ${JSON.stringify(missing, null, 1)}\nconsole:\n${consoleLines.slice(-20).join('\n') || '(nothing)'}\nhost log, last lines:\n${tail || '(empty)'}`);
     }
     await sleep(20);
   }
@@ -259,7 +268,11 @@ async function browserRound(browser: Browser, host: TestHost, shares: Share[]): 
     await ctx.addCookies([{ name: 'forge_local_as', value: VIEWER, url: host.origin }]);
     await ctx.addInitScript(probeScript({ documentCardTexts: [], mgtFileTexts: [] }));
     const rec = recorder(ctx);
+    // What a frame said, for the message when an item stays off screen.
+    ctx.on('console', (m) => consoleLines.push(`${m.type()} ${m.location().url.replace(/^https?:\/\/[^/]+/, '')}: ${m.text().slice(0, 300)}`));
+    ctx.on('requestfailed', (r) => consoleLines.push(`request failed: ${r.url().replace(/^https?:\/\/[^/]+/, '')} ${r.failure()?.errorText ?? ''}`));
     const page = await ctx.newPage();
+    page.on('pageerror', (e) => consoleLines.push(`page error: ${e.message.slice(0, 300)}`));
     const url = `${host.origin}${PAGE_PATH}`;
     const cold = await render(host, page, rec, shares, () => page.goto(url, { waitUntil: 'commit' }));
     const warm = await render(host, page, rec, shares, () => page.reload({ waitUntil: 'commit' }));
@@ -284,7 +297,7 @@ export async function runPageBench(o: PageBenchOptions): Promise<PageBenchResult
   }
   const files = jsFiles(join(ROOT, 'static/m365-item/dist'));
 
-  const host = await startTestHost({ log: () => {} });
+  const host = await startTestHost();
   let browser: Browser | undefined;
   try {
     o.log('page bench: Alice and Bob sign in and share 5 items on the DEMO page …');
