@@ -1,83 +1,15 @@
 import type { Handlers } from '@forge/resolver';
-import { fetch } from '@forge/api';
 import type { MySharesDefs } from '../contracts/my-shares';
-import { services, type Services } from '../services';
-import { asAccount, type TrustedContext } from './context';
-import { failWith, toAppError } from '../core/result';
+import { services } from '../services';
+import { myShares } from '../share-services';
+import { asAccount } from './context';
+import { failWith } from '../core/result';
 import { payloadReader, type PayloadShapes } from './payload';
 import { isRecord, own } from '../core/guards';
 import { isShareScope, SHARE_ID } from '../core/sharing/model';
-import { mySharesService, type MySharesService } from '../core/sharing/my-shares';
 import { isIsoInstant } from '../core/sharing/lifecycle';
 import { OFFER_MAX_SHARES } from '../core/sharing/handover';
 import { productOf } from '../adapters/forge/product';
-import { linkStore } from '../adapters/forge/link-store';
-import { connectionStore } from '../adapters/forge/account-stores';
-import { offerStore, openStore, ownShareStore, projectPolicyStore } from '../adapters/forge/share-controls';
-import { sharePlaces } from '../adapters/forge/share-places';
-import { accountClients, mailboxes, type MailboxDeps } from '../adapters/graph/mailbox';
-import { handoverItems } from '../adapters/graph/handover-items';
-import { findMessages } from '../adapters/graph/mail-find';
-import { graphClient } from '../adapters/graph/client';
-import { forgeRemainingMs } from '../adapters/graph/forge';
-import { nodeCrypto } from '../adapters/node/crypto';
-
-/** Wires My shares to Forge storage, the product of this installation and Graph, for one invocation. */
-export function myShares(s: Services, context: TrustedContext): MySharesService {
-  const product = productOf(context.installContext) ?? 'jira';
-  const accessToken = async (accountId: string, opts: { forceRefresh: boolean }) => {
-    try {
-      return await (await s.accounts()).accessToken(accountId, opts);
-    } catch (e) {
-      return { ok: false as const, error: toAppError(e).toBody() };
-    }
-  };
-  const deps: MailboxDeps = {
-    graphBaseUrl: s.endpoints.graphBaseUrl,
-    fetch: (url, init) => fetch(url, init),
-    remainingMs: forgeRemainingMs(),
-    readConnection: (accountId) => connectionStore.get(accountId),
-    accessToken,
-    registrationKey: async () => (await s.settings.microsoftApp())?.key,
-  };
-  // One connection read and one Graph client per person for this invocation, shared by the mail and item lookups.
-  const clients = accountClients(deps);
-  const box = mailboxes(deps, clients);
-  return mySharesService({
-    shares: ownShareStore,
-    links: linkStore,
-    opens: openStore,
-    offers: offerStore,
-    projects: projectPolicyStore,
-    places: sharePlaces(product),
-    mail: {
-      connection: (accountId) => box.connection(accountId),
-      find: (accountId, ids) =>
-        findMessages(
-          graphClient({
-            baseUrl: s.endpoints.graphBaseUrl,
-            fetch: (url, init) => fetch(url, init),
-            remainingMs: forgeRemainingMs(),
-            token: async ({ refresh }) => {
-              const t = await accessToken(accountId, { forceRefresh: refresh });
-              return t.ok ? { ok: true, value: { accessToken: t.value.accessToken } } : t;
-            },
-          }),
-          ids,
-        ),
-    },
-    items: handoverItems(clients),
-    settings: s.settings,
-    randomToken: (n) => nodeCrypto.randomToken(n),
-  });
-}
-
-/** Records who saw which items' content (never the sharer's own views); a failure never fails the view. */
-export async function recordShown(s: Services, context: TrustedContext, viewerAccountId: string | undefined, items: ReadonlyArray<{ shareId: string; sharer: { accountId: string }; problem?: unknown }>): Promise<void> {
-  const shown = items.filter((i) => i.problem === undefined).map((i) => ({ shareId: i.shareId, sharerAccountId: i.sharer.accountId }));
-  if (shown.length === 0) return;
-  await myShares(s, context).recordOpens(viewerAccountId, shown).catch(() => undefined);
-}
 
 /** Payloads are read strictly (./payload.ts): exactly the expected fields, each of its exact shape. */
 const MAX_PAYLOAD_CHARS = 8_192;

@@ -1,75 +1,18 @@
 import type { Handlers } from '@forge/resolver';
-import { fetch } from '@forge/api';
 import type { SharingDefs } from '../contracts/sharing';
 import { services, type Services } from '../services';
+import { recordShown, sharing, sharingItems } from '../share-services';
 import { asAccount, asAnyone, requireAccount, type TrustedContext } from './context';
-import { recordShown } from './my-shares';
 import { payloadReader, type PayloadShapes } from './payload';
-import { projectPolicyStore } from '../adapters/forge/share-controls';
-import { AppError, failWith, toAppError, type Result } from '../core/result';
+import { AppError, failWith, type Result } from '../core/result';
 import { isRecord, own } from '../core/guards';
 import { CALENDAR_WINDOW, CHAT_ID, GRAPH_ID, INTERNET_MESSAGE_ID, ISSUE_ID, SHARE_ID, isShareScope, type MailShareKind, type ShareScope } from '../core/sharing/model';
-import { itemSharing, type NewItem } from '../core/sharing/items-service';
+import type { NewItem } from '../core/sharing/items-service';
 import { CHAT_IMAGES_PER_CALL } from '../core/sharing/chat';
-import { m365Items } from '../adapters/graph/items';
-import { accountClients, type MailboxDeps } from '../adapters/graph/mailbox';
-import { FEATURE_OF_KIND, refOf, sharingService, type At, type SharingService } from '../core/sharing/service';
+import { FEATURE_OF_KIND, refOf, type At } from '../core/sharing/service';
 import { PAGE_ID } from '../core/sharing/target';
 import { productOf } from '../adapters/forge/product';
-import { confluencePages } from '../adapters/forge/confluence-pages';
 import type { Viewer } from '../core/sharing/ports';
-import { shareStore } from '../adapters/forge/share-store';
-import { linkStore } from '../adapters/forge/link-store';
-import { jiraIssues } from '../adapters/forge/jira-issues';
-import { connectionStore } from '../adapters/forge/account-stores';
-import { mailboxes } from '../adapters/graph/mailbox';
-import { forgeRemainingMs } from '../adapters/graph/forge';
-import { nodeCrypto } from '../adapters/node/crypto';
-
-/** Wires the sharing core to Forge storage, Jira and Graph, for one invocation. */
-function sharing(s: Services): SharingService {
-  return sharingService(sharingDeps(s));
-}
-
-/** Calendars, events and Teams chats: creating such shares, a chat's older pages and its images. */
-const items = (s: Services) => {
-  const d = sharingDeps(s);
-  return itemSharing({ ...d, items: d.items });
-};
-
-function sharingDeps(s: Services) {
-  const md = microsoftDeps(s);
-  // One connection read and one Graph client per sharer, for mail and the other kinds alike.
-  const shared = accountClients(md);
-  return {
-    shares: shareStore,
-    links: linkStore,
-    jira: jiraIssues,
-    confluence: confluencePages,
-    mail: mailboxes(md, shared),
-    items: m365Items(md, shared),
-    settings: s.settings,
-    projects: projectPolicyStore,
-    crypto: nodeCrypto,
-  };
-}
-
-function microsoftDeps(s: Services): MailboxDeps {
-  return {
-      graphBaseUrl: s.endpoints.graphBaseUrl,
-      fetch: (url, init) => fetch(url, init),
-      remainingMs: forgeRemainingMs(),
-      readConnection: (accountId) => connectionStore.get(accountId),
-      accessToken: async (accountId, opts) => {
-        try {
-          return await (await s.accounts()).accessToken(accountId, opts);
-        } catch (e) {
-          return { ok: false, error: toAppError(e).toBody() };
-        }
-      },
-      registrationKey: async () => (await s.settings.microsoftApp())?.key,
-  };
-}
 
 /**
  * Payloads are read strictly: an object with exactly the expected fields, each of its exact shape.
@@ -166,7 +109,7 @@ export const sharingHandlers: Handlers<SharingDefs> = {
       const place = refOf(atOf(p, context));
       const item = (kind === 'calendar' ? { kind, calendarId: p.calendarId, window: p.window, freeBusyOnly: p.freeBusyOnly } : kind === 'event' ? { kind, eventId: p.eventId } : { kind: 'chat', chatId: p.chatId }) as NewItem;
       await s.settings.requireFeature(FEATURE_OF_KIND[item.kind]);
-      return items(s).create(accountId, { place, item, scope: p.scope as ShareScope, ...(typeof p.expiresAt === 'string' ? { expiresAt: p.expiresAt } : {}) });
+      return sharingItems(s).create(accountId, { place, item, scope: p.scope as ShareScope, ...(typeof p.expiresAt === 'string' ? { expiresAt: p.expiresAt } : {}) });
     });
   },
   'sharing/chatPage': ({ payload, context }) => {
@@ -174,7 +117,7 @@ export const sharingHandlers: Handlers<SharingDefs> = {
     return asAnyone(s, 'sharing/chatPage', async () => {
       const p = parse(payload, ['shareId', 'before'], ['issueId', 'pageId']) as { issueId?: string; pageId?: string; shareId: string; before: string };
       await s.settings.requireFeature('share.chat');
-      return items(s).chatPage(viewerOf(context), { place: refOf(atOf(p, context)), shareId: p.shareId, before: p.before });
+      return sharingItems(s).chatPage(viewerOf(context), { place: refOf(atOf(p, context)), shareId: p.shareId, before: p.before });
     });
   },
   'sharing/chatImages': ({ payload, context }) => {
@@ -182,7 +125,7 @@ export const sharingHandlers: Handlers<SharingDefs> = {
     return asAnyone(s, 'sharing/chatImages', async () => {
       const p = parse(payload, ['shareId', 'images'], ['issueId', 'pageId']) as { issueId?: string; pageId?: string; shareId: string; images: unknown };
       await s.settings.requireFeature('share.chat');
-      return items(s).chatImages(viewerOf(context), { place: refOf(atOf(p, context)), shareId: p.shareId, images: p.images as Array<{ messageId: string; hostedId: string }> });
+      return sharingItems(s).chatImages(viewerOf(context), { place: refOf(atOf(p, context)), shareId: p.shareId, images: p.images as Array<{ messageId: string; hostedId: string }> });
     });
   },
   'sharing/scope': ({ payload, context }) => {

@@ -1,6 +1,6 @@
 import { logFailure } from '../adapters/forge/log';
 import { services } from '../services';
-import { myShares } from '../resolvers/my-shares';
+import { myShares } from '../share-services';
 
 /**
  * Hourly: deletes shares whose end date passed (with their links and opens), opens older than 90
