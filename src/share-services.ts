@@ -37,10 +37,7 @@ export function sharing(s: Services): SharingService {
 }
 
 /** Calendars, events and Teams chats: creating such shares, a chat's older pages and its images. */
-export const sharingItems = (s: Services) => {
-  const d = sharingDeps(s);
-  return itemSharing({ ...d, items: d.items });
-};
+export const sharingItems = (s: Services) => itemSharing(sharingDeps(s));
 
 function sharingDeps(s: Services) {
   const md = microsoftDeps(s);

@@ -235,8 +235,8 @@
   // Only now, with the listener above in place, do the page's frames load. The products create each frame from
   // the script that answers its bridge; a frame written into the page's HTML started before this script ran,
   // and when this script came late (a slow stylesheet before it holds it back) the frame's first call,
-  // getContext, reached a page not yet listening: no answer ever came and the frame stayed empty (seen in the
-  // Confluence page benchmark; test/e2e/bridge-events.test.ts delays this script to show it).
+  // getContext, reached a page not yet listening: no answer ever came and the frame stayed empty (the symptom
+  // the Confluence page benchmark hit; test/e2e/bridge-events.test.ts delays this script to show it).
   for (const frame of frames()) {
     if (frame.dataset.load === 'now' && !frame.getAttribute('src')) frame.src = frame.dataset.src;
   }
