@@ -172,9 +172,13 @@ describe('Looks like Atlassian (Chromium)', () => {
     await frame.locator('body').waitFor();
     await expect.poll(() => frame.locator('html').getAttribute('data-color-mode')).toBe('dark');
     expect(await frame.locator('html').evaluate((h) => getComputedStyle(h).getPropertyValue('--ds-text').trim())).toBe('#B6C2CF');
+    // As setGlobalTheme loads (@atlaskit/tokens utils/get-theme-preferences.js): the mode's own colour theme, not both.
+    const themeCss = () => frame.locator('link[data-theme]').evaluateAll((links) => links.map((l) => l.getAttribute('data-theme')).sort());
+    expect(await themeCss()).toEqual(['dark', 'shape', 'spacing', 'typography-adg3']);
     // Switching back reaches the open frame without a reload.
     await theme(alice, 'light');
     expect(await frame.locator('html').evaluate((h) => getComputedStyle(h).getPropertyValue('--ds-text').trim())).toBe('#172B4D');
+    expect(await themeCss()).toEqual(['dark', 'light', 'shape', 'spacing', 'typography-adg3']);
   });
 
   it('the byline popup: readable in both themes; Esc and a click outside close it', async () => {

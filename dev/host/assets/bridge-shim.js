@@ -32,8 +32,10 @@
   // view.theme.enable(): what @atlaskit/tokens' setGlobalTheme does in the frame — load each theme's CSS
   // (here linked from the host, so the frame's CSP needs no inline style), then set `data-theme` and
   // `data-color-mode` on <html> (set-global-theme.js, utils/configure-page.js). Later changes arrive as
-  // 'theme' messages from the product page.
-  const themeIds = (t) => [t.light, t.dark, t.spacing, t.shape, t.typography].filter((id) => typeof id === 'string' && /^[a-z0-9-]+$/.test(id));
+  // 'theme' messages from the product page. Which CSS: the colour mode's own theme (both only for `auto`),
+  // then shape, spacing and typography (utils/get-theme-preferences.js) — a light frame never parses dark.css
+  // until the product switches to dark.
+  const themeIds = (t) => [...(t.colorMode === 'auto' ? [t.light, t.dark] : [t.colorMode === 'dark' ? t.dark : t.light]), t.shape, t.spacing, t.typography].filter((id) => typeof id === 'string' && /^[a-z0-9-]+$/.test(id));
   function applyTheme(t) {
     if (!t || typeof t !== 'object') return Promise.resolve();
     const loads = themeIds(t).map((id) => {
