@@ -116,8 +116,9 @@ export function chatParts(m: Pick<ChatMessageRaw, 'contentType' | 'content' | 'm
   for (const x of m.content.matchAll(token)) {
     pushText(m.content.slice(at, x.index));
     at = x.index + x[0].length;
-    if (x[0].toLowerCase().startsWith('<at')) {
-      const name = m.mentions[x[1] ?? ''] ?? decodeEntities((x[2] ?? '').replace(/<[^>]*>/g, ''));
+    // The mention's own group matched (`<attachment …>` also begins with "<at").
+    if (x[1] !== undefined) {
+      const name = m.mentions[x[1]] ?? decodeEntities((x[2] ?? '').replace(/<[^>]*>/g, ''));
       parts.push({ t: 'mention', name: name.slice(0, 200) });
     } else if (x[0].toLowerCase().startsWith('<img')) {
       const src = /\bsrc\s*=\s*"([^"]*)"/i.exec(x[0])?.[1] ?? '';
@@ -139,6 +140,22 @@ export function chatParts(m: Pick<ChatMessageRaw, 'contentType' | 'content' | 'm
     if (!last.text) parts.pop();
   }
   return parts;
+}
+
+/**
+ * Teams's older reaction names and the emoji they stand for: `reactionType` is "like, angry, sad, laugh,
+ * heart, surprised" or a Unicode emoji (Graph chatMessageReaction; Bot Framework's ReactionType lists the
+ * names), so one chat can hold both `like` and 👍. One reaction, however it was written, is one chip.
+ */
+const LEGACY_REACTIONS: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
+
+export function reactionCounts(reactions: Record<string, number>): Array<{ type: string; count: number }> {
+  const merged = new Map<string, number>();
+  for (const [type, count] of Object.entries(reactions)) {
+    const emoji = LEGACY_REACTIONS[type] ?? type;
+    merged.set(emoji, (merged.get(emoji) ?? 0) + count);
+  }
+  return [...merged].map(([type, count]) => ({ type, count }));
 }
 
 const eventWords = (events: readonly string[]): string => {
@@ -175,7 +192,7 @@ export function chatEntries(page: readonly ChatMessageRaw[], chatId: string): Ch
       at: m.createdAt,
       from: m.fromName || 'Unknown sender',
       parts: m.deleted ? [] : chatParts(m, chatId),
-      reactions: Object.entries(m.reactions).map(([type, count]) => ({ type, count })),
+      reactions: reactionCounts(m.reactions),
       files: m.deleted ? [] : m.files,
       edited: m.edited,
       deleted: m.deleted,

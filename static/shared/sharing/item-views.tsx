@@ -211,8 +211,6 @@ export function EventCard({ view, title }: { view: EventView; title: string }) {
   );
 }
 
-const REACTION_EMOJI: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
-
 export interface ChatThreadProps {
   view: ChatView;
   /** Older messages, created before `before` (the panel's `sharing/chatPage`). */
@@ -295,7 +293,7 @@ export function ChatThread({ view, loadOlder, loadImages }: ChatThreadProps) {
               {e.reactions.length > 0 && (
                 <p class="reactions" aria-label="Reactions">
                   {e.reactions.map((r) => (
-                    <span key={r.type} class="reaction">{REACTION_EMOJI[r.type] ?? r.type} {r.count}</span>
+                    <span key={r.type} class="reaction">{r.type} {r.count}</span>
                   ))}
                 </p>
               )}

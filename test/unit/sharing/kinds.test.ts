@@ -95,17 +95,23 @@ describe('a shared Teams chat', () => {
     expect(parts).toEqual([{ t: 'text', text: 'Hi ' }, { t: 'mention', name: 'Carol Chen' }, { t: 'text', text: ' & teamalert(1)\n' }, { t: 'image', hostedId: 'aWQ9eF8wLXd1cy1kMQ' }]);
   });
 
+  it('a file attached to a message is not a mention (the tag also begins with "<at")', () => {
+    const html = '<p>Updated API design attached.</p><attachment id="f1a2"></attachment>';
+    expect(chatParts({ id: '1764000000000', contentType: 'html', content: html, mentions: {} }, CHAT)).toEqual([{ t: 'text', text: 'Updated API design attached.' }]);
+  });
+
   it('folds consecutive system events into one quiet line and keeps messages in Graph’s order', () => {
     const page = [
       msg({ id: '5', content: 'newest' }),
       msg({ id: '4', kind: 'system', event: 'membersAdded' }),
       msg({ id: '3', kind: 'system', event: 'membersAdded' }),
       msg({ id: '2', kind: 'system', event: 'chatRenamed' }),
-      msg({ id: '1', content: 'oldest', reactions: { like: 2, '🎉': 1 }, deleted: false }),
+      msg({ id: '1', content: 'oldest', reactions: { like: 2, '🎉': 1, '👍': 1 }, deleted: false }),
     ];
     const entries = chatEntries(page, CHAT);
     expect(entries.map((e) => (e.events ? e.text : e.parts.map((p) => (p.t === 'text' ? p.text : '')).join('')))).toEqual(['newest', '3 chat events: members added (×2), chat renamed', 'oldest']);
-    expect(entries[2]).toMatchObject({ reactions: [{ type: 'like', count: 2 }, { type: '🎉', count: 1 }] });
+    // Teams's older `like` and today's 👍 are one reaction: one chip, counted together.
+    expect(entries[2]).toMatchObject({ reactions: [{ type: '👍', count: 3 }, { type: '🎉', count: 1 }] });
   });
 
   it('continues older pages before the oldest message read, only when Graph had more', () => {
