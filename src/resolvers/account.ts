@@ -66,7 +66,9 @@ export const accountHandlers: Handlers<AccountDefs> = {
       const asked = connectFeature(payload);
       if (asked === null) return failWith('BAD_REQUEST', 'feature_not_consentable');
       if (asked) await s.settings.requireFeature(asked);
-      const extra = asked ? firstUseScopes(asked) : await sharedItemsNeed(s, accountId);
+      // Every sign-in also asks what the person's shares are read with: signing in again from one item's
+      // button (a chat) must bring back their mails and calendars too, not only that kind.
+      const extra = [...new Set([...(asked ? firstUseScopes(asked) : []), ...(await sharedItemsNeed(s, accountId))])];
       return (await s.accounts()).beginSignIn(accountId, extra.length > 0 ? { extraScopes: extra } : {});
     });
   },

@@ -170,6 +170,19 @@ describe('sharing calendars, events and Teams chats', () => {
     expect(JSON.stringify((await host.state()).storage.entities)).toBe(before);
   }, 60_000);
 
+  it('signing in again from one item’s button asks the permissions of every kind she shared, and brings all back', async () => {
+    expect((await as('alice').call('account/signOut')).ok).toBe(true);
+    const start = await as('alice').call('account/connect', { feature: 'share.chat' });
+    const scopes = (new URL(start.value.authorizeUrl as string).searchParams.get('scope') ?? '').split(' ');
+    // She shared a calendar, an event and chats: the chat's button asks Calendars.Read too.
+    expect(scopes).toEqual(expect.arrayContaining(['Chat.Read', 'Calendars.Read']));
+    await as('alice').call('account/signIn/cancel', { signInId: start.value.signInId });
+    await connect(host, 'alice', 'alice@contoso.com', 'share.chat');
+    const items = (await as('bob').call('sharing/panel', { issueId: DEMO_1 })).value.items as Json[];
+    expect(items.filter((i) => i.problem !== undefined)).toEqual([]);
+    expect(items.find((i) => i.shareId === calendarShare)?.calendar).toBeDefined();
+  }, 60_000);
+
   it('stores ids only: no event title, chat message text or attendee anywhere in storage', async () => {
     const state = await host.state();
     const stored = JSON.stringify({ keys: state.storage.keys, values: state.storage.values, secretKeys: state.storage.secretKeys, entities: state.storage.entities });
