@@ -57,14 +57,16 @@ export const confluencePages: ConfluencePort = {
   /**
    * Display names now, from Confluence's `GET /wiki/rest/api/user/bulk` (up to 100 `accountId`s,
    * scope read:confluence-user). Anonymous visitors cannot read users, so the app asks for them: a
-   * sharer's name is shown next to what they shared on a page the visitor may view.
+   * sharer's name is shown next to what they shared on a page the visitor may view. So too for a logged-in
+   * viewer Confluence refuses (a guest without the right to read users).
    */
   async names(viewer, accountIds) {
     const out = new Map<string, string>();
     for (let i = 0; i < accountIds.length; i += 100) {
       const params = new URLSearchParams(accountIds.slice(i, i + 100).map((a): [string, string] => ['accountId', a]));
-      const fetcher = viewer.kind === 'user' ? api.asUser().requestConfluence : api.asApp().requestConfluence;
-      const res = await fetcher(route`/wiki/rest/api/user/bulk?${params}`, { headers: JSON_HEADERS });
+      const path = route`/wiki/rest/api/user/bulk?${params}`;
+      let res = await (viewer.kind === 'user' ? api.asUser() : api.asApp()).requestConfluence(path, { headers: JSON_HEADERS });
+      if (viewer.kind === 'user' && (res.status === 401 || res.status === 403)) res = await api.asApp().requestConfluence(path, { headers: JSON_HEADERS });
       if (!res.ok) continue;
       const body = await json(res);
       const results = isRecord(body) ? own(body, 'results') : undefined;

@@ -69,8 +69,12 @@ export const jiraIssues: JiraPort = {
     for (let i = 0; i < accountIds.length; i += 50) {
       const params = new URLSearchParams([['maxResults', '50'], ...accountIds.slice(i, i + 50).map((id): [string, string] => ['accountId', id])]);
       // Names are public on a public issue (Jira shows reporters to anonymous visitors); the app asks for them then.
-      const fetcher = viewer.kind === 'user' ? api.asUser().requestJira : api.asApp().requestJira;
-      const res = await fetcher(route`/rest/api/3/user/bulk?${params}`, { headers: JSON_HEADERS });
+      // So too for a logged-in viewer Jira will not answer (no Jira access — "Bulk get users" needs "Permission to
+      // access Jira" — yet viewing a public issue, as a guest does): the viewer may see this item, and would
+      // otherwise read a sharer who is still here as "a former user".
+      const path = route`/rest/api/3/user/bulk?${params}`;
+      let res = await (viewer.kind === 'user' ? api.asUser() : api.asApp()).requestJira(path, { headers: JSON_HEADERS });
+      if (viewer.kind === 'user' && (res.status === 401 || res.status === 403)) res = await api.asApp().requestJira(path, { headers: JSON_HEADERS });
       if (!res.ok) continue;
       const body = await json(res);
       const values = isRecord(body) ? own(body, 'values') : undefined;
