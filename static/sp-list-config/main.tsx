@@ -7,6 +7,7 @@ import {
   MAX_COLUMNS,
   PAGE_SIZES,
   parseListMacroConfig,
+  storedListConfig,
   parseSharePointUrl,
   pickableColumns,
   type ColumnRef,
@@ -288,7 +289,7 @@ function Editor({ gateway, initial, policy }: { gateway: SharePointGateway; init
           class="primary"
           disabled={!config?.ok || step.kind === 'busy'}
           onClick={() => {
-            if (config?.ok) void submit({ config: config.value as unknown as Record<string, unknown> });
+            if (config?.ok) void submit({ config: storedListConfig(config.value) });
           }}
         >
           Save

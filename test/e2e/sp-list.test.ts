@@ -100,11 +100,12 @@ describe('SharePoint List macro (Chromium)', () => {
     await f.getByLabel('Rows per page').selectOption('10');
     await Promise.all([alice.waitForEvent('load'), f.getByRole('button', { name: 'Save' }).click()]);
 
-    // The page reloads with the macro; its stored settings are ids only: no list name, no address, never a token.
+    // The page reloads with the macro; its stored settings are ids only: no list name, no address, never a token,
+    // and columns by internal name — their display names ("Due date", "Assigned to") come from Graph at view time.
     const stored = JSON.parse((await alice.locator('.macro').first().getAttribute('data-config')) ?? '{}');
     expect(stored).toMatchObject({ version: 3, listId: '22222222-aaaa-4bbb-8ccc-000000000002', kind: 'list', pageSize: 10 });
-    expect(JSON.stringify(stored)).not.toMatch(/Tasks|Phoenix|https:/);
-    expect(stored.columns.map((c: { displayName: string }) => c.displayName)).toEqual(['Title', 'Priority', 'Due date', 'Status', 'Assigned to', 'Modified By']);
+    expect(JSON.stringify(stored)).not.toMatch(/Tasks|Phoenix|https:|Due date|Assigned to|Modified By|displayName/);
+    expect(stored.columns.map((c: { name: string }) => c.name)).toEqual(['Title', 'Priority', 'DueDate', 'Status', 'AssignedTo', 'Editor']);
     expect(JSON.stringify(stored)).not.toMatch(/token|eyJ|Bearer/i);
 
     const m = macro(alice);

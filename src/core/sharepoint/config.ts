@@ -28,8 +28,8 @@ export interface SortSpec {
 export type FolderRef = { id: string } | { path: string };
 
 /**
- * What the SharePoint List macro stores: ids for Graph, column internal names and types, the view's
- * settings. No site, list, folder or file name and no address: a page's stored settings can be read by
+ * What the SharePoint List macro stores: ids for Graph, column internal names and types (no display
+ * names: {@link storedListConfig}), the view's settings. No site, list, folder or file name and no address: a page's stored settings can be read by
  * people SharePoint would not show the list to, and a name can be the secret. Every name a viewer sees
  * comes from Graph, with their own token, when the macro is shown.
  */
@@ -80,6 +80,14 @@ class Issues {
     const more = this.list.length > 5 ? ` (and ${this.list.length - 5} more)` : '';
     return refuse('invalid_config', `The macro settings are not valid: ${shown}${more}. Edit the macro and choose the list again.`);
   }
+}
+
+/**
+ * The List macro's configuration as the page stores it: each column by its internal name, type and format —
+ * no display name (see readColumn). What the settings dialog submits.
+ */
+export function storedListConfig(config: ListMacroConfig): Record<string, unknown> {
+  return { ...config, columns: config.columns.map(({ displayName: _shownFromGraph, ...stored }) => stored) };
 }
 
 /**
@@ -245,16 +253,18 @@ function readColumn(v: unknown, legacy: boolean, path: string, issues: Issues): 
     issues.add(`${path}.name`, 'is not a SharePoint column name');
     return undefined;
   }
-  const displayName = own(v, 'displayName');
   const type = own(v, 'type');
+  // A column's display name is never read from the page: it can say more than the list's readers should
+  // (a column named after a client, "Salary band"), and the table takes it from Graph with the viewer's token
+  // (reconcileColumns). Until then — and for a column SharePoint no longer has — the internal name stands in.
+  // Macros saved before this stored one; it is dropped here and gone from the page at their next save.
   let col: ColumnRef;
-  if (legacy && displayName === undefined && type === undefined) {
+  if (legacy && type === undefined) {
     // Version 1 stored names only; `unknown` renders values as plain text, never as links or HTML.
     col = { name, displayName: name, type: 'unknown' };
   } else {
-    if (!isCleanText(displayName, NAME_MAX)) issues.add(`${path}.displayName`, 'must be a name of visible characters');
     if (!COLUMN_TYPES.includes(type as ColumnType)) issues.add(`${path}.type`, 'is not a known column type');
-    col = { name, displayName: displayName as string, type: type as ColumnType };
+    col = { name, displayName: name, type: type as ColumnType };
   }
   const format = readFormat(own(v, 'format'), `${path}.format`, issues);
   if (format !== undefined) col.format = format;

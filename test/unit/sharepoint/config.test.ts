@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDocumentMacroConfig, parseListMacroConfig } from '../../../src/core/sharepoint/config';
+import { parseDocumentMacroConfig, parseListMacroConfig, storedListConfig, type ListMacroConfig } from '../../../src/core/sharepoint/config';
 import { DRIVE_ID, ITEM_ID, LIST_ID, SITE_ID, documentConfig, libraryConfig, listConfig } from './fixtures';
 
 const policy = { allowedHosts: [] };
@@ -16,10 +16,22 @@ const v2 = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('parseListMacroConfig', () => {
-  it('accepts a current list and library configuration unchanged', () => {
-    expect(list(listConfig())).toEqual({ ok: true, value: listConfig() });
+  /** As read back from the page: every column's display name is its internal name until Graph names it. */
+  const unnamed = (c: ListMacroConfig): ListMacroConfig => ({ ...c, columns: c.columns.map((col) => ({ ...col, displayName: col.name })) });
+
+  it('accepts a current list and library configuration as stored, columns by internal name only', () => {
+    const stored = storedListConfig(listConfig());
+    // "Due date" is the Due column's display name: it stays in SharePoint.
+    expect(JSON.stringify(stored)).not.toMatch(/displayName|Due date/);
+    expect(list(stored)).toEqual({ ok: true, value: unnamed(listConfig()) });
     const lib = libraryConfig({ folder: { id: ITEM_ID }, sort: { column: 'Modified', direction: 'desc' } });
-    expect(list(lib)).toEqual({ ok: true, value: lib });
+    expect(list(storedListConfig(lib))).toEqual({ ok: true, value: unnamed(lib) });
+  });
+
+  it('drops the column display names a macro saved before stored, instead of showing them', () => {
+    const r = list(listConfig());
+    expect(r).toEqual({ ok: true, value: unnamed(listConfig()) });
+    expect(JSON.stringify(r)).not.toContain('Due date');
   });
 
   it('survives a JSON round trip and drops unknown keys', () => {
@@ -85,8 +97,8 @@ describe('parseListMacroConfig', () => {
 
   it('a version 2 configuration keeps working: read as ids only, its names and addresses dropped', () => {
     const r = list(v2({ kind: 'library', driveId: DRIVE_ID, columns: libraryConfig().columns, folder: { id: ITEM_ID, path: 'Specs' } }));
-    expect(r).toEqual({ ok: true, value: libraryConfig({ folder: { id: ITEM_ID } }) });
-    expect(JSON.stringify(r)).not.toMatch(/Specs|Tasks|Project X|https:/);
+    expect(r).toEqual({ ok: true, value: unnamed(libraryConfig({ folder: { id: ITEM_ID } })) });
+    expect(JSON.stringify(r)).not.toMatch(/Specs|Tasks|Project X|https:|Modified By/);
     // A folder stored by path only is still shown (read, never written back).
     expect(list(v2({ kind: 'library', columns: libraryConfig().columns, folder: { path: 'Specs' } }))).toMatchObject({ ok: true, value: { folder: { path: 'Specs' } } });
   });
