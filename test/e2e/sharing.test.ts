@@ -148,7 +148,7 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
     const panel = panelOf(alice);
     await panel.getByRole('button', { name: 'Sign out' }).click();
     const dialog = panel.getByRole('dialog', { name: 'Sign out of Microsoft 365?' });
-    expect(await dialog.textContent()).toContain('The 2 mails and conversations you shared on 1 issue will be unavailable to everyone while you are signed out.');
+    expect(await dialog.textContent()).toContain('The 2 items you shared on 1 issue will be unavailable to everyone while you are signed out.');
     await dialog.getByRole('button', { name: 'Sign out' }).click();
     await panel.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
 
