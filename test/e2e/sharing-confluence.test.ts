@@ -88,6 +88,9 @@ describe('Microsoft 365 item macro on Confluence pages (Chromium)', () => {
     await f.getByRole('radio', { name: new RegExp(`^${KICKOFF}`) }).check();
     await f.getByRole('radio', { name: 'This mail' }).check();
     await f.getByRole('radio', { name: /^Atlassian users/ }).check();
+    // Said of the page, not of a Jira issue.
+    expect(await f.getByRole('radio', { name: /^Atlassian users/ }).locator('..').textContent()).toContain('Everyone logged in who can view this page');
+    expect(await f.locator('body').textContent()).not.toMatch(/this issue/);
     await Promise.all([alice.waitForEvent('load'), f.getByRole('button', { name: 'Share', exact: true }).click()]);
 
     // The page keeps the share's id and nothing else.

@@ -3,7 +3,7 @@ import type { AppErrorBody, Result } from '../../../src/contract';
 import type { ShareScope } from '../../../src/core/settings/model';
 import type { GraphSender } from '../graph-send';
 import { listCalendars, listChats, listEvents, type PickableCalendar, type PickableChat, type PickableEvent } from './items-api';
-import { KIND_LABEL, pickScope, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { KIND_LABEL, pickScope, scopeHelp, SCOPE_LABEL } from './labels';
 import { EndsOn, endOfDay } from './ends-on';
 import type { KindRuleView } from '../../../src/contracts/sharing';
 
@@ -195,7 +195,7 @@ export function ItemSharePicker(p: ItemSharePickerProps) {
     const r = await p.onShare(picked, scope, endOfDay(ends));
     setBusy(false);
     if (!r.ok) setError(r.error);
-    else p.onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${SCOPE_HELP[scope]}.`);
+    else p.onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${scopeHelp(scope, p.placeWords)}.`);
   }
 
   return (
@@ -226,7 +226,7 @@ export function ItemSharePicker(p: ItemSharePickerProps) {
             <legend>Who can see it</legend>
             {rule.allowedScopes.map((s) => (
               <label key={s}>
-                <input type="radio" name="item-scope" checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {SCOPE_HELP[s]}</span>
+                <input type="radio" name="item-scope" checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {scopeHelp(s, p.placeWords)}</span>
               </label>
             ))}
           </fieldset>

@@ -2,11 +2,9 @@ import type { ShareKind } from '../../../src/contracts/sharing';
 import type { ShareScope } from '../../../src/core/settings/model';
 
 export const SCOPE_LABEL: Record<ShareScope, string> = { private: 'Private', atlassian: 'Atlassian users', public: 'Public' };
-export const SCOPE_HELP: Record<ShareScope, string> = {
-  private: 'Only you',
-  atlassian: 'Everyone logged in who can view this issue',
-  public: 'Anyone who can view this issue, logged in or not',
-};
+/** Who sees a share of each scope, said of where it is shared ("this issue", "this page"). */
+export const scopeHelp = (scope: ShareScope, place = 'this issue'): string =>
+  ({ private: 'Only you', atlassian: `Everyone logged in who can view ${place}`, public: `Anyone who can view ${place}, logged in or not` })[scope];
 
 /** Kinds the sharer may choose, in the order the picker offers them. */
 export const KIND_LABEL: Record<ShareKind, string> = {

@@ -5,7 +5,7 @@ import type { ShareScope } from '../../../src/core/settings/model';
 import { call } from '../invoke';
 import type { GraphSender } from '../graph-send';
 import { listMail, type PickableMail } from './api';
-import { KIND_LABEL, pickScope, SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { KIND_LABEL, pickScope, scopeHelp, SCOPE_LABEL } from './labels';
 import { EndsOn, endOfDay } from './ends-on';
 
 interface Props {
@@ -29,6 +29,7 @@ type Listing = { kind: 'loading' } | { kind: 'needsMail' } | { kind: 'error'; er
  * The server checks all of it again (the mail must be in their mailbox; the scope must be allowed).
  */
 export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, onCancel }: Props) {
+  const place = at !== undefined && 'pageId' in at ? 'this page' : 'this issue';
   const [listing, setListing] = useState<Listing>(view.viewer.mailAllowed ? { kind: 'loading' } : { kind: 'needsMail' });
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
@@ -95,7 +96,7 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
       return;
     }
     if (onCreated) onCreated(r.value.shareId);
-    onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${SCOPE_HELP[scope]}.`);
+    onDone(r.value.existing ? 'You had already shared that here.' : `Shared with: ${scopeHelp(scope, place)}.`);
   }
 
   return (
@@ -143,12 +144,12 @@ export function SharePicker({ view, at, onCreated, graph, onAllowMail, onDone, o
         <legend>Who can see it</legend>
         {rule.allowedScopes.map((s) => (
           <label key={s}>
-            <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {SCOPE_HELP[s]}</span>
+            <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => { setScope(s); }} /> {SCOPE_LABEL[s]} <span class="muted small">— {scopeHelp(s, place)}</span>
           </label>
         ))}
       </fieldset>
       <EndsOn value={ends} scope={scope} publicMaxDays={rule.publicMaxDays} onChange={setEnds} />
-      <p class="muted small">Only ids are stored. Whoever opens this issue sees the mail as it is in your mailbox now, read on your behalf — until you remove it or sign out.</p>
+      <p class="muted small">Only ids are stored. Whoever opens {place} sees the mail as it is in your mailbox now, read on your behalf — until you remove it or sign out.</p>
       {error && <p class="error" role="alert">{error.message}</p>}
       <div class="picker-actions">
         <button type="button" class="primary" disabled={!picked || busy} aria-busy={busy} onClick={() => void share()}>Share</button>

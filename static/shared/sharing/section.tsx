@@ -20,7 +20,7 @@ function useKinds(needed: boolean): KindsModule | undefined {
   }, [needed]);
   return m;
 }
-import { SCOPE_HELP, SCOPE_LABEL } from './labels';
+import { scopeHelp, SCOPE_LABEL } from './labels';
 import './sharing.css';
 
 /** What the section needs of the viewer's Microsoft 365 account (use-account.ts). */
@@ -209,7 +209,7 @@ export function SharedItem({ item, view, at, open, onChanged, onAllowMail, place
         <button type="button" class="disclosure" aria-expanded={expanded} onClick={() => { setExpanded(!expanded); }}>
           <strong>{title}</strong>
         </button>
-        <span class={`badge scope-${item.effectiveScope}`} title={narrowed ? `Shared as ${SCOPE_LABEL[item.scope]}; your admin now allows ${SCOPE_LABEL[item.effectiveScope]} at most` : SCOPE_HELP[item.effectiveScope]}>
+        <span class={`badge scope-${item.effectiveScope}`} title={narrowed ? `Shared as ${SCOPE_LABEL[item.scope]}; your admin now allows ${SCOPE_LABEL[item.effectiveScope]} at most` : scopeHelp(item.effectiveScope, placeWords)}>
           {SCOPE_LABEL[item.effectiveScope]}
         </span>
       </header>
