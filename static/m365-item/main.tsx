@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { PageItemView } from '../../src/contracts/sharing';
+import { pageAccount } from '../shared/connect-flow';
 import type { ViewContext } from '../shared/context';
 import { call } from '../shared/invoke';
 import { mountWithContext } from '../shared/mount';
@@ -47,6 +48,10 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
     void load();
   }, [load]);
 
+  // One connection for the page: when the viewer connects or signs out in another module (the byline, a macro),
+  // what this item shows can change (their own shares stop or come back), so it asks its resolver again.
+  useEffect(() => (ctx.accountId ? pageAccount.listen(ctx.accountId, () => void load()) : undefined), [ctx.accountId, load]);
+
   if (state.kind === 'loading') return null;
   if (state.kind === 'error') return <p class="error" role="alert" data-state="error">{state.message}</p>;
   if (state.kind === 'absent') {
@@ -78,6 +83,8 @@ function ItemMacro({ ctx }: { ctx: ViewContext }) {
               setNotice('Finish signing in to Microsoft 365 in the new tab. This item updates by itself.');
               void signInFor(featureOfKind(item.kind), async () => (await load())?.item?.problem === undefined).then((r) => {
                 setNotice(r.ok ? undefined : r.error.message);
+                // The other modules on the page learn it too (they were asking the viewer to connect).
+                if (r.ok && ctx.accountId) pageAccount.announce('connected', ctx.accountId);
               });
             }}
           />

@@ -112,6 +112,28 @@ describe('Microsoft 365 item macro on Confluence pages (Chromium)', () => {
     await expect.poll(() => conv.locator('.meta').textContent()).toContain('Conversation · 3 messages');
   });
 
+  it('signing out in the byline reaches her item macros without a reload; signing in from one item brings both back', async () => {
+    const kickoff = macro(alice, 0).getByRole('article', { name: KICKOFF });
+    await kickoff.waitFor();
+    await alice.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+    await alice.getByRole('button', { name: 'Microsoft 365' }).click();
+    const byline = alice.frameLocator('.byline-popup iframe');
+    await byline.getByRole('button', { name: 'Sign out' }).click();
+    // She shared two items: the byline asks first, counting them as items on one page.
+    await byline.getByText('The 2 items you shared on 1 page will be unavailable').waitFor();
+    await byline.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
+    for (const n of [0, 1]) await expect.poll(() => macro(alice, n).locator('body').textContent(), { timeout: 1500, interval: 50 }).toContain('while you are signed out');
+    // Signing in again from the first item asks for everything her shares use: the conversation comes back too.
+    const tab = await continueToSite(alice, () => macro(alice, 0).getByRole('button', { name: 'Sign in to Microsoft 365' }).click());
+    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
+    await tab.getByRole('button', { name: 'Accept' }).click({ timeout: 8_000 }).catch(() => undefined);
+    await tab.locator('h1:has-text("connected")').waitFor();
+    await tab.close();
+    await kickoff.waitFor({ timeout: 10_000 });
+    await expect.poll(() => macro(alice, 1).getByRole('article', { name: VENDOR }).locator('.meta').textContent(), { timeout: 3000, interval: 50 }).toContain('Conversation · 3 messages');
+    expect(await alice.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  }, 120_000);
+
   it('Bob sees the mail, read from Alice’s mailbox on her behalf — and not her private conversation', async () => {
     const bob = await open('bob', DEMO_PAGE);
     await expect.poll(() => itemsShown(bob)).toEqual([KICKOFF]);
