@@ -3,6 +3,7 @@ import { messageFor } from '../../src/core/messages';
 import { events, router } from './bridge';
 import { call } from './invoke';
 import { accountEvents } from './account-events';
+import { readSignInStatus } from './sign-in-outcome';
 
 /** This frame's part in keeping the page's modules in step. */
 export const pageAccount = accountEvents(events);
@@ -56,9 +57,9 @@ export function useConnectFlow(stateKind: string, check: () => Promise<unknown>,
       const id = signInId.current;
       const status = id ? await call('account/signIn/status', { signInId: id }) : undefined;
       if (since.current === null || signInId.current !== id) return; // cancelled, or another sign-in started meanwhile
-      if (status && !status.ok && ['MS_SIGN_IN_FAILED', 'MS_CONSENT_REQUIRED', 'MISCONFIGURED'].includes(status.error.code)) { stop(status.error.message); return; }
-      if (status?.ok && status.value.status === 'ended') { stop(messageFor('MS_SIGN_IN_FAILED', 'sign_in_abandoned')); return; }
-      if (status?.ok && status.value.status === 'pending') return;
+      const outcome = readSignInStatus(status);
+      if (outcome.kind === 'failed') { stop(outcome.error.message); return; }
+      if (outcome.kind === 'pending') return;
       await latestCheck.current();
     };
     const tick = async () => {

@@ -125,6 +125,13 @@ describe('leaving the site through the bridge router (Chromium)', () => {
     expect(await panel.getByText('Signed in as Alice Adams').count()).toBe(1);
     const tab = await continueToSite(page, () => panel.getByRole('button', { name: 'Allow reading mail' }).click());
     expect(new URL(tab.url()).origin).toBe(host.microsoftOrigins.login);
+    // Declined at Microsoft's consent page this time: the panel stops waiting and says why, as Connect does.
+    await tab.getByRole('button', { name: 'alice@contoso.com' }).click();
+    await tab.getByRole('button', { name: 'Cancel' }).click();
+    await tab.waitForLoadState();
+    await tab.close();
+    await expect.poll(() => panel.getByRole('status').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringContaining('the permissions were declined'));
+    expect(await panel.getByText('Finish signing in').count()).toBe(0);
   });
 
   it('an admin who declines Microsoft’s approval page is told so quietly and can approve again', async () => {

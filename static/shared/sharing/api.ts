@@ -3,6 +3,7 @@ import type { FeatureKey } from '../../../src/core/settings/features';
 import { messageFor } from '../../../src/core/messages';
 import { router } from '../bridge';
 import { call } from '../invoke';
+import { readSignInStatus } from '../sign-in-outcome';
 import type { GraphSender } from '../graph-send';
 
 /** One mail in the sharer's picker, read by their own browser with their own token. */
@@ -70,6 +71,7 @@ export async function signInFor(feature: FeatureKey, done: () => Promise<boolean
   const started = Date.now();
   return new Promise((resolve) => {
     let busy = false;
+    let connectedMisses = 0;
     const stop = (v: Result<true>) => {
       clearInterval(timer);
       window.removeEventListener('focus', tick);
@@ -82,9 +84,18 @@ export async function signInFor(feature: FeatureKey, done: () => Promise<boolean
         return;
       }
       busy = true;
-      void done().then((yes) => {
+      void (async () => {
+        // How the sign-in ended, as the Connect button reads it: a declined consent or "Need admin approval"
+        // ends the wait with its reason, instead of "Finish signing in…" for ten minutes.
+        const outcome = readSignInStatus(await call('account/signIn/status', { signInId: r.value.signInId }).catch(() => undefined));
+        if (outcome.kind === 'failed') { stop({ ok: false, error: outcome.error }); return; }
+        if (outcome.kind === 'pending') return;
+        if (await done()) { stop({ ok: true, value: true }); return; }
+        // Signed in, yet what was asked for is still missing twice in a row (once may be Graph being slow): say so
+        // rather than wait on.
+        if (outcome.kind === 'connected' && ++connectedMisses >= 2) stop({ ok: false, error: { code: 'MS_CONSENT_REQUIRED', message: 'You signed in, but Microsoft did not give the app that permission. Try again and choose Accept, or ask a site admin to approve the app for your organisation on its settings page.' } });
+      })().finally(() => {
         busy = false;
-        if (yes) stop({ ok: true, value: true });
       });
     };
     const timer = setInterval(tick, POLL_MS);
