@@ -99,7 +99,8 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
   );
 }
 
-const tenantsOf = (text: string) => text.split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
+/** One tenant per line (commas and semicolons also separate): spaces inside a line are a mistake to point out, not a separator. */
+const tenantsOf = (text: string) => text.split(/[\r\n,;]+/).map((t) => t.trim()).filter(Boolean);
 
 /** Which SharePoint Online tenants the macros may show. */
 export function SharePointSites({ view, onView }: SectionProps) {
@@ -114,10 +115,13 @@ export function SharePointSites({ view, onView }: SectionProps) {
   }, [saved.join(',')]);
 
   const list = tenantsOf(text);
-  const changed = mode === 'any' ? saved.length > 0 : list.join(',') !== saved.join(',');
+  // Choosing "Only these tenants" is a change to save (or to be told what is missing), even before a tenant is typed.
+  const changed = mode === 'any' ? saved.length > 0 : saved.length === 0 || list.join(',') !== saved.join(',');
   const submit = (e: Event) => {
     e.preventDefault();
     if (mode === 'only' && list.length === 0) { setInvalid('List at least one tenant, or choose “Any SharePoint Online tenant”.'); return; }
+    const spaced = mode === 'only' ? list.find((t) => /\s/.test(t)) : undefined;
+    if (spaced !== undefined) { setInvalid(`“${spaced}” is not one tenant: a tenant’s name has no spaces. Put each tenant on a line of its own.`); return; }
     setInvalid(undefined);
     void save.run(() => call('admin/settings/save', { sharePointTenants: mode === 'any' ? [] : list }));
   };

@@ -203,6 +203,14 @@ describe('admin settings (Chromium)', () => {
     const f = await openAdmin(alice, confluenceAdmin());
     const sites = card(f, 'SharePoint sites');
     await sites.getByRole('radio', { name: 'Only these tenants' }).check();
+    // Nothing typed yet: Save says what is missing instead of staying greyed out.
+    await sites.getByRole('button', { name: 'Save' }).click();
+    await sites.getByText('List at least one tenant').waitFor();
+    // A typo with a space is pointed out, not saved as two tenants; what was typed stays.
+    await sites.getByLabel('Tenants, one per line').fill('fab rikam');
+    await sites.getByRole('button', { name: 'Save' }).click();
+    await sites.getByText('“fab rikam” is not one tenant').waitFor();
+    expect(await sites.getByLabel('Tenants, one per line').inputValue()).toBe('fab rikam');
     await sites.getByLabel('Tenants, one per line').fill('fabrikam');
     await sites.getByRole('button', { name: 'Save' }).click();
     await sites.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
