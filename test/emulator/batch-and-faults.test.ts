@@ -76,6 +76,16 @@ describe('$batch', () => {
 });
 
 describe('faults and throttling', () => {
+  it('refuses a fault it cannot carry out, and keeps what was set (a queued 403 once crashed the next request)', async () => {
+    run.emu.faults.set({ latencyMs: 5 });
+    expect(() => run.emu.faults.set({ failNext: [{ status: 403 as never }] })).toThrow(/403 cannot be injected/);
+    expect(() => run.emu.faults.set({ rate429: 2 })).toThrow(/rate429/);
+    expect(() => run.emu.faults.set({ latencyMs: -1 })).toThrow(/latencyMs/);
+    expect(run.emu.faults.get()).toMatchObject({ latencyMs: 5, rate429: 0, failNext: [] });
+    const me = await graphFetch(run, bob.access_token, '/me');
+    expect(me.status).toBe(200);
+  });
+
   it('RetryHandler waits for Retry-After on a 429 and then succeeds', async () => {
     run.emu.faults.set({ failNext: [{ status: 429, retryAfterSeconds: 1 }] });
     const before = run.emu.stats().graphRequests;
