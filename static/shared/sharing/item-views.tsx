@@ -8,7 +8,7 @@ import { HOUR_PX, layoutWeek } from './week-layout';
 /** Times are sent in UTC; each viewer reads them in their own browser's time zone. All-day events keep their dates. */
 let timeFormat: Intl.DateTimeFormat | undefined;
 /** One formatter for every time shown (toLocaleTimeString builds a new one per call: too slow for a week of 300 events). */
-const time = (iso: string): string => (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(iso));
+const time = (iso: string): string => (timeFormat ??= new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })).format(new Date(iso));
 const dayKey = (iso: string, allDay: boolean): string => {
   const d = new Date(iso);
   return allDay ? d.toISOString().slice(0, 10) : `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -85,7 +85,7 @@ const timeOfDay = (minute: number): string => {
   const m = Math.floor(minute);
   let s = weekFormats.minutes.get(m);
   if (s === undefined) {
-    s = (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(2000, 0, 1, Math.floor(m / 60), m % 60));
+    s = (timeFormat ??= new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })).format(new Date(2000, 0, 1, Math.floor(m / 60), m % 60));
     weekFormats.minutes.set(m, s);
   }
   return s;
