@@ -260,7 +260,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
           {view.search.microsoftSearch && view.sort !== null ? <p class="muted">Search results are in order of relevance; sorting applies to this page.</p> : null}
           {view.sort?.scope === 'page' && !view.search.microsoftSearch ? <p class="muted">Sorted within this page only.</p> : null}
           <div class="sp-table-frame">
-          <table>
+          <table style={{ '--sp-columns': String(view.columns.length) }}>
             <colgroup>
               {view.columns.map((c) => <col key={c.name} />)}
               <col class="links" />

@@ -419,6 +419,10 @@ describe('SharePoint List macro (Chromium)', () => {
     const frame = await m.locator('.sp-table-frame').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
     expect(frame.overflow).toBe('auto');
     expect(frame.scroll).toBeGreaterThan(frame.client);
+    // Columns keep room for their words: no header runs into the next, no column squeezed to a few letters.
+    const headers = await m.getByRole('columnheader').evaluateAll((ths) => ths.map((th) => ({ width: th.getBoundingClientRect().width, overflows: th.scrollWidth > th.clientWidth + 1 })));
+    expect(headers.filter((h) => h.overflows)).toEqual([]);
+    expect(Math.min(...headers.map((h) => h.width))).toBeGreaterThanOrEqual(100);
     await alice.setViewportSize({ width: 1280, height: 800 });
   });
 });
