@@ -226,7 +226,7 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
     expect(await photos.getByRole('note').first().textContent()).toContain('1 image from the internet was not loaded');
     // Inline pictures come from the server as data; the full-resolution one is over the size cap.
     expect(await mailFrame(panel, 'Site photos from Friday').locator('img[alt="Entrance"]').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-    expect(await item(panel, 'Floor plan, full resolution').getByRole('note').textContent()).toContain('too large to show here');
+    expect(await item(panel, 'Floor plan, full resolution').getByRole('note').textContent()).toBe('1 picture in this mail is too large to show here.');
     expect(await photos.locator('.attachments').textContent()).toContain('Site survey.pdf');
     // Links that stay open in a new tab, never in the panel.
     const links = await mailFrame(panel, 'Northwind quarterly').locator('a[href]').evaluateAll((as) => as.map((a) => `${a.getAttribute('target') ?? ''} ${a.getAttribute('rel') ?? ''}`));

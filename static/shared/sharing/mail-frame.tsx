@@ -17,7 +17,9 @@ export function MailBody({ mail }: { mail: MailView }) {
     const doc = ref.current?.contentDocument;
     if (doc) setHeight(Math.min(MAX_HEIGHT, Math.max(24, doc.documentElement.scrollHeight)));
   };
-  const omitted = mail.inlineImagesOmitted + clean.inlineImagesMissing;
+  // The server leaves out inline pictures over its caps (counted), and the body still names them by cid:, so the
+  // frame finds them missing too: the same picture, once. (Added up, one picture read "2 pictures".)
+  const omitted = Math.max(mail.inlineImagesOmitted, clean.inlineImagesMissing);
   return (
     <>
       {clean.remoteImagesHidden > 0 && (
