@@ -127,8 +127,10 @@ export function AutomationsPage({ projectId, accountId }: { projectId: string; a
               <div class="actions">
                 {r.isOwner && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/test', { projectId, ruleId: r.id }), 'Test message sent.')}>Send test message</button>}
                 {r.isOwner && <button type="button" onClick={() => { setEditing({ id: r.id, input: { name: r.name, when: r.when, jql: r.jql, where: r.where, heading: r.heading } }); }}>Edit</button>}
-                {(!r.isOwner || r.state.status === 'paused') && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/takeOver', { projectId, ruleId: r.id }), 'You own this rule now: its messages go out as you.')}>Take over</button>}
-                {r.state.status === 'active' && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/switch', { projectId, ruleId: r.id, on: false }))}>Turn off</button>}
+                {/* The owner resumes a paused rule (the same check as taking it over: connected, allowed to post); others take it over. */}
+                {r.isOwner && r.state.status === 'paused' && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/takeOver', { projectId, ruleId: r.id }), 'Resumed: its messages go out as you again.')}>Resume</button>}
+                {!r.isOwner && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/takeOver', { projectId, ruleId: r.id }), 'You own this rule now: its messages go out as you.')}>Take over</button>}
+                {r.state.status !== 'off' && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/switch', { projectId, ruleId: r.id, on: false }))}>Turn off</button>}
                 {r.state.status === 'off' && <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/switch', { projectId, ruleId: r.id, on: true }))}>Turn on</button>}
                 <button type="button" disabled={busy} onClick={() => void act(call('automations/rule/delete', { projectId, ruleId: r.id }), 'Deleted.')}>Delete</button>
               </div>

@@ -4,6 +4,7 @@ import { launchChromium } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { projectSettingsUrl } from '../../dev/host/pages/products';
 import { continueToSite } from '../support/microsoft';
+import { connectThroughApp } from '../support/connect';
 
 // Automations as people meet them. Alice, an admin of DEMO, makes a rule on the project's settings
 // page, sends a test message and sees a Jira change arrive in the Phoenix team's General channel (the
@@ -205,11 +206,22 @@ describe('automations (Chromium)', () => {
     const { f: admin } = await openSettings('alice');
     const rule = admin.getByRole('listitem', { name: 'Rule DEMO moves' });
     await expect.poll(() => rule.textContent(), { timeout: 20_000 }).toMatch(/Paused.*signed out of Microsoft 365/);
-    await expect(rule.getByRole('button', { name: 'Take over' }).count()).resolves.toBe(1);
+    // Alice owns it: she is offered Resume, not "Take over" of her own rule.
+    expect(await rule.getByRole('button', { name: 'Take over' }).count()).toBe(0);
     const n = await delivered();
     await host.control('jira/issues/DEMO-1/transition', { as: 'bob', to: 'In Progress' });
     await drain();
     expect(await delivered()).toBe(n);
+    // Resume while still signed out says what to do; once connected again it resumes and delivers.
+    await rule.getByRole('button', { name: 'Resume' }).click();
+    await admin.getByText('Connect your Microsoft 365 account first').waitFor();
+    await connectThroughApp(host, 'm365-issue-panel', 'alice', 'alice@contoso.com', 'automations');
+    await rule.getByRole('button', { name: 'Resume' }).click();
+    await admin.getByText('Resumed: its messages go out as you again.').waitFor();
+    expect(await rule.locator('.state').textContent()).toBe('Active');
+    await host.control('jira/issues/DEMO-1/transition', { as: 'bob', to: 'To Do' });
+    await drain();
+    await expect.poll(() => delivered(), { timeout: 20_000 }).toBeGreaterThan(n);
   });
 
   it('the admin turns automations off: no subscriptions are left and no events are delivered', async () => {
