@@ -257,6 +257,7 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
               search uses Microsoft Search, which finds whole words and word beginnings and can take a few minutes to find new or changed items.
             </p>
           ) : null}
+          {view.sortNotApplied ? <p class="muted">Not sorted by {view.sortNotApplied.displayName}, as this macro asks: it is not an indexed column, so SharePoint shows this list in its own order.</p> : null}
           {view.search.microsoftSearch && view.sort !== null ? <p class="muted">Search results are in order of relevance; sorting applies to this page.</p> : null}
           {view.sort?.scope === 'page' && !view.search.microsoftSearch ? <p class="muted">Sorted within this page only.</p> : null}
           <div class="sp-table-frame">

@@ -46,6 +46,11 @@ export interface TableState {
   readonly large: boolean;
   /** Internal names of indexed columns. */
   readonly indexed: readonly string[];
+  /**
+   * The stored default sort's column when the list turned out to be above the threshold and that column is not
+   * indexed: SharePoint refuses the sort, so the table is in SharePoint's order — and says why.
+   */
+  readonly sortNotApplied?: string;
   /** Libraries: [start, …, current folder]. Lists: empty. The start's name comes from Graph (`start`). */
   readonly crumbs: readonly Crumb[];
   /**

@@ -84,7 +84,9 @@ export function reduceTable(s: TableState, e: TableEvent): TableState {
     case 'start':
       return start(s, e.folder, e.libraryName);
     case 'large':
-      return s.source.kind === 'list' && !s.large ? { ...s, large: true, sort: s.sort !== null && !isIndexed(s.indexed, s.sort.column) ? null : s.sort } : s;
+      if (s.source.kind !== 'list' || s.large) return s;
+      if (s.sort !== null && !isIndexed(s.indexed, s.sort.column)) return { ...s, large: true, sort: null, sortNotApplied: s.sort.column };
+      return { ...s, large: true };
     case 'loaded':
       return s.pending?.seq === e.seq ? loaded(s, e.body) : s;
     case 'failed':
@@ -242,6 +244,8 @@ export interface TableView {
   sortable: readonly string[];
   /** Above the list view threshold: SharePoint sorts and filters by indexed columns only. */
   large: boolean;
+  /** The macro's default sort column SharePoint refused (a big list, a column not indexed), until the viewer sorts. */
+  sortNotApplied?: ColumnRef;
   search: { text: string; scope: 'all' | 'page'; microsoftSearch: boolean };
   /**
    * `first`–`last` of `total` when SharePoint gave a count (a folder's item count, Microsoft Search's
@@ -300,6 +304,7 @@ export function tableView(s: TableState, ctx: FormatContext): TableView {
     sort: s.sort === null ? null : { ...s.sort, scope: sScope },
     sortable: s.columns.filter((c) => canSortBy(s, c.name)).map((c) => c.name),
     large: s.source.kind === 'list' && s.large,
+    ...(s.sortNotApplied !== undefined && s.sort === null ? { sortNotApplied: s.columns.find((c) => c.name === s.sortNotApplied) ?? { name: s.sortNotApplied, displayName: s.sortNotApplied, type: 'text' as const } } : {}),
     search: { text: s.search, scope: qScope, microsoftSearch: s.source.kind === 'list' && s.large && s.search !== '' },
     page,
     crumbs: s.crumbs,

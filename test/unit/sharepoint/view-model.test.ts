@@ -192,6 +192,14 @@ describe('search', () => {
     expect((s.pending!.request.body as { requests: Array<{ from: number }> }).requests[0]!.from).toBe(10);
   });
 
+  it('above the threshold, a default sort by a column that is not indexed is dropped and said, until the viewer sorts', () => {
+    const s = reduceTable(answer(initTable(listConfig({ pageSize: 10, sort: { column: 'Status', direction: 'asc' } })), page([1])), { type: 'large' });
+    expect(s.sort).toBeNull();
+    expect(tableView(s, ctx).sortNotApplied).toMatchObject({ name: 'Status' });
+    // Below the threshold, or once an indexed column is the sort, there is nothing to say.
+    expect(tableView(answer(initTable(listConfig({ pageSize: 10, sort: { column: 'Status', direction: 'asc' } })), page([1])), ctx).sortNotApplied).toBeUndefined();
+  });
+
   it('without a text column, search filters the loaded page', () => {
     const config = listConfig({ columns: [{ name: 'Status', displayName: 'Status', type: 'choice' }] });
     let s = answer(initTable(config), page([1, 2, 3], undefined, (id) => ({ Status: id === 2 ? 'Blocked' : 'Done' })));
