@@ -236,6 +236,13 @@ describe('Looks like Atlassian (Chromium)', () => {
     }
     await expectReadable(alice, 'SharePoint Document settings, empty');
 
+    // Tab keeps going round inside the modal: never onto the page or a macro frame behind it.
+    await address.focus();
+    for (let i = 0; i < 8; i++) {
+      await alice.keyboard.press('Tab');
+      expect(await alice.evaluate(() => document.activeElement?.closest('dialog.macro-config') !== null), `after Tab ${String(i + 1)}`).toBe(true);
+    }
+
     // Esc in the app's frame closes the product's dialog. The key goes down in the frame and comes up after the
     // dialog has closed: the dialog removes the frame as it closes, and a whole key press into it (down and up)
     // left Playwright waiting 30 s in one clean-clone CI run, the frame it was typing into gone mid-press.

@@ -336,6 +336,12 @@
   };
 
   dialog.addEventListener('close', () => body.replaceChildren());
+  // Focus stays in the modal, as Atlassian's modal dialog keeps it (@atlaskit/modal-dialog locks focus): Tab past the
+  // app's last control comes back round to its frame (the sentinel after it), and focus that lands outside the
+  // dialog anyway — Chromium let it reach a macro frame behind this modal — is brought back.
+  const refocus = () => { const frame = body.querySelector('iframe'); if (frame) frame.focus(); };
+  dialog.querySelector('.focus-wrap').addEventListener('focus', refocus);
+  document.addEventListener('focusin', (e) => { if (dialog.open && !dialog.contains(e.target)) refocus(); });
 
   article.addEventListener('click', async (event) => {
     const t = event.target.closest('button');

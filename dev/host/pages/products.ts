@@ -215,7 +215,7 @@ export function confluencePage(d: PageDeps, user: AtlassianUser | undefined, pag
     html`<article class="confluence-page${editing ? ' editing' : ''}" data-page-id="${page.id}"><nav class="crumbs">Spaces / ${page.spaceKey}</nav>${toolbar}<h1>${page.title}</h1>
 <div class="byline">Owned by ${d.site.fixture.users[0]?.displayName ?? ''} ${bylines}</div>
 <div class="page-body">${raw(page.body)}${placed}</div></article>
-<dialog class="macro-config" aria-labelledby="macro-config-title"><h2 id="macro-config-title" class="dialog-title">Macro settings</h2><div class="dialog-body"></div></dialog>${configDialogs}`,
+<dialog class="macro-config" aria-labelledby="macro-config-title"><h2 id="macro-config-title" class="dialog-title">Macro settings</h2><div class="dialog-body"></div><span class="focus-wrap" tabindex="0"></span></dialog>${configDialogs}`,
   );
 }
 
