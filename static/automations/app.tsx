@@ -90,7 +90,7 @@ export function AutomationsPage({ projectId, accountId }: { projectId: string; a
       {(!view.connected || needsConsent) && (
         <p>
           <button type="button" class="primary" onClick={() => void allow()}>{view.connected ? 'Allow posting to Teams' : 'Connect Microsoft 365'}</button>{' '}
-          <span class="muted">A rule’s messages go out as its owner: connect your Microsoft 365 account and allow Teams to own one.</span>
+          <span class="muted">A rule’s messages go out as its owner: connect your Microsoft 365 account and allow the app to post to Teams as you.</span>
         </p>
       )}
       <section aria-label="Rules">

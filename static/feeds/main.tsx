@@ -60,7 +60,7 @@ function Status({ f }: { f: FeedView }) {
     s.lastBuildAt !== undefined ? `last build ${when(s.lastBuildAt)}${s.tookMs !== undefined ? ` in ${(s.tookMs / 1000).toFixed(1)} s` : ''}` : '',
     s.issues !== undefined ? `${s.issues.toLocaleString()} issues` : '',
     s.bytes !== undefined ? `${size(s.bytes)}, ${String(s.events ?? 0)} events served` : '',
-    s.requests !== undefined ? `${String(s.requests)} Jira requests, ${String(s.points ?? 0)} points` : '',
+    s.requests !== undefined ? `${String(s.requests)} Jira ${s.requests === 1 ? 'request' : 'requests'}, ${String(s.points ?? 0)} ${s.points === 1 ? 'point' : 'points'}` : '',
   ].filter(Boolean);
   return (
     <p class="small">

@@ -114,7 +114,7 @@ describe('sharing rules per kind and end dates in every picker (Chromium)', () =
     await kinds.getByRole('checkbox', { name: 'Single events: Public' }).uncheck();
     await kinds.getByText('Single events: no audience left').waitFor();
     await kinds.getByRole('button', { name: 'Save' }).click();
-    await kinds.getByRole('status').filter({ hasText: 'Single events: allow at least one sharing scope.' }).waitFor();
+    await kinds.getByRole('status').filter({ hasText: 'Single events: allow at least one audience.' }).waitFor();
     await kinds.getByRole('checkbox', { name: 'Single events: Private' }).check();
     await chats.uncheck();
     await kinds.getByRole('button', { name: 'Save' }).click();

@@ -121,7 +121,7 @@ describe('admin resolvers', () => {
     }
     const refusals: Array<[unknown, string]> = [
       [{ kinds: { fax: { allowedScopes: ['private'], defaultScope: 'private' } } }, 'Unknown kind of shared item: fax.'],
-      [{ kinds: { chat: { allowedScopes: [], defaultScope: 'private' } } }, 'Teams chats: allow at least one sharing scope.'],
+      [{ kinds: { chat: { allowedScopes: [], defaultScope: 'private' } } }, 'Teams chats: allow at least one audience.'],
       [{ kinds: { chat: { allowedScopes: ['private'], defaultScope: 'public' } } }, 'Teams chats: the default scope must be one of the allowed scopes.'],
       [{ kinds: { calendar: { allowedScopes: ['everyone'], defaultScope: 'everyone' } } }, 'Calendars needs a default scope and the allowed scopes (private, atlassian, public).'],
       [{ kinds: 'chat' }, 'Per-kind sharing rules must name a kind (mail, conversation, calendar, event, chat).'],

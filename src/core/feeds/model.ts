@@ -122,7 +122,7 @@ function dateField(v: unknown, what: string): Result<DateField> {
 
 /** JQL the feed may not contain: its results must not depend on who asks, and it is wrapped in more JQL. */
 export function jqlProblem(jql: string): string | undefined {
-  if (/\bcurrentuser\s*\(/i.test(jql)) return 'Feeds run for many people, so currentUser() cannot be used. To give each subscriber only their own issues, choose “People named in a user field” under Access.';
+  if (/\bcurrentuser\s*\(/i.test(jql)) return 'Feeds run for many people, so currentUser() cannot be used. To give each subscriber only their own issues, choose “People named in a user field” under “Who may subscribe”.';
   if (/\border\s+by\b/i.test(jql)) return 'Leave out ORDER BY: events are sorted by date.';
   return undefined;
 }

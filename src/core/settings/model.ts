@@ -240,7 +240,7 @@ function validScopes(v: Record<string, unknown>, what: string): Result<SharingKi
     return fail('BAD_REQUEST', `${what} needs a default scope and the allowed scopes (private, atlassian, public).`);
   }
   const allowed = SHARE_SCOPES.filter((s) => (v.allowedScopes as unknown[]).includes(s));
-  if (allowed.length === 0) return fail('BAD_REQUEST', `${what}: allow at least one sharing scope.`);
+  if (allowed.length === 0) return fail('BAD_REQUEST', `${what}: allow at least one audience.`);
   if (!allowed.includes(v.defaultScope)) return fail('BAD_REQUEST', `${what}: the default scope must be one of the allowed scopes.`);
   return ok({ defaultScope: v.defaultScope, allowedScopes: allowed });
 }

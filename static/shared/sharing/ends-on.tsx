@@ -60,9 +60,7 @@ export function EndsOn({ value, scope, publicMaxDays, onChange }: EndsOnProps) {
         {' '}
         {limited
           ? `Public shares end within ${String(publicMaxDays)} ${publicMaxDays === 1 ? 'day' : 'days'} (set by your admin).`
-          : scope === 'public'
-            ? 'Without a date it lasts until removed.'
-            : 'Without a date it lasts until you remove it.'}
+          : 'Without a date it lasts until you remove it.'}
       </span>
     </p>
   );
