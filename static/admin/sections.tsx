@@ -77,7 +77,7 @@ export function Features({ view, onView, refresh }: SectionProps & { refresh: ()
                       <p class="success-text">Approved for your organisation on {formatDate(f.consent.grantedAt)}.</p>
                     ) : (
                       <p>
-                        <button type="button" onClick={() => void approve(f)} disabled={approvingThis && approving.phase === 'opening'} aria-describedby={`${id}-consent`}>
+                        <button type="button" onClick={() => void approve(f)} disabled={approvingThis && approving.phase === 'opening'} aria-describedby={`${id}-consent`} aria-label={`Approve for the organisation: ${f.label}`}>
                           Approve for the organisation
                         </button>
                         <span id={`${id}-consent`} class="small"> Many organisations only let a Microsoft 365 administrator approve these permissions.</span>

@@ -115,9 +115,10 @@ function Feed({ feed: f, people, onChanged, onEdit }: { feed: FeedView; people: 
         </div>
       )}
       {u && <p class="small">Your address: created {day(u.createdAt)}, last used {when(u.lastUsedAt)}, {u.expired ? <strong class="error">expired {day(u.expiresAt)}</strong> : `expires ${day(u.expiresAt)}`}.</p>}
-      {f.admitted === false && !f.canManage && <p class="small warning">{f.notAdmittedReason}</p>}
+      {/* Managers too: a manager outside the feed's audience gets no address, and reads why. */}
+      {f.admitted === false && <p class="small warning">{f.notAdmittedReason}</p>}
       <div class="actions">
-        {(!u || u.expired) && f.admitted !== false && <button type="button" class="primary" onClick={() => void get(u ? 'rotate' : 'create')}>Get my calendar address</button>}
+        {(!u || u.expired) && f.admitted !== false && <button type="button" class="primary" onClick={() => void get(u ? 'rotate' : 'create')} aria-label={`Get my calendar address for ${f.name}`}>Get my calendar address</button>}
         {u && !u.expired && (
           <>
             <button type="button" onClick={() => { setConfirm('rotate'); }} aria-label={`Rotate your address for ${f.name}`}>Rotate</button>
