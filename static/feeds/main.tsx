@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { FeedInput, FeedSettings, FeedsPage, FeedView, PersonName, UrlView } from '../../src/contracts/feeds';
 import { defaultFeedInput, DESCRIPTION_PARTS, SYSTEM_DATE_FIELDS, type DescriptionPart } from '../../src/core/feeds/model';
 import { call } from '../shared/invoke';
+import { ConfirmDialog } from '../shared/confirm-dialog';
 import { mountWithContext } from '../shared/mount';
 import { ProjectSettingsTabs } from '../shared/project-settings';
 import type { ViewContext } from '../shared/context';
@@ -134,27 +135,24 @@ function Feed({ feed: f, people, onChanged, onEdit }: { feed: FeedView; people: 
         )}
       </div>
       {confirm && (
-        <div class="banner warning" role="alertdialog" aria-label="Confirm">
+        // Atlassian's modal behaviour (shared/confirm-dialog.tsx): focus on Cancel, Esc cancels, Tab stays inside.
+        <ConfirmDialog
+          title={confirm === 'rotate' ? 'Rotate your address?' : confirm === 'revoke' ? 'Revoke your address?' : `Delete “${f.name}”?`}
+          confirmLabel={confirm === 'rotate' ? 'Rotate' : confirm === 'revoke' ? 'Revoke' : 'Delete'}
+          tone="danger"
+          onCancel={() => { setConfirm(null); }}
+          onConfirm={() => {
+            if (confirm === 'rotate') void get('rotate');
+            else if (confirm === 'revoke') void act(() => call('feeds/url/revoke', { feedId: f.id }), 'Revoked.').then(() => { setShown(null); });
+            else void act(() => call('feeds/delete', { id: f.id }), 'Deleted.');
+          }}
+        >
           <p>
-            {confirm === 'rotate' && 'Your calendar app will stop updating until you give it the new address. Rotate?'}
-            {confirm === 'revoke' && 'The address stops working at once. Revoke it?'}
-            {confirm === 'delete' && `Delete “${f.name}”? Every address to it stops working.`}
+            {confirm === 'rotate' && 'Your calendar app will stop updating until you give it the new address.'}
+            {confirm === 'revoke' && 'The address stops working at once.'}
+            {confirm === 'delete' && 'Every address to it stops working.'}
           </p>
-          <div class="actions">
-            <button
-              type="button"
-              class="danger"
-              onClick={() => {
-                if (confirm === 'rotate') void get('rotate');
-                else if (confirm === 'revoke') void act(() => call('feeds/url/revoke', { feedId: f.id }), 'Revoked.').then(() => { setShown(null); });
-                else void act(() => call('feeds/delete', { id: f.id }), 'Deleted.');
-              }}
-            >
-              {confirm === 'rotate' ? 'Rotate' : confirm === 'revoke' ? 'Revoke' : 'Delete'}
-            </button>
-            <button type="button" class="subtle" onClick={() => { setConfirm(null); }}>Cancel</button>
-          </div>
-        </div>
+        </ConfirmDialog>
       )}
       <p class="status" role="status">{msg}</p>
     </article>

@@ -86,14 +86,21 @@ describe('calendar feeds (Chromium)', () => {
     await p.goto(`${globalPage()}?as=bob`);
     const feed = frame(p).getByRole('article', { name: 'DEMO open work' });
     await feed.getByRole('button', { name: 'Rotate your address for DEMO open work' }).click();
-    await feed.getByRole('alertdialog').getByRole('button', { name: 'Rotate' }).click();
+    const rotate = feed.getByRole('dialog', { name: 'Rotate your address?' });
+    // Atlassian's modal behaviour: focus on Cancel, Esc cancels and nothing changes.
+    await expect.poll(() => rotate.getByRole('button', { name: 'Cancel' }).evaluate((b) => document.activeElement === b)).toBe(true);
+    await p.keyboard.press('Escape');
+    await expect.poll(() => rotate.count()).toBe(0);
+    expect((await fetch(bobAddress)).status).toBe(200);
+    await feed.getByRole('button', { name: 'Rotate your address for DEMO open work' }).click();
+    await rotate.getByRole('button', { name: 'Rotate' }).click();
     const box = feed.getByLabel('Your calendar address for DEMO open work');
     await expect.poll(() => box.inputValue()).not.toBe(bobAddress);
     const rotated = await box.inputValue();
     expect((await fetch(bobAddress)).status).toBe(404);
     expect((await fetch(rotated)).status).toBe(200);
     await feed.getByRole('button', { name: 'Revoke your address for DEMO open work' }).click();
-    await feed.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+    await feed.getByRole('dialog', { name: 'Revoke your address?' }).getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => feed.getByRole('status').textContent()).toMatch(/Revoked/);
     expect((await fetch(rotated)).status).toBe(404);
   });
