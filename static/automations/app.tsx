@@ -65,6 +65,8 @@ export function AutomationsPage({ projectId, accountId }: { projectId: string; a
   };
 
   const [needsConsent, setNeedsConsent] = useState(false);
+  // Counts the permissions given here: an open rule form lists its teams and chats again after each.
+  const [granted, setGranted] = useState(0);
   const allow = async () => {
     setNotice('Finish signing in to Microsoft 365 in the new tab. This page updates by itself.');
     const r = await signInFor('automations', async () => {
@@ -76,6 +78,7 @@ export function AutomationsPage({ projectId, accountId }: { projectId: string; a
       setNeedsConsent(false);
       account.session?.clear();
       await account.reload();
+      setGranted((n) => n + 1);
     }
   };
 
@@ -106,7 +109,13 @@ export function AutomationsPage({ projectId, accountId }: { projectId: string; a
             statuses={view.statuses}
             graph={account.graph}
             busy={busy}
-            onFailure={(e) => { setNotice(e.message); if (e.code === 'MS_CONSENT_REQUIRED' || e.code === 'FORBIDDEN') setNeedsConsent(true); }}
+            listAgain={granted}
+            onFailure={(e) => {
+              // Microsoft refused to list the teams or chats: the permission is what is missing, not the person's rights here.
+              const consent = e.code === 'MS_CONSENT_REQUIRED' || e.code === 'FORBIDDEN';
+              setNotice(consent ? 'To list your teams and chats, the app needs your permission to post to Teams. Choose “Allow posting to Teams” above; the form stays as it is.' : e.message);
+              if (consent) setNeedsConsent(true);
+            }}
             onCancel={() => { setEditing(undefined); }}
             onSave={async (input) => {
               const ok = await act(editing.id ? call('automations/rule/update', { projectId, ruleId: editing.id, input }) : call('automations/rule/create', { projectId, input }), 'Saved.');
@@ -188,6 +197,8 @@ function RuleEditor(props: {
   onSave: (input: RuleInput) => Promise<void>;
   onCancel: () => void;
   onFailure: (e: { code: string; message: string }) => void;
+  /** Changes when a permission was given: the Teams picker lists again. */
+  listAgain: number;
 }) {
   const [input, setInput] = useState<Partial<RuleInput>>(props.initial);
   const set = (p: Partial<RuleInput>) => { setInput((x) => ({ ...x, ...p })); };
@@ -213,7 +224,7 @@ function RuleEditor(props: {
         )}
       </fieldset>
       <label>Which issues (JQL, optional) <input type="text" value={input.jql ?? ''} placeholder="e.g. priority = High" onInput={(e) => { set({ jql: e.currentTarget.value }); }} /></label>
-      <TargetPicker graph={props.graph} value={input.where} onChange={(where) => { set({ where }); }} onFailure={props.onFailure} />
+      <TargetPicker key={props.listAgain} graph={props.graph} value={input.where} onChange={(where) => { set({ where }); }} onFailure={props.onFailure} />
       <label>First line (optional) <input type="text" value={input.heading ?? ''} maxLength={120} onInput={(e) => { set({ heading: e.currentTarget.value }); }} /></label>
       <p class="muted small">Each message says who changed what on which issue, with its key, summary and a link, built from Jira when it is sent.</p>
       <div class="actions">

@@ -78,12 +78,19 @@ describe('automations (Chromium)', () => {
     await host?.stop();
   });
 
-  it('Alice connects, makes a rule with the channel picker, and her test message reaches the channel', async () => {
+  it('Alice, connected without Teams permission, is told so at New rule, allows it, and makes a rule; her test message reaches the channel', async () => {
+    // Connected for other things (as most people are when they first open this page), not for Teams.
+    await connectThroughApp(host, 'm365-issue-panel', 'alice', 'alice@contoso.com');
     const { p, f } = await openSettings('alice');
-    await signIn(p, () => f.getByRole('button', { name: 'Connect Microsoft 365' }).click(), 'alice@contoso.com');
     await f.getByRole('button', { name: 'New rule' }).click();
     const form = f.getByRole('form', { name: 'Rule' });
     await form.getByLabel('Name', { exact: true }).fill('DEMO moves');
+    // Microsoft refuses to list her teams: the page says the permission is missing (not "you don't have permission").
+    await f.getByText('To list your teams and chats, the app needs your permission to post to Teams').waitFor();
+    await signIn(p, () => f.getByRole('button', { name: 'Allow posting to Teams' }).click(), 'alice@contoso.com');
+    // The open form lists her teams now, and keeps what she typed.
+    await expect.poll(() => form.getByLabel('Team', { exact: true }).locator('option').allTextContents(), { timeout: 10_000 }).toContain('Phoenix');
+    expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe('DEMO moves');
     await form.getByLabel('Team', { exact: true }).selectOption({ label: 'Phoenix' });
     await form.getByLabel('Channel', { exact: true }).selectOption({ label: 'General' });
     await form.getByRole('button', { name: 'Save rule' }).click();
