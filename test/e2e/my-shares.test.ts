@@ -89,6 +89,10 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
 
     const m = await myShares('alice');
     const row = frame(m).getByRole('row').filter({ hasText: 'DEMO-1' });
+    await row.waitFor();
+    // One heading for the page: Jira's, with the module's title; the app adds none of its own.
+    expect(await m.getByRole('heading', { name: 'Microsoft 365 shares' }).count()).toBe(1);
+    expect(await frame(m).getByRole('heading', { name: 'Microsoft 365 shares' }).count()).toBe(0);
     const audience = row.getByRole('combobox', { name: 'Who can see it' });
     await expect.poll(() => audience.inputValue()).toBe('atlassian');
     expect(await audience.locator('option').allTextContents()).toEqual(['Private (only you)', 'Atlassian users']);

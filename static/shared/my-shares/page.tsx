@@ -231,7 +231,7 @@ export function MyShares({ accountId }: { accountId: string | undefined }) {
   if ('error' in view) return <p class="error" role="alert">{view.error}</p>;
   return (
     <main class="my-shares">
-      <h2>Microsoft 365 shares</h2>
+      {/* No heading of its own: Jira heads its personal settings page with the module's title, "Microsoft 365 shares". */}
       <p class="muted">Everything you shared from Microsoft 365. Each item is read from your Microsoft 365 when someone opens it; nothing of it is stored here.</p>
       <p role="status" aria-live="polite" class="success">{status}</p>
       <Offers toMe={view.offersToMe} byMe={view.offersByMe} onChanged={changed} />
