@@ -92,6 +92,12 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
     await panel.getByRole('button', { name: 'Share', exact: true }).click();
     await item(panel, 'Phoenix kickoff agenda').waitFor();
     await expect.poll(() => item(panel, 'Phoenix kickoff agenda').locator('.badge').textContent()).toBe('Atlassian users');
+    // Said as done, not in a warning's colour, and gone when the next share starts.
+    const said = panel.getByRole('status').filter({ hasText: 'Shared with: Everyone logged in who can view this issue.' });
+    expect(await said.getAttribute('class')).toBe('success');
+    await panel.getByRole('button', { name: 'Share from Outlook' }).click();
+    expect(await said.count()).toBe(0);
+    await panel.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('Alice finds a conversation by searching and shares it, with future replies, as Private', async () => {

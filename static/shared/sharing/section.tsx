@@ -51,6 +51,8 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
   const [picking, setPicking] = useState(false);
   const [pickingItem, setPickingItem] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  // What the last share did ("Shared with: …"): said as done, not as a warning, and gone when the next one starts.
+  const [done, setDone] = useState<string | undefined>();
   const retryBusy = useBusyRetry();
 
   const load = useCallback(async (): Promise<PanelView | undefined> => {
@@ -122,14 +124,15 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
         <h3>Shared from Outlook</h3>
         <span class="sharing-actions">
           {view.viewer.canShare && mailKinds.length > 0 && !picking && (
-            <button type="button" onClick={() => { setPicking(true); setPickingItem(false); }}>Share from Outlook</button>
+            <button type="button" onClick={() => { setPicking(true); setPickingItem(false); setDone(undefined); }}>Share from Outlook</button>
           )}
           {view.viewer.canShare && itemKinds.length > 0 && !pickingItem && (
-            <button type="button" onClick={() => { setPickingItem(true); setPicking(false); }}>Share calendar, event or chat</button>
+            <button type="button" onClick={() => { setPickingItem(true); setPicking(false); setDone(undefined); }}>Share calendar, event or chat</button>
           )}
         </span>
       </div>
       {notice && <p class="notice" role="status">{notice}</p>}
+      {done && <p class="success" role="status">{done}</p>}
       {picking && (
         <SharePicker
           view={view}
@@ -137,7 +140,7 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
           onAllowMail={allowMail}
           onDone={(message) => {
             setPicking(false);
-            setNotice(message);
+            setDone(message);
             void load();
           }}
           onCancel={() => { setPicking(false); }}
@@ -158,7 +161,7 @@ export function SharingSection({ issueId, account }: { issueId: string | undefin
           onShare={(item, scope, expiresAt) => call('sharing/createItem', { issueId: view.issue.id, ...item, scope, ...(expiresAt ? { expiresAt } : {}) })}
           onDone={(message) => {
             setPickingItem(false);
-            setNotice(message);
+            setDone(message);
             void load();
           }}
           onCancel={() => { setPickingItem(false); }}
