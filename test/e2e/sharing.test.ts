@@ -217,6 +217,8 @@ describe('share Outlook mails and conversations into a Jira issue (Chromium)', (
       expect(await doc.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'none'");
       expect(await doc.locator('script, form, svg, math, iframe, object, embed, base, link, meta[http-equiv="refresh"], video, audio, picture').count()).toBe(0);
       expect(await doc.locator('body style').count()).toBe(0);
+      // The text has room around it on the mail's own light paper, whatever the product's theme.
+      expect(await doc.locator('body').evaluate((b) => [getComputedStyle(b).paddingLeft, getComputedStyle(b.parentElement!).backgroundColor])).toEqual(['12px', 'rgb(255, 255, 255)']);
       const attrs = await doc.locator('body *').evaluateAll((els) => els.flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)));
       expect(attrs.filter((a) => /^on/i.test(a) || /(javascript|vbscript|data:text)/i.test(a) || /url\(/i.test(a) || /^(srcset|background|poster)=/.test(a))).toEqual([]);
       expect(attrs.filter((a) => a.startsWith('src=') && !a.startsWith('src=data:image/'))).toEqual([]);

@@ -29,7 +29,9 @@ const FORBID_ATTR = ['srcset', 'action', 'formaction', 'background', 'ping', 'po
 const LOADS_OR_OVERLAYS = /url\s*\(|image-set|expression\s*\(|@import|behavior\s*:|-moz-binding|position\s*:\s*(?!static|relative)/i;
 const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp|bmp);base64,[a-z0-9+/]+=*$/i;
 const FRAME_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'";
-const FRAME_STYLE = 'body{margin:0;font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#172b4d;overflow-wrap:anywhere}img{max-width:100%;height:auto}pre{white-space:pre-wrap;font:inherit;margin:0}table{max-width:100%}blockquote{margin:0 0 0 8px;padding-left:8px;border-left:2px solid #dfe1e6}';
+// A mail keeps the light paper its sender wrote it on (its colours assume white), with room around the text, in
+// the dark theme too — as Outlook's reading pane shows a mail "with a light background".
+const FRAME_STYLE = 'html{background:#fff;color-scheme:light}body{margin:0;padding:8px 12px;font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#172b4d;overflow-wrap:anywhere}img{max-width:100%;height:auto}pre{white-space:pre-wrap;font:inherit;margin:0}table{max-width:100%}blockquote{margin:0 0 0 8px;padding-left:8px;border-left:2px solid #dfe1e6}';
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
 
