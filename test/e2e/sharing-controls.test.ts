@@ -69,6 +69,8 @@ describe('sharing rules per kind and end dates in every picker (Chromium)', () =
     await admin.goto(adminUrl());
     const defaults = adminFrame(admin).getByRole('region', { name: 'Sharing defaults' });
     await defaults.getByRole('checkbox', { name: /^Public/ }).check();
+    // Styled like the other fields, and wide enough for its placeholder (it read "No limi").
+    expect(await defaults.getByLabel('Public shares end after at most (days)').evaluate((i) => i.getBoundingClientRect().width)).toBeGreaterThanOrEqual(120);
     await defaults.getByLabel('Public shares end after at most (days)').fill('7');
     await defaults.getByRole('button', { name: 'Save' }).click();
     await defaults.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
