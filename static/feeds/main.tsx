@@ -9,6 +9,9 @@ import type { ViewContext } from '../shared/context';
 import '../admin/admin.css';
 import './feeds.css';
 
+/** A month count as typed: an empty field is no number (the server then asks for one), not 0. */
+const monthsOf = (input: HTMLInputElement): number => (input.value.trim() === '' ? Number.NaN : input.valueAsNumber);
+
 type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; page: FeedsPage };
 
 const when = (ms: number | undefined) => (ms === undefined ? 'never' : new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms)));
@@ -219,8 +222,8 @@ function Editor({ project, editing, onDone, onCancel }: { project: string | unde
           <p class="help" id="f-jql-help">For example <code>status != Done</code>. Jira checks it when you save. No ORDER BY, no currentUser(): each subscriber is filtered separately.</p>
         </div>
         <div class="row">
-          <div class="field"><label for="f-past">Months back</label><input id="f-past" type="number" min={0} max={24} value={input.window.pastMonths} onInput={(e) => { set({ window: { ...input.window, pastMonths: Number(e.currentTarget.value) } }); }} /></div>
-          <div class="field"><label for="f-ahead">Months ahead</label><input id="f-ahead" type="number" min={0} max={36} value={input.window.futureMonths} onInput={(e) => { set({ window: { ...input.window, futureMonths: Number(e.currentTarget.value) } }); }} /></div>
+          <div class="field"><label for="f-past">Months back</label><input id="f-past" type="number" min={0} max={24} value={Number.isNaN(input.window.pastMonths) ? '' : input.window.pastMonths} onInput={(e) => { set({ window: { ...input.window, pastMonths: monthsOf(e.currentTarget) } }); }} /></div>
+          <div class="field"><label for="f-ahead">Months ahead</label><input id="f-ahead" type="number" min={0} max={36} value={Number.isNaN(input.window.futureMonths) ? '' : input.window.futureMonths} onInput={(e) => { set({ window: { ...input.window, futureMonths: monthsOf(e.currentTarget) } }); }} /></div>
         </div>
         <fieldset>
           <legend>Which date makes the event</legend>

@@ -45,6 +45,12 @@ describe('calendar feeds (Chromium)', () => {
     await f.getByLabel('JQL (within DEMO)').fill('status != Done');
     await f.getByLabel(/People in project roles/).check();
     await f.getByRole('group', { name: 'Project roles' }).getByLabel('Developers').check();
+    // An emptied "Months back" is not taken as 0: the server asks for the window, and nothing is lost.
+    await f.getByLabel('Months back').fill('');
+    await f.getByRole('button', { name: 'Create', exact: true }).click();
+    await f.getByText('Choose how many months back and ahead the feed covers.').waitFor();
+    expect(await f.getByLabel('JQL (within DEMO)').inputValue()).toBe('status != Done');
+    await f.getByLabel('Months back').fill('3');
     await f.getByRole('button', { name: 'Create', exact: true }).click();
     const feed = f.getByRole('article', { name: 'DEMO open work' });
     await expect.poll(() => feed.textContent(), { timeout: 20_000 }).toMatch(/OK.*3 issues/);
