@@ -244,6 +244,10 @@ describe('My shares, expiry, hand-over and project rules (Chromium)', () => {
     const byline = p.frameLocator('iframe[title="Microsoft 365"]');
     await byline.getByRole('button', { name: 'Your shares' }).click();
     await byline.getByRole('row').filter({ hasText: 'Mail' }).getByRole('link', { name: 'Project Phoenix — team hub' }).waitFor();
+    // In the narrow popup the table scrolls sideways in its own box: the popup itself (the account, its buttons) stays put.
+    const widths = await byline.locator('html').evaluate((h) => ({ page: h.scrollWidth, view: h.clientWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    expect(await byline.locator('.table-scroll').evaluate((d) => getComputedStyle(d).overflowX)).toBe('auto');
     // The title is read at display time, never stored.
     const stored = JSON.stringify((await host.state()).storage);
     expect(stored).not.toContain('Project Phoenix — team hub');

@@ -237,6 +237,8 @@ export function MyShares({ accountId }: { accountId: string | undefined }) {
       <Offers toMe={view.offersToMe} byMe={view.offersByMe} onChanged={changed} />
       {view.items.length === 0 ? <p>You have not shared anything.</p> : (
         <>
+          {/* Scrolls sideways where the page is narrow (Confluence's byline popup), so no column is cut off. */}
+          <div class="table-scroll">
           <table>
             <caption class="visually-hidden">Your shares</caption>
             <thead><tr><th scope="col"><span class="visually-hidden">Select</span></th><th scope="col">What</th><th scope="col">Where</th><th scope="col">Who can see it</th><th scope="col">Ends</th><th scope="col">Opened</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
@@ -246,6 +248,7 @@ export function MyShares({ accountId }: { accountId: string | undefined }) {
               ))}
             </tbody>
           </table>
+          </div>
           <div class="actions">
             <button type="button" class="danger" onClick={() => { setRemoving('all'); }}>Remove all</button>
           </div>
