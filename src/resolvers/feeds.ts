@@ -1,6 +1,6 @@
 import type { Handlers } from '@forge/resolver';
 import type { FeedsDefs, PersonName } from '../contracts/feeds';
-import { PROJECT_KEY } from '../core/feeds';
+import { audienceRoles, PROJECT_KEY } from '../core/feeds';
 import { isRecord } from '../core/guards';
 import { fail, ok, type Result } from '../core/result';
 import { parseSettingsPatch, type FeedSettings } from '../core/settings';
@@ -52,7 +52,7 @@ export const feedsHandlers: Handlers<FeedsDefs> = {
       if (!scope.ok) return scope;
       if (!scope.value) return fail('BAD_REQUEST', 'Name the project.');
       const r = await feedJira.projectRoles(accountId, scope.value);
-      return r.ok ? ok(r.value) : fail('FORBIDDEN', 'Only admins of the project can see its roles.');
+      return r.ok ? ok(audienceRoles(r.value)) : fail('FORBIDDEN', 'Only admins of the project can see its roles.');
     }),
   'feeds/groups': ({ context }) =>
     run('feeds/groups', context, async (accountId) => {

@@ -34,6 +34,13 @@ describe('calendar feeds through the host', () => {
   });
   afterAll(() => host?.stop());
 
+  it('offers a project admin DEMO’s roles as audiences, without Jira’s apps-only role', async () => {
+    const roles = await host.asUser('alice').invoke(PAGE, 'feeds/roles', { projectKey: 'DEMO' });
+    const names = (roles.value.value as Array<{ name: string }>).map((r) => r.name);
+    expect(names).toContain('Developers');
+    expect(names).not.toContain('atlassian-addons-project-access');
+  });
+
   it('lets Alice, a DEMO admin, create a feed for DEMO whose JQL Jira checked', async () => {
     const bad = await host.asUser('alice').invoke(PAGE, 'feeds/create', { projectKey: 'DEMO', input: { ...input, jql: 'sprintz = 1' } });
     expect(bad.value).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('sprintz') } });

@@ -63,6 +63,12 @@ export const DEFAULT_TEMPLATE = '{key} {summary}';
 export const TEMPLATE_FIELDS = ['key', 'summary', 'status', 'assignee', 'priority', 'type', 'project'] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 
+/** Jira's role for apps: its members are apps, never people, so it is no audience for a feed. */
+export const APPS_ROLE = 'atlassian-addons-project-access';
+
+/** The project roles a feed may be opened to: Jira's, without the apps' role. */
+export const audienceRoles = <R extends { name: string }>(roles: readonly R[]): R[] => roles.filter((r) => r.name !== APPS_ROLE);
+
 export const LIMITS = { name: 80, jql: 2000, template: 200, pastMonths: 24, futureMonths: 36, groups: 20, roles: 20, durationMinutes: 24 * 60 } as const;
 
 export const defaultFeedInput = (): FeedInput => ({
