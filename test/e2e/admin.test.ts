@@ -77,6 +77,10 @@ describe('admin settings (Chromium)', () => {
     const f = await openAdmin(alice, jiraAdmin());
     const reg = card(f, 'Microsoft app registration');
     await reg.getByText('From Forge variables').waitFor();
+    // Each Microsoft permission a feature asks for reads as one word, never broken across lines ("Tasks.R / eadWrite").
+    const chips = f.locator('.scopes code');
+    expect(await chips.count()).toBeGreaterThan(3);
+    expect(await chips.evaluateAll((cs) => cs.filter((c) => c.getClientRects().length > 1 || c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent))).toEqual([]);
 
     await reg.getByLabel('Tenant', { exact: true }).fill(CONTOSO_ID);
     await reg.getByLabel('Client id', { exact: true }).fill(LOCAL_ENTRA_APP.clientId);
