@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mountWithContext } from '../shared/mount';
 import type { ViewContext } from '../shared/context';
+import { connectionChanged } from '../shared/connection-change';
 import { useMicrosoftAccount } from '../shared/use-account';
 import { AccountControl } from '../shared/account-control';
 import { MyData } from '../shared/my-data';
@@ -24,7 +25,7 @@ function IssuePanel({ ctx }: { ctx: ViewContext }) {
   useEffect(() => {
     const before = was.current;
     was.current = account.state.kind;
-    if ((account.state.kind === 'connected' && before !== 'loading' && before !== 'connected') || (account.state.kind === 'disconnected' && before === 'connected')) setVersion((v) => v + 1);
+    if (connectionChanged(before, account.state.kind)) setVersion((v) => v + 1);
   }, [account.state.kind]);
   return (
     <section aria-label="Microsoft 365">
