@@ -11,20 +11,11 @@ type State =
   | { kind: 'deleted'; count: number }
   | { kind: 'error'; message: string };
 
-const clip = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
-function scalar(x: unknown): string {
-  if (typeof x === 'string') return x;
-  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
-  return x === null ? 'none' : '…';
-}
-
-/** One line per record: enough to recognise it; the download has everything. */
-function summary(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v !== 'object') return clip(scalar(v));
-  if (Array.isArray(v)) return `${String(v.length)} entries`;
-  return clip(Object.entries(v).map(([k, x]) => `${k}: ${scalar(x)}`).join(', '));
+/** Each kind of record once, in the order first stored, with how many there are. */
+function kindsOf(records: ReadonlyArray<{ kind: string }>): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  return [...counts];
 }
 
 type Account = Pick<ReturnType<typeof useMicrosoftAccount>, 'session' | 'reload'>;
@@ -83,14 +74,17 @@ export function MyData({ account }: { account: Account }) {
               {records.length === 0 ? (
                 <p class="muted">The app stores nothing about you.</p>
               ) : (
-                <ul class="records" aria-label="Records the app stores about you">
-                  {records.map((r) => (
-                    <li key={r.key}>
-                      <strong>{r.kind}</strong> <code>{r.key}</code>
-                      {summary(r.value) && <span class="muted"> {summary(r.value)}</span>}
-                    </li>
-                  ))}
-                </ul>
+                <>
+                  {/* In plain words: what kinds of record, and how many; the download has each key and value. */}
+                  <ul class="records" aria-label="Records the app stores about you">
+                    {kindsOf(records).map(([kind, n]) => (
+                      <li key={kind}>
+                        <strong>{kind}</strong> <span class="muted">{n === 1 ? '1 record' : `${String(n)} records`}</span>
+                      </li>
+                    ))}
+                  </ul>
+                  <p class="muted small">The download lists every record as it is stored.</p>
+                </>
               )}
               <div class="actions">
                 <a class="button" href={download} download={`microsoft-365-app-my-data-${state.data.exportedAt.slice(0, 10)}.json`}>Download (JSON)</a>
