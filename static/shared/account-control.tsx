@@ -21,7 +21,7 @@ export function AccountControl({ footer, ...props }: Props) {
 function Status({ state, onConnect, onSignOut, ask }: Omit<Props, 'footer'>) {
   switch (state.kind) {
     case 'loading':
-      return <p class="muted" role="status">Checking your Microsoft 365 connection…</p>;
+      return <p class="muted" role="status" data-placeholder>Checking your Microsoft 365 connection…</p>;
     case 'anonymous':
       return <p class="notice" role="status">Log in to Atlassian to connect Microsoft 365.</p>;
     case 'disconnected':

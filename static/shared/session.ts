@@ -1,4 +1,5 @@
 import type { AppErrorBody, Result, SessionToken } from '../../src/contract';
+import { accountCopyPrefix } from '../../src/core/sharepoint/tab-copy';
 
 /**
  * The viewer's short-lived Graph token, kept for the tab only (sessionStorage or memory, never
@@ -42,6 +43,26 @@ export function tabHoldsSession(read: () => Pick<Storage, 'length' | 'key'> = ()
   }
 }
 
+/**
+ * The SharePoint macros' copies of what they last showed this account (src/core/sharepoint/tab-copy.ts):
+ * they live beside the token and go with it.
+ */
+function forgetCopies(storage: TokenStorage, accountId: string): void {
+  const s = storage as Partial<Pick<Storage, 'key' | 'length'>>;
+  if (typeof s.key !== 'function' || typeof s.length !== 'number') return;
+  try {
+    const prefix = accountCopyPrefix(accountId);
+    const keys: string[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const k = s.key(i);
+      if (k?.startsWith(prefix)) keys.push(k);
+    }
+    for (const k of keys) storage.removeItem(k);
+  } catch {
+    // Storage refused: the copies stay tied to a token that is gone, and are never shown.
+  }
+}
+
 export function createSession(accountId: string, fetchToken: TokenSource, storage: TokenStorage = tabStorage(), now: () => number = Date.now) {
   function cached(): SessionToken | undefined {
     try {
@@ -70,7 +91,11 @@ export function createSession(accountId: string, fetchToken: TokenSource, storag
     hasToken: () => cached() !== undefined,
     /** The cached token, synchronously: lets a view start its first Graph request on its first render. */
     peek: () => cached(),
-    clear: () => { storage.removeItem(storageKey(accountId)); },
+    /** Signs the tab out for this account: the token, and the SharePoint macros' copies made with it. */
+    clear: () => {
+      storage.removeItem(storageKey(accountId));
+      forgetCopies(storage, accountId);
+    },
   };
 }
 

@@ -9,5 +9,5 @@ import '../shared/ui.css';
 import '../shared/sharepoint-document/document.css';
 import '../shared/sharepoint/file-icon.css';
 
-const early = startEarly((ctx) => documentMacroFirstRequests(ctx.extension['config']));
+const early = startEarly('sp-document', (ctx) => documentMacroFirstRequests(ctx.extension['config']));
 showView(early, () => import('./view'));

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { afterPaint } from '../shared/after-paint';
 import { DEFAULT_HOST_POLICY } from '../../src/core/sharepoint/hosts';
 import { parseDocumentMacroConfig, type DocumentMacroConfig } from '../../src/core/sharepoint/config';
 import { afterItemFailure, readRedeemed } from '../../src/core/sharepoint/document-access';
@@ -27,20 +28,6 @@ const readAliases = (value: unknown) => {
   const originAliases = readOriginAliases(value);
   return originAliases ? { originAliases } : {};
 };
-
-/** Resolves once the next frame has been painted (at the latest after 100 ms: a hidden tab paints nothing). */
-function afterPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = setTimeout(resolve, 100);
-    if (typeof requestAnimationFrame !== 'function') return;
-    requestAnimationFrame(() => {
-      setTimeout(() => {
-        clearTimeout(done);
-        resolve();
-      }, 0);
-    });
-  });
-}
 
 interface Account { session: Session; connect: () => Promise<void>; retry: () => void }
 /** `pending`: the card is on screen, the preview answer is not in yet (its place is kept meanwhile). */
@@ -182,7 +169,8 @@ function DocumentPanel({ account, config, ctx }: { account: Account; config: Doc
       );
     case 'shown':
       return (
-        <section aria-label="SharePoint document">
+        // The tab's copy of this view is made from it (static/shared/sharepoint/tab-copy.ts).
+        <section aria-label="SharePoint document" data-copyable>
           <DocumentCardView card={load.card} />
           <DocumentPreview preview={load.preview} name={load.card.name} />
         </section>

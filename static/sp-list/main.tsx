@@ -9,5 +9,5 @@ import '../shared/ui.css';
 import '../shared/sharepoint/file-icon.css';
 import './list.css';
 
-const early = startEarly((ctx, token) => listMacroFirstRequests(ctx.extension['config'], token.graphBaseUrl));
+const early = startEarly('sp-list', (ctx, token) => listMacroFirstRequests(ctx.extension['config'], token.graphBaseUrl));
 showView(early, () => import('./view'));

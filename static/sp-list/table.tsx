@@ -196,15 +196,18 @@ export function ListTable({ config, session, token, locale, timeZone, onSignInRe
   const sortOf = (name: string): 'ascending' | 'descending' | 'none' =>
     view.sort?.column === name ? (view.sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
 
+  // Its first shown view, with no retry or problem on it and every person named, becomes the tab's copy
+  // (static/shared/sharepoint/tab-copy.ts): a copy shows what the viewer saw, never "Loading name…".
+  const copyable = painted && !retrying && !problem && wanted.length === 0;
   return (
-    <section class="sp-list" aria-label={label}>
+    <section class="sp-list" aria-label={label} data-copyable={copyable ? '' : undefined}>
       <header class="sp-head">
         {listName !== undefined || retrying ? <h2>{title}</h2> : null}
         {list?.webUrl ? <ExternalLink href={list.webUrl}>Open in SharePoint</ExternalLink> : null}
       </header>
       {retrying ? <p class="notice" role="status">Retrying… {viewerState(retrying, target).message}</p> : null}
       {!painted ? (
-        retrying ? null : <p class="muted" role="status">Loading the {what}…</p>
+        retrying ? null : <p class="muted" role="status" data-placeholder>Loading the {what}…</p>
       ) : (
         <>
           <form

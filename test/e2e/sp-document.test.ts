@@ -269,6 +269,77 @@ describe('SharePoint Document macro (Chromium)', () => {
     expect(graphCalls(requests)).toEqual([]);
   });
 
+  it('a reload shows the card this viewer last saw at once, marked as being updated, until the fresh card replaces it; a refusal or a sign-out takes the copy away', async () => {
+    // A browser that lets the cross-site macro frame keep sessionStorage (where the token and the copy live).
+    const withStorage = await launchChromium({ thirdPartyStorage: true });
+    try {
+      const context = await withStorage.newContext();
+      const page = await context.newPage();
+      await page.goto(`${host.origin}${PAGE}?as=alice`);
+      const macro = page.frameLocator('iframe[title="SharePoint Document"]');
+      await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+      const frame = () => page.frames().find((f) => f.url().includes('/__cdn/sp-document/'));
+      const stored = async () => (await frame()?.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('m365.copy.')).map((k) => sessionStorage.getItem(k) ?? ''))) ?? [];
+      await expect.poll(stored).toHaveLength(1);
+      expect((await stored())[0]).toContain(FILE_NAME);
+      // What the preview showed is not kept: no frame, no image, no SharePoint page address.
+      expect((await stored())[0]).not.toMatch(/embed\.aspx|"t":"(iframe|img)"/);
+
+      // The file is renamed in SharePoint, and its fresh answer held back until the test lets it go.
+      const ITEM = /\/graph\/v1\.0\/drives\/[^/]+\/items\/[^/?]+(\?|$)/;
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => { release = r; });
+      await context.route(ITEM, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        await held;
+        const res = await route.fetch();
+        await route.fulfill({ response: res, json: { ...((await res.json()) as object), name: 'Vendor contract (signed).pdf' } });
+      });
+      await page.reload();
+      const copy = macro.locator('[data-tab-copy]');
+      await copy.getByText(FILE_NAME).waitFor();
+      expect(await copy.isVisible()).toBe(true);
+      // Shown, not used: inert (no focus, no clicks) and announced as being updated; the view's own root waits hidden.
+      expect(await copy.getAttribute('aria-busy')).toBe('true');
+      expect(await copy.evaluate((e) => (e as HTMLElement).inert)).toBe(true);
+      expect(await macro.locator('#root').isHidden()).toBe(true);
+      expect(await copy.locator('iframe, img').count()).toBe(0);
+      release();
+      await macro.getByRole('heading', { name: 'Vendor contract (signed).pdf' }).waitFor();
+      expect(await macro.locator('[data-tab-copy]').count()).toBe(0);
+      expect(await macro.getByText(FILE_NAME, { exact: true }).count()).toBe(0);
+      await expect.poll(async () => (await stored())[0] ?? '').toContain('Vendor contract (signed).pdf');
+      await context.unroute(ITEM);
+
+      // SharePoint now refuses this viewer: the copy gives way to the refusal, and is no longer kept.
+      await context.route(ITEM, (route) =>
+        route.request().method() === 'GET' ? route.fulfill({ status: 403, json: { error: { code: 'accessDenied', message: 'Access denied.' } } }) : route.continue(),
+      );
+      await page.reload();
+      await expect.poll(() => macro.getByRole('alert').textContent(), { timeout: 15_000 }).toContain(NO_ACCESS);
+      expect(await macro.locator('[data-tab-copy]').count()).toBe(0);
+      expect(await macro.locator('body').textContent()).not.toContain('Vendor contract');
+      await expect.poll(stored).toEqual([]);
+      await context.unroute(ITEM);
+
+      // Signing out in the byline takes the copy with the token: the next reload shows nothing of the file.
+      await page.reload();
+      await macro.getByRole('heading', { name: FILE_NAME }).waitFor();
+      await expect.poll(stored).toHaveLength(1);
+      await page.getByRole('button', { name: 'Microsoft 365' }).click();
+      const byline = page.frameLocator('iframe[title="Microsoft 365"]');
+      await byline.getByRole('button', { name: 'Sign out' }).click();
+      await macro.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor({ timeout: 5_000 });
+      expect(await stored()).toEqual([]);
+      await page.reload();
+      await macro.getByRole('button', { name: 'Connect Microsoft 365' }).waitFor();
+      expect(await macro.locator('body').textContent()).not.toContain('Vendor contract');
+      expect(await macro.locator('[data-tab-copy]').count()).toBe(0);
+    } finally {
+      await withStorage.close();
+    }
+  });
+
   it('a malformed stored configuration gets a clear message and no request', async () => {
     const cookie = { 'content-type': 'application/json', cookie: 'forge_local_as=alice' };
     const html = await (await fetch(`${host.origin}${PAGE}`, { headers: cookie })).text();

@@ -198,6 +198,48 @@ describe('SharePoint List macro (Chromium)', () => {
     }
   });
 
+  it('a reload shows the rows this viewer last saw, every person named, until the fresh rows replace them', async () => {
+    const permissive = await launchChromium({ thirdPartyStorage: true });
+    try {
+      const context = await permissive.newContext();
+      const p = await context.newPage();
+      await p.goto(`${host.origin}${PAGE}?as=alice`);
+      const m = macro(p);
+      await m.locator('#root').getByRole('table').waitFor();
+      await named(m);
+      const fresh = await rowTitles(m);
+      const frame = () => p.frames().find((f) => f.url().includes('/__cdn/sp-list/'));
+      const stored = async () => (await frame()?.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('m365.copy.')).map((k) => sessionStorage.getItem(k) ?? ''))) ?? [];
+      await expect.poll(stored).toHaveLength(1);
+      expect((await stored())[0]).not.toContain('Loading name');
+
+      // The next first page held back: meanwhile the copy shows the same rows, people named, and cannot be used.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => { release = r; });
+      await context.route(/\/graph\/v1\.0\/\$batch$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await p.reload();
+      const copy = m.locator('[data-tab-copy]');
+      await copy.locator('tbody tr').first().waitFor();
+      expect((await copy.locator('tbody tr td:first-child').allTextContents()).map((t) => t.trim())).toEqual(fresh);
+      expect(await copy.getByText('Loading name').count()).toBe(0);
+      expect(await copy.evaluate((e) => (e as HTMLElement).inert)).toBe(true);
+      expect(await copy.getAttribute('aria-busy')).toBe('true');
+      expect(await m.locator('#root').isHidden()).toBe(true);
+      release();
+      await m.locator('#root').getByRole('table').waitFor();
+      expect(await m.locator('[data-tab-copy]').count()).toBe(0);
+      expect(await rowTitles(m)).toEqual(fresh);
+      // The fresh table is the working one: a header sorts it.
+      await m.getByRole('button', { name: 'Title' }).click();
+      await m.getByRole('columnheader', { name: 'Title' }).and(m.locator('[aria-sort="ascending"]')).waitFor();
+    } finally {
+      await permissive.close();
+    }
+  });
+
   it('sorts by a header, searches, and pages without loading the whole list', async () => {
     const m = macro(alice);
     await m.getByRole('table').waitFor();

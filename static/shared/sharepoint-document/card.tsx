@@ -50,7 +50,7 @@ export function DocumentCardView({ card }: { card: DocumentCard }) {
  */
 export function DocumentCardPlaceholder() {
   return (
-    <section aria-label="SharePoint document" aria-busy="true">
+    <section aria-label="SharePoint document" aria-busy="true" data-placeholder>
       <div class="doc-card">
         <span class="file-icon file-icon-large doc-skeleton" aria-hidden="true"><span>DOC</span></span>
         <div class="doc-main">

@@ -1,4 +1,5 @@
 import type { Result, SessionToken } from '../../../src/contract';
+import { afterPaint } from '../after-paint';
 import { warmFormats } from '../../../src/core/sharepoint/format-context';
 import type { GraphRequest } from '../../../src/core/sharepoint/odata';
 import { bootMark } from '../boot-mark';
@@ -7,6 +8,7 @@ import { graphFetchArgs } from '../graph-request';
 import { call } from '../invoke';
 import { createSession, tabHoldsSession } from '../session';
 import { enableTheme } from '../theme';
+import { showTabCopy, tabCopyOnScreen, watchFresh } from './tab-copy';
 
 /**
  * A SharePoint macro's early start: the small entry module of each macro (static/sp-list/main.tsx,
@@ -114,8 +116,14 @@ export interface EarlyStart {
   viewMayLoad: Promise<unknown>;
 }
 
-export function startEarly(first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
+/**
+ * `resource` names the macro for its tab copy (static/shared/sharepoint/tab-copy.ts): once the first requests
+ * are out, the copy of what this macro last showed the viewer in this tab, made with the token now in the
+ * tab, is shown while Graph answers, and the fresh view replaces it.
+ */
+export function startEarly(resource: string, first: (ctx: ViewContext, token: SessionToken) => readonly GraphRequest[]): EarlyStart {
   bootMark('module');
+  watchFresh();
   // Not the theme yet: its token CSS, parsed in this frame, would hold the main thread as the context
   // arrives; {@link showView} asks for it once the first requests are out.
   // A tab with no session token asks the resolver at once, alongside getContext. A logged-out viewer or an
@@ -136,11 +144,17 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
     .then(async (ctx): Promise<boolean> => {
       if (!ctx.accountId) return false;
       // Not consuming the early answer: the view's first ask takes it too (a failed one is not stored).
-      const t = await createSession(ctx.accountId, ({ refresh }) => (refresh ? askResolver(true) : askEarly())).token(false);
+      const session = createSession(ctx.accountId, ({ refresh }) => (refresh ? askResolver(true) : askEarly()));
+      const copy = { accountId: ctx.accountId, resource, config: ctx.extension['config'], token: () => session.peek() };
+      const t = await session.token(false);
       // A token is now in the tab for the view to find; an answer kept longer could hand the view a token
       // after the viewer signed out. Only a refusal ("not connected") waits for the view's first ask.
       if (t.ok) asked = undefined;
-      if (!t.ok) return false;
+      if (!t.ok) {
+        // No token: no copy to show, but the fresh view, once signed in, becomes this macro's copy.
+        showTabCopy(copy);
+        return false;
+      }
       bootMark('token');
       let requests: readonly GraphRequest[];
       try {
@@ -160,6 +174,8 @@ export function startEarly(first: (ctx: ViewContext, token: SessionToken) => rea
         early.push({ key, answer, at: Date.now() });
         any = true;
       }
+      // Graph is asked: now the tab's copy, if there is one for this token (it costs the requests nothing).
+      showTabCopy(copy);
       return any;
     })
     .catch(() => false);
@@ -175,11 +191,18 @@ export function showView(early: EarlyStart, load: () => Promise<{ show: (context
   // The theme as soon as the first requests are out, before the view is asked for: its answer and the token
   // CSS take longest, and so are in place before Graph's answer — the view's first layout is its only one. A
   // trace showed the theme's restyle and font lookups landing on Graph's answer when the view asked for it
-  // on mounting. (A tab without a token mounts its view sooner, which asks for it then.)
-  void early.sent.then(() => {
+  // on mounting. (A tab without a token mounts its view sooner, which asks for it then.) With the tab's copy
+  // on screen, the copy's first paint comes before all of it: the theme's CSS, the view's module and the
+  // Intl warm-up each hold the frame's thread for a while (a light copy needs no tokens: the CSS falls back
+  // to the light look; a dark copy waits, hidden, for them).
+  const copyFirst = async () => {
+    if (tabCopyOnScreen()) await afterPaint();
+  };
+  void early.sent.then(copyFirst).then(() => {
     enableTheme();
   });
   void Promise.race([early.viewMayLoad, new Promise((r) => setTimeout(r, VIEW_AT_THE_LATEST_MS))])
+    .then(copyFirst)
     .then(() => {
       const view = load();
       // With the view's file on its way and Graph answering, the main thread waits: the moment to pay for

@@ -92,7 +92,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     const m = await load();
-    const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    const started = m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
     expect(await started.context).toMatchObject({ accountId: 'alice' });
     // The view is loaded only once the request is out (its evaluation would hold the frame meanwhile).
     await started.viewMayLoad;
@@ -120,7 +120,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: library } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     let m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(library));
     expect(fake.graph).toHaveLength(1);
@@ -128,7 +128,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: DOCUMENT } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     m = await load();
-    await m.early.startEarly((ctx) => documentMacroFirstRequests(ctx.extension['config'])).sent;
+    await m.early.startEarly('sp-test', (ctx) => documentMacroFirstRequests(ctx.extension['config'])).sent;
     await settle();
     expect(fake.graph.map((g) => g.init.method)).toEqual(['POST', 'GET']);
     const { previewRequest, documentItemRequest } = await import('../../../src/core/sharepoint/requests');
@@ -149,7 +149,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     const usual = answer;
     answer = (t, p) => (t === 'invoke' ? (fake.bridge.push({ type: t, payload: p }), slow) : usual(t, p));
     const m2 = await load();
-    const started = m2.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    const started = m2.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
     await started.context;
     // No token in the tab: the view may load at once, while the resolver is still answering.
     await started.viewMayLoad;
@@ -170,7 +170,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: listConfig() } });
     fake.tokens.push({ ok: true, value: token('early') });
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     const view = m.createSession('alice', m.early.fetchToken);
     expect(view.peek()?.accessToken).toBe('early');
@@ -191,7 +191,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
         : Response.json({ responses: [{ id: 'list', status: 200, body: { id: 'l', name: 'Tasks', displayName: 'Tasks', list: { template: 'genericList' } } }, { id: 'columns', status: 200, body: { value: [] } }, { id: 'page', status: 200, body: { value: [{ id: '1', fields: { Title: 'Task 1' } }] } }] });
     fake.tokens.push({ ok: true, value: token('fresh') });
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     const r = await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(config));
     expect(r.error).toBeUndefined();
@@ -205,7 +205,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     const m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     vi.useFakeTimers({ now: Date.now() + m.early.EARLY_ANSWER_MS + 1, toFake: ['Date'] });
     await m.createSharePointGateway({ session: m.createSession('alice', m.early.fetchToken), fetch: m.early.graphFetch }).firstPaint(viewTable(config));
@@ -230,7 +230,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     let m = await load();
     vi.stubGlobal('Intl', Object.assign(Object.create(Intl) as typeof Intl, { DateTimeFormat: spy }));
-    let started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    let started = m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
     m.early.showView(started, view);
     expect(await started.sent).toBe(true);
     await settle();
@@ -245,7 +245,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
     install({ accountId: 'alice', extension: { config: listConfig() } });
     m = await load();
     vi.stubGlobal('Intl', Object.assign(Object.create(Intl) as typeof Intl, { DateTimeFormat: spy }));
-    started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+    started = m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
     m.early.showView(started, view);
     expect(await started.sent).toBe(false);
     await settle();
@@ -273,7 +273,7 @@ describe('a SharePoint macro starts its first Graph request before its view load
         return inner(type, payload);
       };
       const m = await load();
-      const started = m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
+      const started = m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl));
       m.early.showView(started, view);
       const sent = await started.sent;
       await settle();
@@ -295,20 +295,20 @@ describe('a SharePoint macro starts its first Graph request before its view load
   it('asks Graph nothing early for a logged-out viewer, a malformed configuration, or a viewer not connected', async () => {
     install({ extension: { config: listConfig() } });
     let m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     expect(fake.graph).toHaveLength(0);
 
     install({ accountId: 'alice', extension: { config: { ...listConfig(), siteId: 'https://evil.example/x' } } });
     storage.set('m365.session.alice', JSON.stringify(token('warm')));
     m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     expect(fake.graph).toHaveLength(0);
 
     install({ accountId: 'alice', extension: { config: listConfig() } });
     m = await load();
-    await m.early.startEarly((ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
+    await m.early.startEarly('sp-test', (ctx, t) => listMacroFirstRequests(ctx.extension['config'], t.graphBaseUrl)).sent;
     await settle();
     // Not connected: the token resolver said so (one call, as the view would have made), and Graph saw nothing.
     expect(tokenCalls()).toHaveLength(1);

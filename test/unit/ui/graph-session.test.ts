@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, tabHoldsSession } from '../../../static/shared/session';
+import { copyStorageKey, encodeCopy, tokenFingerprint, type CopyNode } from '../../../src/core/sharepoint/tab-copy';
 import { createGraphSender } from '../../../static/shared/graph-send';
 import type { AppErrorBody } from '../../../src/contract';
 import type { Result, SessionToken } from '../../../src/contract';
@@ -20,6 +21,26 @@ function tokenServer(now: () => number) {
 }
 
 describe('browser session token', () => {
+  it('signing out takes the SharePoint macros’ tab copies with the token (src/core/sharepoint/tab-copy.ts): every copy of that account, no one else’s', () => {
+    const m = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      key: (i: number) => [...m.keys()][i] ?? null,
+      get length() {
+        return m.size;
+      },
+    };
+    const tree: CopyNode[] = ['x'];
+    m.set('m365.session.alice', JSON.stringify({ accessToken: 'alice-token', expiresAt: Date.now() + 3600_000, graphBaseUrl: 'https://graph.test' }));
+    m.set(copyStorageKey('alice', 'sp-document', { itemId: 'a' }), encodeCopy({ v: 1, token: tokenFingerprint('alice-token'), at: 1, tree }));
+    m.set(copyStorageKey('alice', 'sp-list', { listId: 'b' }), encodeCopy({ v: 1, token: tokenFingerprint('alice-token'), at: 2, tree }));
+    m.set(copyStorageKey('bob', 'sp-list', { listId: 'b' }), encodeCopy({ v: 1, token: tokenFingerprint('bob'), at: 3, tree }));
+    createSession('alice', () => Promise.reject(new Error('not asked')), storage).clear();
+    expect([...m.keys()]).toEqual([copyStorageKey('bob', 'sp-list', { listId: 'b' })]);
+  });
+
   it('reuses the session token until shortly before it expires', async () => {
     let t = 0;
     const server = tokenServer(() => t);
