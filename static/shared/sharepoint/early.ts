@@ -1,5 +1,4 @@
 import type { Result, SessionToken } from '../../../src/contract';
-import { afterPaint } from '../after-paint';
 import { warmFormats } from '../../../src/core/sharepoint/format-context';
 import type { GraphRequest } from '../../../src/core/sharepoint/odata';
 import { bootMark } from '../boot-mark';
@@ -8,7 +7,7 @@ import { graphFetchArgs } from '../graph-request';
 import { call } from '../invoke';
 import { createSession, tabHoldsSession } from '../session';
 import { enableTheme } from '../theme';
-import { showTabCopy, tabCopyOnScreen, watchFresh } from './tab-copy';
+import { showTabCopy, watchFresh } from './tab-copy';
 
 /**
  * A SharePoint macro's early start: the small entry module of each macro (static/sp-list/main.tsx,
@@ -191,18 +190,11 @@ export function showView(early: EarlyStart, load: () => Promise<{ show: (context
   // The theme as soon as the first requests are out, before the view is asked for: its answer and the token
   // CSS take longest, and so are in place before Graph's answer — the view's first layout is its only one. A
   // trace showed the theme's restyle and font lookups landing on Graph's answer when the view asked for it
-  // on mounting. (A tab without a token mounts its view sooner, which asks for it then.) With the tab's copy
-  // on screen, the copy's first paint comes before all of it: the theme's CSS, the view's module and the
-  // Intl warm-up each hold the frame's thread for a while (a light copy needs no tokens: the CSS falls back
-  // to the light look; a dark copy waits, hidden, for them).
-  const copyFirst = async () => {
-    if (tabCopyOnScreen()) await afterPaint();
-  };
-  void early.sent.then(copyFirst).then(() => {
+  // on mounting. (A tab without a token mounts its view sooner, which asks for it then.)
+  void early.sent.then(() => {
     enableTheme();
   });
   void Promise.race([early.viewMayLoad, new Promise((r) => setTimeout(r, VIEW_AT_THE_LATEST_MS))])
-    .then(copyFirst)
     .then(() => {
       const view = load();
       // With the view's file on its way and Graph answering, the main thread waits: the moment to pay for

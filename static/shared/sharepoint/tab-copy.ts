@@ -93,11 +93,6 @@ export function showTabCopy(opts: { accountId: string; resource: string; config:
   return true;
 }
 
-/** Whether a copy is on screen now (not one waiting, hidden, for the dark theme). */
-export function tabCopyOnScreen(): boolean {
-  return shown !== undefined && !shown.hidden;
-}
-
 function dropShown(): void {
   if (!shown) return;
   shown.remove();
