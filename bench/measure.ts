@@ -7,6 +7,15 @@ export interface Measurement {
   firstRowsMs: number;
   /** The same, from the navigation start of the rendering frame (the Custom UI iframe; MGT: its page). */
   inFrameMs: number;
+  /**
+   * Navigation start of the page → the first paint of the rows or card in any form: a SharePoint macro's tab
+   * copy where one was shown (warm reloads), else the same as {@link firstRowsMs}. MGT's warm paint is its cache.
+   */
+  firstPaintMs: number;
+  /** The same, from the rendering frame's navigation start. */
+  firstPaintInFrameMs: number;
+  /** The first paint was the tab's copy (then replaced by the fresh rows at {@link inFrameMs}). */
+  fromCopy: boolean;
   state: ProbeResult['state'];
   /** Resolver calls (`/__host/invoke`) started before the first rows, from Resource Timing. */
   resolverBeforeRows: number;
@@ -161,6 +170,9 @@ export async function measureRender(page: Page, origin: string, t: Target, navig
   return {
     firstRowsMs: rows.at - navStart,
     inFrameMs: rows.at - frameStart,
+    firstPaintMs: rows.firstAt - navStart,
+    firstPaintInFrameMs: rows.firstAt - frameStart,
+    fromCopy: rows.fromCopy,
     state: rows.state,
     resolverBeforeRows: startedBefore(top, (u) => u.includes('/__host/invoke')),
     graphBeforeRows: startedBefore(inFrame, isGraph),

@@ -13,8 +13,16 @@ export interface ProbeOptions {
 }
 
 export interface ProbeResult {
-  /** Epoch ms (sub-ms precision) of the first animation frame in which the target was in the DOM. */
+  /** Epoch ms (sub-ms precision) of the first animation frame in which the target was in the DOM, fresh from Graph. */
   at: number;
+  /**
+   * The same for the first paint of the target in any form: a SharePoint macro's tab copy
+   * (static/shared/sharepoint/tab-copy.ts) of what it last showed, or the fresh view. Equal to `at` when no
+   * copy was shown (and for everything but the two SharePoint macros).
+   */
+  firstAt: number;
+  /** Whether that first paint was the tab's copy. */
+  fromCopy: boolean;
   /**
    * `rows` | `card` | `items` (the issue panel's shared items; a Microsoft 365 item macro's item) |
    * `none` (a Microsoft 365 item macro with nothing to show) | `placeholder` (the macro is not built yet).
@@ -25,6 +33,7 @@ export interface ProbeResult {
 declare global {
   interface Window {
     __bench?: ProbeResult;
+    __benchFirst?: number;
     __benchAlert?: string;
   }
 }
@@ -49,11 +58,12 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
   if (!kind) return;
 
   const hasText = (el) => !!el && (el.textContent || '').trim() !== '';
-  const listRows = () => {
-    for (const tr of document.querySelectorAll('table tbody tr')) {
+  // Fresh: inside the view's root. The tab's copy ([data-tab-copy], beside the root) counts only as a first paint.
+  const listRows = (within = document) => {
+    for (const tr of within.querySelectorAll('table tbody tr')) {
       if (Array.from(tr.querySelectorAll('td')).some(hasText)) return true;
     }
-    for (const row of document.querySelectorAll('[role="row"]')) {
+    for (const row of within.querySelectorAll('[role="row"]')) {
       if (Array.from(row.querySelectorAll('[role="cell"], [role="gridcell"]')).some(hasText)) return true;
     }
     return false;
@@ -74,8 +84,16 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
     const alert = document.querySelector('[role="alert"]');
     if (alert) window.__benchAlert = (alert.textContent || '').trim().slice(0, 200);
     const placeholder = () => (body.textContent || '').includes('Not built yet.') ? 'placeholder' : undefined;
-    if (kind === 'list') return listRows() ? 'rows' : placeholder();
-    if (kind === 'document') return containsAll(body, opts.documentCardTexts) ? 'card' : placeholder();
+    const root = document.getElementById('root');
+    const copy = document.querySelector('[data-tab-copy]:not([hidden])');
+    if (kind === 'list') {
+      if (copy && window.__benchFirst === undefined && listRows(copy)) window.__benchFirst = performance.timeOrigin + performance.now();
+      return root && listRows(root) ? 'rows' : placeholder();
+    }
+    if (kind === 'document') {
+      if (copy && window.__benchFirst === undefined && containsAll(copy, opts.documentCardTexts)) window.__benchFirst = performance.timeOrigin + performance.now();
+      return containsAll(root, opts.documentCardTexts) ? 'card' : placeholder();
+    }
     // The issue panel: the first shared item with its mail read from Graph (its subject is its name).
     if (kind === 'panel') return Array.from(document.querySelectorAll('article.shared-item')).some((a) => (a.getAttribute('aria-label') || '') !== '' && !/^Shared (mail|conversation)$/.test(a.getAttribute('aria-label') || '')) ? 'items' : undefined;
     // A Microsoft 365 item macro: its item shown with what Graph answered, or its "nothing here" marker.
@@ -94,7 +112,9 @@ const PROBE_SOURCE = String.raw`function installProbe(opts) {
   const tick = () => {
     const state = found();
     if (state) {
-      window.__bench = { at: performance.timeOrigin + performance.now(), state };
+      const at = performance.timeOrigin + performance.now();
+      const first = window.__benchFirst;
+      window.__bench = { at, firstAt: first === undefined ? at : Math.min(first, at), fromCopy: first !== undefined && first < at, state };
       return;
     }
     requestAnimationFrame(tick);
