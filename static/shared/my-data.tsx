@@ -86,6 +86,12 @@ export function MyData({ account }: { account: Account }) {
                   <p class="muted small">The download lists every record as it is stored.</p>
                 </>
               )}
+              {/* Not in the app's storage, and so not in the download: what this browser tab keeps (README, "A reload
+                  shows the last view first"). */}
+              <p class="muted small">
+                This browser tab also keeps your Microsoft 365 access token and, for SharePoint lists and documents you viewed, a copy of what
+                they showed you, until you close the tab or sign out.
+              </p>
               <div class="actions">
                 <a class="button" href={download} download={`microsoft-365-app-my-data-${state.data.exportedAt.slice(0, 10)}.json`}>Download (JSON)</a>
                 {records.length > 0 && <button type="button" onClick={() => { setConfirming(true); }}>Delete all my data</button>}

@@ -256,6 +256,8 @@ describe('admin settings (Chromium)', () => {
     // Plain words: the kind of record and how many, never a storage key (the download has those).
     expect(await list.getByRole('listitem').filter({ hasText: 'Microsoft 365 connections' }).textContent()).toContain('1 record');
     expect(await list.textContent()).not.toContain('ms-connection:');
+    // What the browser tab keeps, outside the app's storage, is said too.
+    await panel.getByText('This browser tab also keeps your Microsoft 365 access token and, for SharePoint lists and documents you viewed').waitFor();
 
     const [download] = await Promise.all([bob.waitForEvent('download'), panel.getByRole('link', { name: 'Download (JSON)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.json$/);
