@@ -195,12 +195,20 @@ function DateFieldPicker({ label, value, onChange }: { label: string; value: { i
 function Editor({ project, editing, onDone, onCancel }: { project: string | undefined; editing: { id?: string; input: FeedInput }; onDone: () => void; onCancel: () => void }) {
   const [input, setInput] = useState<FeedInput>(editing.input);
   const [roles, setRoles] = useState<Array<{ id: string; name: string }>>([]);
+  // What the roles box says when it has none to offer: the project's refusal, or that it has none.
+  const [rolesNote, setRolesNote] = useState('');
   const [groups, setGroups] = useState<Array<{ groupId: string; name: string }>>([]);
   const [rolesFrom, setRolesFrom] = useState(project ?? '');
   const [state, setState] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
   const set = (patch: Partial<FeedInput>) => { setInput((i) => ({ ...i, ...patch })); };
   useEffect(() => {
-    if (input.access.kind === 'roles' && rolesFrom) void call('feeds/roles', { projectKey: rolesFrom }).then((r) => { setRoles(r.ok ? r.value : []); });
+    if (input.access.kind === 'roles' && rolesFrom) {
+      setRolesNote('');
+      void call('feeds/roles', { projectKey: rolesFrom }).then((r) => {
+        setRoles(r.ok ? r.value : []);
+        setRolesNote(!r.ok ? `No roles from ${rolesFrom}: ${r.error.message}` : r.value.length === 0 ? `${rolesFrom} has no project roles to choose from.` : '');
+      });
+    } else setRoles([]);
     if (input.access.kind === 'groups') void call('feeds/groups').then((r) => { setGroups(r.ok ? r.value : []); });
   }, [input.access.kind, rolesFrom]);
   const save = async (e: Event) => {
@@ -278,7 +286,14 @@ function Editor({ project, editing, onDone, onCancel }: { project: string | unde
           )}
           {a.kind === 'roles' && (
             <>
-              {!project && <div class="field"><label for="f-roles-from">Roles of project</label><input id="f-roles-from" type="text" value={rolesFrom} onChange={(e) => { setRolesFrom(e.currentTarget.value.trim().toUpperCase()); }} /></div>}
+              {!project && (
+                <div class="field">
+                  <label for="f-roles-from">Roles of project</label>
+                  <input id="f-roles-from" type="text" aria-describedby="f-roles-from-hint" value={rolesFrom} onChange={(e) => { setRolesFrom(e.currentTarget.value.trim().toUpperCase()); }} />
+                  <p class="help" id="f-roles-from-hint">A project key, such as DEMO: its roles are listed below to choose from.</p>
+                </div>
+              )}
+              {rolesNote !== '' && <p class="notice" role="status">{rolesNote}</p>}
               <div class="checks" role="group" aria-label="Project roles">
                 {roles.map((r) => (
                   <label class="choice" key={r.id}><input type="checkbox" checked={a.roles.some((x) => x.id === r.id)} onChange={(e) => { set({ access: { kind: 'roles', roles: e.currentTarget.checked ? [...a.roles, r] : a.roles.filter((x) => x.id !== r.id) } }); }} /> {r.name}</label>
@@ -287,7 +302,11 @@ function Editor({ project, editing, onDone, onCancel }: { project: string | unde
             </>
           )}
           {a.kind === 'userField' && (
-            <div class="field"><label for="f-user-field">User field</label><input id="f-user-field" type="text" value={a.field} onInput={(e) => { set({ access: { kind: 'userField', field: e.currentTarget.value.trim() as typeof a.field } }); }} /></div>
+            <div class="field">
+              <label for="f-user-field">User field</label>
+              <input id="f-user-field" type="text" aria-describedby="f-user-field-hint" value={a.field} onInput={(e) => { set({ access: { kind: 'userField', field: e.currentTarget.value.trim() as typeof a.field } }); }} />
+              <p class="help" id="f-user-field-hint">assignee, reporter, or a custom user field’s id, such as customfield_10020.</p>
+            </div>
           )}
         </fieldset>
         <div class="actions">

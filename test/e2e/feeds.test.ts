@@ -125,4 +125,26 @@ describe('calendar feeds (Chromium)', () => {
     expect((await fetch(address)).status).toBe(404);
     expect((await jira()).totalWrites).toBe(0);
   });
+
+  it('on the Calendar feeds page, the project-roles choice says what to type and why no roles are offered', async () => {
+    const p = await newPage();
+    await p.goto(`${globalPage()}?as=alice`);
+    const f = frame(p);
+    await f.getByRole('button', { name: 'Create a feed' }).click();
+    await f.getByLabel(/People in project roles/).check();
+    const from = f.getByLabel('Roles of project');
+    expect(await from.getAttribute('aria-describedby')).toBe('f-roles-from-hint');
+    await f.getByText('A project key, such as DEMO: its roles are listed below to choose from.').waitFor();
+    await from.fill('nope');
+    await from.press('Tab');
+    await f.getByText(/^No roles from NOPE: /).waitFor();
+    expect(await f.getByText(/^No roles from NOPE: /).getAttribute('role')).toBe('status');
+    expect(await f.getByRole('group', { name: 'Project roles' }).getByRole('checkbox').count()).toBe(0);
+    await from.fill('DEMO');
+    await from.press('Tab');
+    await f.getByRole('group', { name: 'Project roles' }).getByLabel('Developers').waitFor();
+    expect(await f.getByText(/^No roles from/).count()).toBe(0);
+    await f.getByLabel(/People named in a user field/).check();
+    await f.getByText('assignee, reporter, or a custom user field’s id, such as customfield_10020.').waitFor();
+  });
 });
