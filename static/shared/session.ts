@@ -43,21 +43,25 @@ export function tabHoldsSession(read: () => Pick<Storage, 'length' | 'key'> = ()
   }
 }
 
+/** The keys of `storage` that start with `prefix` (none for the frame's memory store, which lists no keys). */
+export function keysStartingWith(storage: object, prefix: string): string[] {
+  const s = storage as Partial<Pick<Storage, 'key' | 'length'>>;
+  if (typeof s.key !== 'function' || typeof s.length !== 'number') return [];
+  const keys: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const k = s.key(i);
+    if (k?.startsWith(prefix)) keys.push(k);
+  }
+  return keys;
+}
+
 /**
  * The SharePoint macros' copies of what they last showed this account (src/core/sharepoint/tab-copy.ts):
  * they live beside the token and go with it.
  */
 function forgetCopies(storage: TokenStorage, accountId: string): void {
-  const s = storage as Partial<Pick<Storage, 'key' | 'length'>>;
-  if (typeof s.key !== 'function' || typeof s.length !== 'number') return;
   try {
-    const prefix = accountCopyPrefix(accountId);
-    const keys: string[] = [];
-    for (let i = 0; i < s.length; i++) {
-      const k = s.key(i);
-      if (k?.startsWith(prefix)) keys.push(k);
-    }
-    for (const k of keys) storage.removeItem(k);
+    for (const k of keysStartingWith(storage, accountCopyPrefix(accountId))) storage.removeItem(k);
   } catch {
     // Storage refused: the copies stay tied to a token that is gone, and are never shown.
   }

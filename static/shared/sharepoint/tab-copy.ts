@@ -11,7 +11,7 @@ import {
   tokenFingerprint,
   type CopySourceNode,
 } from '../../../src/core/sharepoint/tab-copy';
-import { tabStorage } from '../session';
+import { keysStartingWith, tabStorage } from '../session';
 
 /**
  * A SharePoint macro's tab copy, in the frame (the rules: src/core/sharepoint/tab-copy.ts). The entry shows
@@ -127,12 +127,7 @@ function keep(root: HTMLElement): void {
     }
     try {
       s.setItem(f.key, encodeCopy({ v: 1, token: tokenFingerprint(token.accessToken), at: Date.now(), ...(mode === 'dark' || mode === 'light' ? { mode } : {}), tree }));
-      const prefix = accountCopyPrefix(f.accountId);
-      const mine: Array<{ key: string; at: number }> = [];
-      for (let i = 0; i < s.length; i++) {
-        const k = s.key(i);
-        if (k?.startsWith(prefix)) mine.push({ key: k, at: copyMadeAt(s.getItem(k)) });
-      }
+      const mine = keysStartingWith(s, accountCopyPrefix(f.accountId)).map((key) => ({ key, at: copyMadeAt(s.getItem(key)) }));
       for (const k of copiesToDrop(mine)) s.removeItem(k);
     } catch {
       // Full or refused: no copy this time; the next load simply waits for Graph.
